@@ -1,0 +1,27 @@
+using Amazon.S3;
+using BuildsRs.Api.Infrastructure;
+using BuildsRs.Data;
+
+namespace BuildsRs.Api.Extensions;
+
+internal static class Extensions
+{
+    public const string DatabaseConnectionName = "buildsrs";
+    public const string StorageConnectionName = "artifacts";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddTelemetrySource(ApiTelemetry.SourceName);
+        builder.Services.AddProblemDetails();
+
+        builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
+        builder.Services.AddHostedService<DatabaseMigrator>();
+
+        var storage = ArtifactStorageSettings.Parse(
+            builder.Configuration.GetConnectionString(StorageConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{StorageConnectionName} is not set (the S3 endpoint, credentials and bucket)."));
+        builder.Services.AddSingleton(storage);
+        builder.Services.AddSingleton<IAmazonS3>(_ => storage.CreateClient());
+        builder.Services.AddHealthChecks().AddCheck<ArtifactStorageHealthCheck>("artifact-storage");
+    }
+}

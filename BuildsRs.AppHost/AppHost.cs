@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using BuildsRs.AppHost.LocalInfrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var paths = new LocalPaths(builder);
+
+var database = builder.AddBuildsRsDatabase(paths);
+var storage = builder.AddArtifactStorage(paths);
+
+// The Api owns the schema: it applies the migrations before it reports healthy, so whoever waits for it
+// finds the tables in place.
+var api = builder.AddProject<Projects.BuildsRs_Api>("api")
+    .WithReference(database, DatabaseExtensions.DatabaseName).WaitFor(database)
+    .WithReference(storage, StorageExtensions.ConnectionName).WaitFor(storage)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")
+    .WithReference(database, DatabaseExtensions.DatabaseName).WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.BuildsRs_Builder>("builder")
+    .WithReplicas(builder.Configuration.GetValue("Builder:Replicas", 2))
+    .WithEnvironment("Builder__Image", BuilderImage.Resolve(builder.Configuration, paths))
+    .WithReference(api).WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
+var web = builder.AddProject<Projects.BuildsRs_Web>("web")
+    .WithReference(api).WaitFor(api)
+    .WithHttpHealthCheck("/health");
+if (builder.Configuration.GetValue<int?>("Web:Port") is > 0 and var webPort)
+{
+    web.WithEndpoint("http", endpoint => endpoint.Port = webPort);
+}
+
+builder.Build().Run();

@@ -1,0 +1,34 @@
+using BuildsRs.Data.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace BuildsRs.Data;
+
+/// <summary>
+/// The whole system's data. Migrations: from the repository root,
+/// <c>dotnet ef migrations add NameOfChange --project BuildsRs.Data</c>
+/// (the design-time factory needs no database).
+/// </summary>
+public class BuildsRsDbContext(DbContextOptions<BuildsRsDbContext> options) : DbContext(options)
+{
+    public DbSet<Crate> Crates => Set<Crate>();
+    public DbSet<CrateVersion> Versions => Set<CrateVersion>();
+    public DbSet<Target> Targets => Set<Target>();
+    public DbSet<RegisteredBuilder> Builders => Set<RegisteredBuilder>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<JobLogChunk> JobLogs => Set<JobLogChunk>();
+    public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<DailyDownloadCount> DailyDownloads => Set<DailyDownloadCount>();
+    public DbSet<RegistrySyncState> RegistrySyncStates => Set<RegistrySyncState>();
+
+    /// <summary>
+    /// Options every user of the context must set (the model depends on them): snake_case names everywhere, so that
+    /// raw SQL (queue claims, bulk COPY) reads like the schema.
+    /// </summary>
+    public static void ConfigureConventions(DbContextOptionsBuilder options) => options.UseSnakeCaseNamingConvention();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasPostgresExtension("pg_trgm");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BuildsRsDbContext).Assembly);
+    }
+}

@@ -1,0 +1,40 @@
+namespace BuildsRs.Data.Model;
+
+/// <summary>One unit of work for a builder: a version's metadata, or its binaries for one target.</summary>
+public class Job
+{
+    public long Id { get; set; }
+    public long VersionId { get; set; }
+    public CrateVersion Version { get; set; } = null!;
+    public JobKind Kind { get; set; }
+
+    /// <summary>The target triple of a binary job; null for a metadata job.</summary>
+    public string? Target { get; set; }
+
+    public JobState State { get; set; }
+
+    /// <summary>Higher runs first; ties go to the oldest.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>Counts explicit rebuilds: a rebuild is a new row with the next attempt number.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>How many times this row was handed out; bounded, so an infrastructure fault cannot loop forever.</summary>
+    public int Claims { get; set; }
+
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+    public long? BuilderId { get; set; }
+    public RegisteredBuilder? Builder { get; set; }
+
+    /// <summary>SHA-256 of the upload token handed to the builder; the token itself is never stored.</summary>
+    public byte[]? UploadTokenHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public OutcomeClass? Outcome { get; set; }
+    public int? ExitCode { get; set; }
+    public string? Error { get; set; }
+
+    public List<Artifact> Artifacts { get; set; } = [];
+}

@@ -1,0 +1,10 @@
+namespace BuildsRs.Data.Model;
+
+public enum JobKind
+{
+    /// <summary>Read the crate's binary targets and build settings.</summary>
+    Metadata,
+
+    /// <summary>Build the binaries for one target.</summary>
+    Binary,
+}

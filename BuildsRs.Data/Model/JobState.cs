@@ -1,0 +1,10 @@
+namespace BuildsRs.Data.Model;
+
+public enum JobState
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}

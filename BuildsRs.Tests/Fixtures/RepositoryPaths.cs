@@ -1,0 +1,20 @@
+namespace BuildsRs.Tests.Fixtures;
+
+internal static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Provisioning => Path.Combine(Root, "provisioning");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BuildsRs.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("The tests run from outside the repository: BuildsRs.sln not found above " + AppContext.BaseDirectory);
+    }
+}

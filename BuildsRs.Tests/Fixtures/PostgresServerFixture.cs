@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BuildsRs.Data;
@@ -28,7 +29,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
             Environment =
             {
                 ["POSTGRES_DATA_DIR"] = dataDirectory,
-                ["POSTGRES_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["POSTGRES_PORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["POSTGRES_PASSWORD"] = Password,
                 ["POSTGRES_DB"] = "postgres",
             },
@@ -81,7 +82,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         if (server is { HasExited: false })
         {
             // postgres.sh turns SIGTERM into a fast shutdown.
-            Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+            Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await server.WaitForExitAsync(timeout.Token);
         }

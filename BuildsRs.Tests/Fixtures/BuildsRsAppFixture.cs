@@ -1,0 +1,98 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace BuildsRs.Tests.Fixtures;
+
+/// <summary>
+/// The whole system as the AppHost wires it (real Postgres, S3 server, Docker engine, two builders), started once for
+/// every system test, on a fresh data directory so a run never sees an earlier one's data.
+/// </summary>
+public sealed class BuildsRsAppFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "buildsrs-tests-app-" + Guid.NewGuid().ToString("N"));
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>Each instance (replicas count one by one) and the last snapshot it reported.</summary>
+    public IReadOnlyDictionary<string, ResourceEvent> HealthyResources { get; private set; } = new Dictionary<string, ResourceEvent>();
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BuildsRs_AppHost>(
+            [$"--LocalInfrastructure:DataDirectory={dataDirectory}", "--Web:Port=0"],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+        HealthyResources = await WaitUntilEveryResourceIsHealthyAsync(App, timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await App.StopAsync(timeout.Token);
+            await App.DisposeAsync();
+        }
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Follows the resource notifications until every running resource instance reports healthy.</summary>
+    private static async Task<IReadOnlyDictionary<string, ResourceEvent>> WaitUntilEveryResourceIsHealthyAsync(
+        DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var expected = model.Resources.Where(r => r is ProjectResource or ExecutableResource).ToList();
+        // Aspire's own helpers (such as the project rebuilders) are hidden resources that never start.
+        var hidden = new HashSet<IResource>();
+        var latest = new Dictionary<string, ResourceEvent>();
+        try
+        {
+            await foreach (var update in app.ResourceNotifications.WatchAsync(cancellationToken))
+            {
+                if (!expected.Contains(update.Resource))
+                {
+                    continue;
+                }
+                if (update.Snapshot.IsHidden)
+                {
+                    hidden.Add(update.Resource);
+                    latest.Remove(update.ResourceId);
+                    continue;
+                }
+                latest[update.ResourceId] = update;
+                var expectedInstances = expected.Where(r => !hidden.Contains(r)).Sum(Replicas);
+                if (latest.Count == expectedInstances && latest.Values.All(IsHealthy))
+                {
+                    return latest;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            var report = string.Join(", ", latest.Values.Select(e => $"{e.ResourceId}: {e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"));
+            throw new TimeoutException($"Not every resource became healthy in time: {report}");
+        }
+        throw new InvalidOperationException("The resource notifications ended before every resource was healthy.");
+    }
+
+    private static int Replicas(IResource resource) => resource.Annotations.OfType<ReplicaAnnotation>().SingleOrDefault()?.Replicas ?? 1;
+
+    private static bool IsHealthy(ResourceEvent update) =>
+        update.Snapshot.State?.Text == KnownResourceStates.Running && update.Snapshot.HealthStatus == HealthStatus.Healthy;
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemTestGroup : ICollectionFixture<BuildsRsAppFixture>
+{
+    public const string Name = "system";
+}

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using BuildsRs.Api.Infrastructure;
+using BuildsRs.Tests.Fixtures;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.EntityFrameworkCore;
+
+namespace BuildsRs.Tests.System;
+
+/// <summary>The local platform as a new user gets it: every component real, started by the AppHost, and working.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class PlatformTests(BuildsRsAppFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public void Every_resource_and_both_builder_replicas_are_healthy()
+    {
+        var names = fixture.HealthyResources.Values.Select(e => e.Resource.Name).ToList();
+
+        Assert.Equal(["api", "builder", "builder", "postgres", "registry-sync", "s3", "web"], names.Order());
+    }
+
+    [Fact]
+    public async Task The_api_answers_health_with_the_database_migrated()
+    {
+        using var http = fixture.App.CreateHttpClient("api");
+
+        var health = await http.GetStringAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal("Healthy", health);
+        await using var db = PostgresServerFixture.CreateContext(await ConnectionStringAsync("postgres"));
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(0, await db.Crates.CountAsync());
+        Assert.True(await db.Targets.AnyAsync(t => t.Enabled));
+    }
+
+    [Fact]
+    public async Task Artifact_storage_returns_exactly_the_bytes_written()
+    {
+        var storage = ArtifactStorageSettings.Parse(await ConnectionStringAsync("s3"));
+        using var s3 = storage.CreateClient();
+        var payload = RandomNumberGenerator.GetBytes(5_000_000);
+        var key = $"platform-tests/{Guid.NewGuid():N}.bin";
+
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = storage.Bucket,
+            Key = key,
+            InputStream = new MemoryStream(payload),
+            UseChunkEncoding = false,
+        });
+        using var response = await s3.GetObjectAsync(storage.Bucket, key);
+        using var readBack = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(readBack);
+
+        Assert.Equal(payload.Length, readBack.Length);
+        Assert.Equal(SHA256.HashData(payload), SHA256.HashData(readBack.ToArray()));
+        await s3.DeleteObjectAsync(storage.Bucket, key);
+    }
+
+    [Fact]
+    public async Task The_builder_image_runs_rustc_without_a_network()
+    {
+        var image = BuilderImage();
+        using var docker = new DockerClientConfiguration().CreateClient();
+        var container = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = image,
+            Cmd = ["sh", "-c", "rustc -V && cat /sys/class/net/*/operstate | wc -l && id -u"],
+            HostConfig = new HostConfig { NetworkMode = "none", ReadonlyRootfs = true },
+        });
+        try
+        {
+            await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters());
+            using var timeout = new CancellationTokenSource(Timeout);
+            var exit = await docker.Containers.WaitContainerAsync(container.ID, timeout.Token);
+            using var logs = await docker.Containers.GetContainerLogsAsync(container.ID, tty: false,
+                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, timeout.Token);
+            var (stdout, stderr) = await logs.ReadOutputToEndAsync(timeout.Token);
+
+            Assert.True(exit.StatusCode == 0, $"exit {exit.StatusCode}: {stderr}");
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("rustc 1.", lines[0]);
+            Assert.Equal("1", lines[1]); // only the loopback interface
+            Assert.NotEqual("0", lines[2]); // not root
+        }
+        finally
+        {
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    private async Task<string> ConnectionStringAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        return await fixture.App.GetConnectionStringAsync(resource, timeout.Token)
+            ?? throw new InvalidOperationException($"{resource} has no connection string");
+    }
+
+    /// <summary>The image the AppHost hands to the builders, as the dashboard shows it.</summary>
+    private string BuilderImage() =>
+        fixture.HealthyResources.Values.First(e => e.Resource.Name == "builder")
+            .Snapshot.EnvironmentVariables.Single(e => e.Name == "Builder__Image").Value
+        ?? throw new InvalidOperationException("The builders were given no image");
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Command 1: provisions what is missing, then runs the whole system locally until Ctrl+C or SIGTERM,
+# which stop everything this command started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+source provisioning/common.sh
+
+started_docker=false
+[ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || started_docker=true
+provisioning/provision.sh
+[ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || started_docker=false
+cleanup() { if $started_docker; then provisioning/stop-docker-engine.sh; fi; }
+trap cleanup EXIT
+
+dotnet build BuildsRs.AppHost -v quiet -nologo
+cat <<'MSG'
+
+  BuildsRs is starting:
+    Dashboard  http://localhost:18888   (logs, traces and metrics of every service)
+    Website    http://localhost:5080
+    Api        http://localhost:5070
+  Stop with Ctrl+C.
+
+MSG
+dotnet run --no-build --project BuildsRs.AppHost --launch-profile http &
+apphost=$!
+# The AppHost stops its resources on SIGTERM; a background job would ignore SIGINT, so forward both as SIGTERM.
+trap 'kill -TERM "$apphost" 2>/dev/null' INT TERM
+wait "$apphost" || wait "$apphost" || true

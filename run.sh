@@ -24,6 +24,7 @@ cat <<'MSG'
 MSG
 dotnet run --no-build --project BuildsRs.AppHost --launch-profile http &
 apphost=$!
-# The AppHost stops its resources on SIGTERM; a background job would ignore SIGINT, so forward both as SIGTERM.
-trap 'kill -TERM "$apphost" 2>/dev/null' INT TERM
+# The AppHost stops its resources gracefully on SIGTERM. Signal it, not `dotnet run` (which would kill it at once),
+# and forward SIGINT as SIGTERM (a background job ignores SIGINT).
+trap 'pkill -TERM -P "$apphost" 2>/dev/null || kill -TERM "$apphost" 2>/dev/null' INT TERM
 wait "$apphost" || wait "$apphost" || true

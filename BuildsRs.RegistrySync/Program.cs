@@ -1,3 +1,4 @@
+using BuildsRs.RegistrySync.Apis;
 using BuildsRs.RegistrySync.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,9 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapRegistryApi();
 
 app.Run();

@@ -18,4 +18,6 @@ if [ ! -x "$here/s3rver/node_modules/.bin/s3rver" ] || [ "$here/s3rver/package-l
   npm ci --prefix "$here/s3rver" --no-audit --no-fund --loglevel=error >&2
 fi
 "$here/builder-image.sh"
+"$here/registry-sources.sh"
+"$here/registry-seed.sh"
 log "provisioned in ${SECONDS}s"

@@ -1,4 +1,6 @@
 using BuildsRs.Data;
+using BuildsRs.RegistrySync.Sync;
+using Microsoft.Extensions.Options;
 
 namespace BuildsRs.RegistrySync.Extensions;
 
@@ -8,7 +10,20 @@ internal static class Extensions
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddTelemetrySource(SyncTelemetry.SourceName);
+        builder.Services.AddProblemDetails();
+
         // Writes straight to the database; its health check reports whether the database answers.
         builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
+
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SyncTelemetry>();
+        builder.Services.AddSingleton<SyncStatus>();
+        builder.Services.AddScoped<GitIndexSync>();
+        builder.Services.AddHttpClient<SparseIndexRefresh>();
+        builder.Services.AddHostedService<RegistrySyncWorker>();
+        builder.Services.AddHealthChecks().AddCheck<SyncHealthCheck>("registry-sync");
     }
 }

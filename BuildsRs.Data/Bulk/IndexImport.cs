@@ -1,0 +1,154 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BuildsRs.Data.Bulk;
+
+/// <summary>
+/// Brings the crates and versions of the database in step with what the registry index states, in one transaction:
+/// rows are streamed into a staging table with binary COPY, then applied with set-based statements (new crates and
+/// versions, changed versions such as yanks, versions and crates the index no longer has), new non-yanked versions
+/// get one <c>metadata</c> job each, and the sync cursor moves with the data it describes.
+/// Applying the same rows again changes nothing.
+/// </summary>
+public sealed class IndexImport : IAsyncDisposable
+{
+    private readonly NpgsqlConnection connection;
+    private readonly NpgsqlTransaction transaction;
+    private readonly NpgsqlBinaryImporter rows;
+    private readonly HashSet<string> scope = [];
+    private readonly HashSet<string> protectedCrates = [];
+    private bool staged;
+
+    private IndexImport(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBinaryImporter rows)
+    {
+        this.connection = connection;
+        this.transaction = transaction;
+        this.rows = rows;
+    }
+
+    /// <summary>Opens the transaction and the staging COPY on <paramref name="connection"/> (which must be open).</summary>
+    public static async Task<IndexImport> BeginAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var create = new NpgsqlCommand(IndexImportSql.CreateStaging, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var rows = await connection.BeginBinaryImportAsync(IndexImportSql.CopyVersions, cancellationToken);
+        return new IndexImport(connection, transaction, rows);
+    }
+
+    /// <summary>Stages one version. Its crate joins the scope.</summary>
+    public async ValueTask AddAsync(IndexVersionRow row, CancellationToken cancellationToken)
+    {
+        await rows.StartRowAsync(cancellationToken);
+        await rows.WriteAsync(row.CrateName, NpgsqlDbType.Text, cancellationToken);
+        await rows.WriteAsync(row.Version, NpgsqlDbType.Text, cancellationToken);
+        await rows.WriteAsync(row.Checksum, NpgsqlDbType.Text, cancellationToken);
+        await rows.WriteAsync(row.Yanked, NpgsqlDbType.Boolean, cancellationToken);
+        await WriteNullableAsync(row.RustVersion, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(row.PublishedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+        await WriteNullableAsync(row.Links, NpgsqlDbType.Text, cancellationToken);
+        await rows.WriteAsync(row.FeaturesJson, NpgsqlDbType.Jsonb, cancellationToken);
+        await rows.WriteAsync(row.DependencyCount, NpgsqlDbType.Integer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts a crate in scope although no version of it was staged: the index no longer lists it, so its versions go.
+    /// Used by partial imports, whose scope is the crates they name.
+    /// </summary>
+    public void AddToScope(string crateName) => scope.Add(Contracts.CrateName.Normalize(crateName));
+
+    /// <summary>
+    /// Keeps a crate's versions from being deleted in this import: some of its index lines could not be read, so the
+    /// versions they describe are unknown rather than gone.
+    /// </summary>
+    public void ProtectFromDeletion(string crateName) => protectedCrates.Add(Contracts.CrateName.Normalize(crateName));
+
+    /// <summary>
+    /// Applies the staged rows. <paramref name="wholeIndex"/>: the staged rows are the entire index, so every crate
+    /// is in scope (a full import or reconcile); otherwise only the staged and named crates are.
+    /// <paramref name="cursor"/>, when given, is recorded as the index commit now applied for <paramref name="registry"/>.
+    /// </summary>
+    public async Task<IndexImportResult> CommitAsync(
+        bool wholeIndex, int newVersionPriority, string registry, string? cursor, CancellationToken cancellationToken)
+    {
+        await rows.CompleteAsync(cancellationToken);
+        await rows.DisposeAsync();
+        staged = true;
+
+        await CopyNamesAsync(IndexImportSql.CopyProtected, protectedCrates, cancellationToken);
+        if (!wholeIndex)
+        {
+            await CopyNamesAsync(IndexImportSql.CopyScope, scope, cancellationToken);
+            await ExecuteAsync(IndexImportSql.FillScopeFromStaging, cancellationToken);
+        }
+
+        var cratesAdded = await CountAsync(IndexImportSql.InsertCrates, cancellationToken);
+        var versionsDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteVersionsEverywhere : IndexImportSql.DeleteVersionsInScope, cancellationToken);
+        var (changed, yanked, unyanked) = await ReadThreeAsync(IndexImportSql.UpdateVersions, null, cancellationToken);
+        var (versionsAdded, jobsQueued, _) = await ReadThreeAsync(IndexImportSql.InsertVersionsAndJobs,
+            new NpgsqlParameter<int>("priority", newVersionPriority), cancellationToken);
+        // Last, so that a crate is judged by the versions it has after this import.
+        var cratesDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteCratesEverywhere : IndexImportSql.DeleteCratesInScope, cancellationToken);
+
+        if (cursor is not null)
+        {
+            await using var save = new NpgsqlCommand(IndexImportSql.SaveCursor, connection, transaction)
+            {
+                Parameters = { new("registry", registry), new("cursor", cursor) },
+            };
+            await save.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        return new IndexImportResult(cratesAdded, cratesDeleted, versionsAdded, versionsDeleted, changed, yanked, unyanked, jobsQueued);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!staged)
+        {
+            await rows.DisposeAsync();
+        }
+        await transaction.DisposeAsync();
+    }
+
+    private ValueTask WriteNullableAsync<T>(T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? new ValueTask(rows.WriteNullAsync(cancellationToken)) : new ValueTask(rows.WriteAsync(value, type, cancellationToken));
+
+    private async Task CopyNamesAsync(string copy, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
+        foreach (var name in names)
+        {
+            await importer.WriteRowAsync(cancellationToken, name);
+        }
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<int> CountAsync(string sql, CancellationToken cancellationToken)
+    {
+        var (count, _, _) = await ReadThreeAsync(sql, null, cancellationToken);
+        return count;
+    }
+
+    private async Task<(int, int, int)> ReadThreeAsync(string sql, NpgsqlParameter? parameter, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+        if (parameter is not null)
+        {
+            command.Parameters.Add(parameter);
+        }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        int At(int i) => i < reader.FieldCount ? (int)reader.GetInt64(i) : 0;
+        return (At(0), At(1), At(2));
+    }
+}

@@ -1,0 +1,134 @@
+namespace BuildsRs.Data.Bulk;
+
+/// <summary>The statements of <see cref="IndexImport"/>. A crate's identity is its normalized name, computed as the
+/// crates table computes it.</summary>
+internal static class IndexImportSql
+{
+    private const string Normalized = "replace(lower(i.crate_name), '-', '_')";
+
+    public const string CreateStaging = """
+        CREATE TEMP TABLE import_versions (
+            crate_name text NOT NULL,
+            version text NOT NULL,
+            checksum text NOT NULL,
+            yanked boolean NOT NULL,
+            rust_version text,
+            published_at timestamptz,
+            links text,
+            features jsonb NOT NULL,
+            dependency_count integer NOT NULL
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE import_scope (normalized_name text PRIMARY KEY) ON COMMIT DROP;
+        CREATE TEMP TABLE import_protected (normalized_name text PRIMARY KEY) ON COMMIT DROP;
+        """;
+
+    public const string CopyVersions = """
+        COPY import_versions (crate_name, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    public const string CopyScope = "COPY import_scope (normalized_name) FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyProtected = "COPY import_protected (normalized_name) FROM STDIN (FORMAT BINARY)";
+
+    public const string FillScopeFromStaging = $"""
+        ANALYZE import_versions;
+        INSERT INTO import_scope (normalized_name)
+        SELECT DISTINCT {Normalized} FROM import_versions i
+        ON CONFLICT DO NOTHING;
+        """;
+
+    public const string InsertCrates = """
+        ANALYZE import_versions;
+        WITH added AS (
+            INSERT INTO crates (name)
+            SELECT crate_name FROM import_versions GROUP BY crate_name
+            ON CONFLICT (normalized_name) DO NOTHING
+            RETURNING 1)
+        SELECT count(*) FROM added
+        """;
+
+    private const string NotInIndex = $"""
+        c.normalized_name NOT IN (SELECT normalized_name FROM import_protected)
+        AND NOT EXISTS (
+            SELECT 1 FROM import_versions i
+            WHERE {Normalized} = c.normalized_name AND i.version = v.version)
+        """;
+
+    public const string DeleteVersionsEverywhere = $"""
+        WITH deleted AS (
+            DELETE FROM versions v USING crates c
+            WHERE v.crate_id = c.id AND {NotInIndex}
+            RETURNING 1)
+        SELECT count(*) FROM deleted
+        """;
+
+    public const string DeleteVersionsInScope = $"""
+        WITH deleted AS (
+            DELETE FROM versions v USING crates c
+            WHERE v.crate_id = c.id
+              AND c.normalized_name IN (SELECT normalized_name FROM import_scope)
+              AND {NotInIndex}
+            RETURNING 1)
+        SELECT count(*) FROM deleted
+        """;
+
+    private const string HasNoVersions = "NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id)";
+
+    public const string DeleteCratesEverywhere = $"""
+        WITH deleted AS (DELETE FROM crates c WHERE {HasNoVersions} RETURNING 1)
+        SELECT count(*) FROM deleted
+        """;
+
+    public const string DeleteCratesInScope = $"""
+        WITH deleted AS (
+            DELETE FROM crates c
+            WHERE c.normalized_name IN (SELECT normalized_name FROM import_scope) AND {HasNoVersions}
+            RETURNING 1)
+        SELECT count(*) FROM deleted
+        """;
+
+    /// <summary>Versions the index now states differently (a yank, an unyank, a corrected field).</summary>
+    public const string UpdateVersions = $"""
+        WITH changed AS (
+            SELECT v.id, v.yanked AS was_yanked, i.*
+            FROM import_versions i
+            JOIN crates c ON c.normalized_name = {Normalized}
+            JOIN versions v ON v.crate_id = c.id AND v.version = i.version
+            WHERE (v.yanked, v.checksum, v.rust_version, v.published_at, v.links, v.dependency_count, v.features)
+                  IS DISTINCT FROM (i.yanked, i.checksum, i.rust_version, i.published_at, i.links, i.dependency_count, i.features)),
+        updated AS (
+            UPDATE versions v
+            SET yanked = ch.yanked, checksum = ch.checksum, rust_version = ch.rust_version, published_at = ch.published_at,
+                links = ch.links, dependency_count = ch.dependency_count, features = ch.features
+            FROM changed ch
+            WHERE v.id = ch.id
+            RETURNING ch.was_yanked, v.yanked)
+        SELECT count(*),
+               count(*) FILTER (WHERE yanked AND NOT was_yanked),
+               count(*) FILTER (WHERE was_yanked AND NOT yanked)
+        FROM updated
+        """;
+
+    /// <summary>New versions, and one metadata job for each new version that is not yanked.</summary>
+    public const string InsertVersionsAndJobs = $"""
+        WITH added AS (
+            INSERT INTO versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
+            SELECT c.id, i.version, i.checksum, i.yanked, i.rust_version, i.published_at, i.links, i.features, i.dependency_count
+            FROM import_versions i
+            JOIN crates c ON c.normalized_name = {Normalized}
+            ON CONFLICT (crate_id, version) DO NOTHING
+            RETURNING id, yanked),
+        queued AS (
+            INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
+            SELECT id, 'metadata', 'queued', @priority, 0, 0 FROM added WHERE NOT yanked
+            ON CONFLICT DO NOTHING
+            RETURNING 1)
+        SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM queued)
+        """;
+
+    public const string SaveCursor = """
+        INSERT INTO registry_sync_state (registry, cursor, last_synced_at) VALUES (@registry, @cursor, now())
+        ON CONFLICT (registry) DO UPDATE SET cursor = excluded.cursor, last_synced_at = excluded.last_synced_at
+        """;
+}

@@ -1,0 +1,12 @@
+using BuildsRs.LocalRegistry;
+using BuildsRs.LocalRegistry.Seeding;
+
+// `seed SOURCES OUTPUT` builds a registry from unpacked crate sources (run by provisioning); otherwise serve one.
+if (args is ["seed", var sources, var output])
+{
+    return await RegistrySeeder.SeedAsync(sources, output, CancellationToken.None);
+}
+
+var app = await LocalRegistryApp.CreateAsync(args);
+await app.RunAsync();
+return 0;

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace BuildsRs.RegistrySync.Git;
+
+/// <summary>
+/// A bare local mirror of a registry's git index: fetched on demand, diffed between commits, read in bulk.
+/// Only the remote's HEAD is followed, under a ref of our own, so a force-push simply moves it.
+/// </summary>
+public sealed class GitIndexRepository
+{
+    private const string HeadRef = "refs/buildsrs/head";
+    private readonly GitCli git;
+    private readonly string remoteUrl;
+
+    public GitIndexRepository(string directory, string remoteUrl)
+    {
+        git = new GitCli(directory);
+        this.remoteUrl = remoteUrl;
+    }
+
+    /// <summary>Fetches the remote's HEAD (creating the mirror on first use) and returns the commit it points at.</summary>
+    public async Task<string> FetchAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path.Combine(git.GitDirectory, "objects")))
+        {
+            Directory.CreateDirectory(git.GitDirectory);
+            await git.RunAsync(["init", "--quiet", "--bare"], cancellationToken);
+        }
+        await git.RunAsync(["fetch", "--quiet", "--no-tags", "--force", remoteUrl, $"+HEAD:{HeadRef}"], cancellationToken);
+        return (await git.RunAsync(["rev-parse", HeadRef], cancellationToken)).Trim();
+    }
+
+    /// <summary>Whether <paramref name="commit"/> is in the history of <paramref name="head"/>; false when it is
+    /// unknown (a squashed or rewritten history).</summary>
+    public async Task<bool> IsAncestorAsync(string commit, string head, CancellationToken cancellationToken)
+    {
+        var (exitCode, _, _) = await git.RunRawAsync(["merge-base", "--is-ancestor", commit, head], cancellationToken);
+        return exitCode == 0;
+    }
+
+    public async Task<int> CountCommitsAsync(string from, string to, CancellationToken cancellationToken) =>
+        int.Parse(await git.RunAsync(["rev-list", "--count", $"{from}..{to}"], cancellationToken), CultureInfo.InvariantCulture);
+
+    /// <summary>Paths added, changed or deleted between two commits.</summary>
+    public async Task<IReadOnlyList<string>> ChangedPathsAsync(string from, string to, CancellationToken cancellationToken) =>
+        Split(await git.RunAsync(["diff", "--name-only", "--no-renames", "-z", from, to], cancellationToken));
+
+    /// <summary>Every file of a commit, with its blob id.</summary>
+    public async Task<IReadOnlyList<(string Path, string Blob)>> ListFilesAsync(string commit, CancellationToken cancellationToken) =>
+        Split(await git.RunAsync(["ls-tree", "-r", "-z", "--full-tree", commit], cancellationToken))
+            .Select(entry => (Meta: entry[..entry.IndexOf('\t', StringComparison.Ordinal)], Path: entry[(entry.IndexOf('\t', StringComparison.Ordinal) + 1)..]))
+            .Where(e => e.Meta.Split(' ')[1] == "blob")
+            .Select(e => (e.Path, e.Meta.Split(' ')[2]))
+            .ToList();
+
+    /// <summary>
+    /// Streams the content of many objects (<c>blob-id</c> or <c>commit:path</c>) through one <c>git cat-file --batch</c>,
+    /// in order; a missing object yields null content.
+    /// </summary>
+    public async IAsyncEnumerable<(string Name, byte[]? Content)> ReadAsync(
+        IEnumerable<string> objectNames, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var catFile = Process.Start(git.StartInfo(["cat-file", "--batch"])) ?? throw new GitException("git cat-file could not be started");
+        var names = new Queue<string>();
+        var writer = Task.Run(async () =>
+        {
+            foreach (var name in objectNames)
+            {
+                lock (names)
+                {
+                    names.Enqueue(name);
+                }
+                await catFile.StandardInput.WriteAsync((name + "\n").AsMemory(), cancellationToken);
+            }
+            catFile.StandardInput.Close();
+        }, cancellationToken);
+
+        // Headers are short and many: read them from a buffer, not byte by byte from the pipe.
+        await using var output = new BufferedStream(catFile.StandardOutput.BaseStream, 1 << 16);
+        while (ReadLine(output) is { } header)
+        {
+            string name;
+            lock (names)
+            {
+                name = names.Dequeue();
+            }
+            if (header.EndsWith(" missing", StringComparison.Ordinal))
+            {
+                yield return (name, null);
+                continue;
+            }
+            var size = int.Parse(header[(header.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            var content = new byte[size];
+            await output.ReadExactlyAsync(content, cancellationToken);
+            output.ReadByte(); // the newline after each object
+            yield return (name, content);
+        }
+        await writer;
+        await catFile.WaitForExitAsync(cancellationToken);
+        if (catFile.ExitCode != 0)
+        {
+            throw new GitException($"git cat-file failed ({catFile.ExitCode}): {await catFile.StandardError.ReadToEndAsync(cancellationToken)}");
+        }
+    }
+
+    private static string? ReadLine(BufferedStream stream)
+    {
+        var line = new StringBuilder();
+        for (var next = stream.ReadByte(); next >= 0; next = stream.ReadByte())
+        {
+            if (next == '\n')
+            {
+                return line.ToString();
+            }
+            line.Append((char)next);
+        }
+        return line.Length == 0 ? null : line.ToString();
+    }
+
+    private static List<string> Split(string nulSeparated) =>
+        nulSeparated.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();
+}

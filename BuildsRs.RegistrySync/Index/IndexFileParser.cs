@@ -1,0 +1,127 @@
+using System.Text.Json;
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Registry;
+using BuildsRs.Data.Bulk;
+using Semver;
+
+namespace BuildsRs.RegistrySync.Index;
+
+/// <summary>
+/// Reads one index file (one JSON line per version) into rows. A line that cannot be trusted (not JSON, a missing
+/// field, an invalid version or checksum, a name that does not belong at this path, a format version this reader
+/// does not know, a version listed twice) is skipped and reported; the other lines still count.
+/// </summary>
+public static class IndexFileParser
+{
+    /// <summary>The index format versions this reader understands.</summary>
+    private const int NewestFormat = 2;
+
+    public static void Parse(string path, ReadOnlySpan<byte> content, List<IndexVersionRow> rows, List<MalformedLine> malformed)
+    {
+        var expectedName = IndexPath.CrateNameOf(path);
+        if (expectedName is null)
+        {
+            malformed.Add(new(path, 0, "not a crate file path of the index layout"));
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        while (!content.IsEmpty)
+        {
+            lineNumber++;
+            var end = content.IndexOf((byte)'\n');
+            var line = end < 0 ? content : content[..end];
+            content = end < 0 ? [] : content[(end + 1)..];
+            if (line.Trim((byte)' ').Trim((byte)'\r').IsEmpty)
+            {
+                continue;
+            }
+
+            var error = TryParseLine(line, expectedName, out var row);
+            if (error is null && !seen.Add(row!.Version))
+            {
+                error = $"version {row.Version} is listed twice";
+            }
+            if (error is null)
+            {
+                rows.Add(row!);
+            }
+            else
+            {
+                malformed.Add(new(path, lineNumber, error));
+            }
+        }
+    }
+
+    private static string? TryParseLine(ReadOnlySpan<byte> line, string expectedName, out IndexVersionRow? row)
+    {
+        row = null;
+        IndexLine? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize(line, RegistryJsonContext.Default.IndexLine);
+        }
+        catch (JsonException ex)
+        {
+            return $"not valid JSON: {ex.Message}";
+        }
+
+        if (parsed is null)
+        {
+            return "not a JSON object";
+        }
+        if (parsed.V is < 1 or > NewestFormat)
+        {
+            return $"unknown index format version v={parsed.V}";
+        }
+        if (parsed.Name is null || parsed.Vers is null || parsed.Cksum is null || parsed.Deps is null || parsed.Features is null)
+        {
+            return "missing field " + string.Join(", ", MissingFields(parsed));
+        }
+        if (!CrateName.IsValid(parsed.Name) || !parsed.Name.Equals(expectedName, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"name '{parsed.Name}' does not belong in the file of '{expectedName}'";
+        }
+        if (!SemVersion.TryParse(parsed.Vers, SemVersionStyles.Strict, out _))
+        {
+            return $"'{parsed.Vers}' is not a semantic version";
+        }
+        if (parsed.Cksum.Length != 64 || !parsed.Cksum.All(char.IsAsciiHexDigitLower))
+        {
+            return "cksum is not a lower-case SHA-256";
+        }
+
+        row = new IndexVersionRow(
+            parsed.Name,
+            parsed.Vers,
+            parsed.Cksum,
+            parsed.Yanked ?? false,
+            parsed.RustVersion,
+            parsed.PubTime,
+            parsed.Links,
+            FeaturesJson(parsed.Features, parsed.Features2),
+            parsed.Deps.Count);
+        return null;
+    }
+
+    private static IEnumerable<string> MissingFields(IndexLine line)
+    {
+        if (line.Name is null) yield return "name";
+        if (line.Vers is null) yield return "vers";
+        if (line.Deps is null) yield return "deps";
+        if (line.Cksum is null) yield return "cksum";
+        if (line.Features is null) yield return "features";
+    }
+
+    /// <summary>The whole feature table as cargo sees it: <c>features</c> and <c>features2</c> together.</summary>
+    private static string FeaturesJson(Dictionary<string, List<string>> features, Dictionary<string, List<string>>? features2)
+    {
+        var merged = features2 is null ? features : new Dictionary<string, List<string>>(features);
+        foreach (var (name, enables) in features2 ?? [])
+        {
+            merged[name] = enables;
+        }
+        return JsonSerializer.Serialize(merged, RegistryJsonContext.Default.DictionaryStringListString);
+    }
+}

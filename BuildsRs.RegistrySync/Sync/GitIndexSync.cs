@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using BuildsRs.Contracts.Registry;
+using BuildsRs.Data;
+using BuildsRs.Data.Bulk;
+using BuildsRs.RegistrySync.Git;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BuildsRs.RegistrySync.Sync;
+
+/// <summary>
+/// One pass over the git index: fetch, then apply what changed since the last applied commit (the cursor).
+/// Without a cursor, or when the cursor is no longer in the history (crates.io squashes its index; a force-push
+/// rewrites it), the whole index is reconciled instead, which also corrects anything a diff could have missed.
+/// </summary>
+public sealed partial class GitIndexSync(
+    BuildsRsDbContext db, IOptions<RegistryOptions> options, SyncTelemetry telemetry, ILogger<GitIndexSync> logger)
+{
+    /// <summary>A full import queues every old version; those wait behind newly published ones.</summary>
+    private const int BackfillPriority = 0;
+
+    public async Task<SyncPassResult> RunPassAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        using var activity = SyncTelemetry.Source.StartActivity("Sync pass");
+        var started = Stopwatch.GetTimestamp();
+        var repository = new GitIndexRepository(settings.WorkDirectory, settings.GitIndexUrl);
+
+        string head;
+        using (SyncTelemetry.Source.StartActivity("Fetch index"))
+        {
+            head = await repository.FetchAsync(cancellationToken);
+        }
+        var cursor = await db.RegistrySyncStates
+            .Where(s => s.Registry == settings.GitIndexUrl).Select(s => s.Cursor).SingleOrDefaultAsync(cancellationToken);
+        activity?.SetTag("buildsrs.index.head", head);
+        activity?.SetTag("buildsrs.index.cursor", cursor);
+        if (cursor == head)
+        {
+            telemetry.Behind(0);
+            return new SyncPassResult("none", head, 0, 0, 0, new IndexImportResult(0, 0, 0, 0, 0, 0, 0, 0));
+        }
+
+        var full = cursor is null || !await repository.IsAncestorAsync(cursor, head, cancellationToken);
+        var mode = full ? "full" : "incremental";
+        activity?.SetTag("buildsrs.sync.mode", mode);
+        telemetry.Behind(full ? 0 : await repository.CountCommitsAsync(cursor!, head, cancellationToken));
+        if (full && cursor is not null)
+        {
+            LogHistoryRewritten(logger, cursor, head);
+        }
+
+        List<string> objects;
+        List<string> paths;
+        if (full)
+        {
+            var files = (await repository.ListFilesAsync(head, cancellationToken)).Where(f => IndexPath.CrateNameOf(f.Path) is not null).ToList();
+            paths = files.Select(f => f.Path).ToList();
+            objects = files.Select(f => f.Blob).ToList();
+        }
+        else
+        {
+            paths = (await repository.ChangedPathsAsync(cursor!, head, cancellationToken)).Where(p => IndexPath.CrateNameOf(p) is not null).ToList();
+            objects = paths.Select(p => $"{head}:{p}").ToList();
+        }
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var import = await IndexImport.BeginAsync(connection, cancellationToken);
+        var stager = new IndexFileStager(import, full, logger);
+        using (SyncTelemetry.Source.StartActivity("Stage versions"))
+        {
+            var index = 0;
+            await foreach (var (_, content) in repository.ReadAsync(objects, cancellationToken))
+            {
+                await stager.StageAsync(paths[index++], content, cancellationToken);
+            }
+        }
+
+        IndexImportResult changes;
+        using (SyncTelemetry.Source.StartActivity("Apply changes"))
+        {
+            changes = await import.CommitAsync(full, full ? BackfillPriority : settings.NewVersionPriority, settings.GitIndexUrl, head, cancellationToken);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        telemetry.PassFinished(changes, stager.MalformedLines, elapsed, mode);
+        telemetry.Behind(0);
+        LogPass(logger, mode, head, stager.Files, stager.Versions, changes.VersionsAdded, changes.Yanked, changes.Unyanked,
+            changes.VersionsDeleted, stager.MalformedLines, elapsed.TotalMilliseconds);
+        return new SyncPassResult(mode, head, stager.Files, stager.Versions, stager.MalformedLines, changes);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        Message = "The index history no longer contains {Cursor}; reconciling the whole index at {Head}")]
+    private static partial void LogHistoryRewritten(ILogger logger, string cursor, string head);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+        Message = "Sync pass ({Mode}) to {Head}: {Files} files, {Versions} versions read; {Added} added, {Yanked} yanked, {Unyanked} unyanked, {Deleted} deleted, {Malformed} malformed lines skipped in {ElapsedMs:F0} ms")]
+    private static partial void LogPass(ILogger logger, string mode, string head, int files, int versions, int added, int yanked,
+        int unyanked, int deleted, int malformed, double elapsedMs);
+}

@@ -6,6 +6,7 @@ var paths = new LocalPaths(builder);
 
 var database = builder.AddBuildsRsDatabase(paths);
 var storage = builder.AddArtifactStorage(paths);
+var registry = builder.AddCrateRegistry(paths);
 
 // The Api owns the schema: it applies the migrations before it reports healthy, so whoever waits for it
 // finds the tables in place.
@@ -16,6 +17,7 @@ var api = builder.AddProject<Projects.BuildsRs_Api>("api")
 
 builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")
     .WithReference(database, DatabaseExtensions.DatabaseName).WaitFor(api)
+    .WithCrateRegistry(registry, paths)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BuildsRs_Builder>("builder")

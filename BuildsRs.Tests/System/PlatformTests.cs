@@ -22,7 +22,7 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
     {
         var names = fixture.HealthyResources.Values.Select(e => e.Resource.Name).ToList();
 
-        Assert.Equal(["api", "builder", "builder", "postgres", "registry-sync", "s3", "web"], names.Order());
+        Assert.Equal(["api", "builder", "builder", "postgres", "registry", "registry-sync", "s3", "web"], names.Order());
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using BuildsRs.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -21,7 +19,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        port = FreePort();
+        port = FreePorts.Next();
         var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Provisioning, "postgres.sh")])
         {
             RedirectStandardOutput = true,
@@ -90,10 +88,4 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         Directory.Delete(dataDirectory, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -9,7 +9,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.EntityFrameworkCore;
 
-namespace BuildsRs.Tests.System;
+namespace BuildsRs.Tests.SystemTests;
 
 /// <summary>The local platform as a new user gets it: every component real, started by the AppHost, and working.</summary>
 [Collection(SystemTestGroup.Name)]

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using BuildsRs.LocalRegistry;
+using Microsoft.AspNetCore.Builder;
+
+namespace BuildsRs.Tests.Fixtures;
+
+/// <summary>
+/// A local registry of real crates (a fresh copy of the provisioned seed) served on a free port, and real cargo
+/// configured to publish to it and to install from it in place of crates.io.
+/// </summary>
+public sealed class LocalRegistryFixture : IAsyncDisposable
+{
+    public const string Token = "test-token-0123456789abcdef";
+    private readonly string root = Path.Combine(Path.GetTempPath(), "buildsrs-tests-registry-" + Guid.NewGuid().ToString("N"));
+    private WebApplication? app;
+
+    public Uri Url { get; private set; } = null!;
+    public string GitIndexUrl => new Uri(Url, "git/index").ToString();
+    public Uri SparseIndexUrl => new(Url, "index/");
+    public string IndexDirectory => Path.Combine(root, "data", "index");
+    public string CargoHome => Path.Combine(root, "cargo-home");
+
+    public static async Task<LocalRegistryFixture> StartAsync()
+    {
+        var registry = new LocalRegistryFixture();
+        await registry.InitializeAsync();
+        return registry;
+    }
+
+    private async Task InitializeAsync()
+    {
+        var port = FreePorts.Next();
+        Url = new Uri($"http://127.0.0.1:{port}/");
+        var stateDirectory = Environment.GetEnvironmentVariable("BUILDSRS_STATE_DIR") is { Length: > 0 } dir ? dir : "/var/tmp/buildsrs";
+        app = await LocalRegistryApp.CreateAsync([
+            "--urls", Url.ToString(),
+            "--Logging:LogLevel:Default=Warning",
+            $"--LocalRegistry:DataDirectory={Path.Combine(root, "data")}",
+            $"--LocalRegistry:SeedDirectory={Path.Combine(stateDirectory, "registry-seed")}",
+            $"--LocalRegistry:PublicUrl={Url}",
+            $"--LocalRegistry:PublishToken={Token}",
+        ]);
+        await app.StartAsync();
+
+        Directory.CreateDirectory(CargoHome);
+        await File.WriteAllTextAsync(Path.Combine(CargoHome, "config.toml"), $"""
+            [source.crates-io]
+            replace-with = "local"
+            [source.local]
+            registry = "sparse+{SparseIndexUrl}"
+            [registries.local]
+            index = "sparse+{SparseIndexUrl}"
+            """);
+    }
+
+    /// <summary>Publishes a new binary crate with real <c>cargo publish</c>.</summary>
+    public async Task PublishAsync(string name, string version)
+    {
+        var source = Path.Combine(root, "sources", $"{name}-{version}");
+        Directory.CreateDirectory(Path.Combine(source, "src"));
+        await File.WriteAllTextAsync(Path.Combine(source, "Cargo.toml"), $"""
+            [package]
+            name = "{name}"
+            version = "{version}"
+            edition = "2021"
+            description = "A crate published by the tests"
+            license = "MIT"
+            """);
+        await File.WriteAllTextAsync(Path.Combine(source, "src", "main.rs"), "fn main() { println!(\"hello\"); }\n");
+        await CargoAsync(source, "publish", "--registry", "local", "--no-verify", "--allow-dirty");
+    }
+
+    /// <summary>Runs real cargo against this registry; throws with cargo's output when it fails.</summary>
+    public async Task<string> CargoAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("cargo")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["CARGO_HOME"] = CargoHome,
+                ["CARGO_REGISTRIES_LOCAL_TOKEN"] = Token,
+                ["RUSTUP_TOOLCHAIN"] = "stable",
+                ["CARGO_TERM_COLOR"] = "never",
+            },
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var cargo = Process.Start(start)!;
+        var output = cargo.StandardOutput.ReadToEndAsync();
+        var error = cargo.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await cargo.WaitForExitAsync(timeout.Token);
+        return cargo.ExitCode == 0
+            ? await output + await error
+            : throw new InvalidOperationException($"cargo {string.Join(' ', arguments)} failed: {await error}");
+    }
+
+    /// <summary>Runs git in the registry's index working tree, as an operator editing it by hand would.</summary>
+    public async Task<string> GitAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = IndexDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "tests";
+        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "tests@localhost";
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var git = Process.Start(start)!;
+        var output = await git.StandardOutput.ReadToEndAsync();
+        var error = await git.StandardError.ReadToEndAsync();
+        await git.WaitForExitAsync();
+        return git.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {error}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        Directory.Delete(root, recursive: true);
+    }
+
+}

@@ -1,0 +1,269 @@
+using System.Text.Json;
+using BuildsRs.Contracts.Registry;
+using BuildsRs.Data;
+using BuildsRs.Data.Model;
+using BuildsRs.RegistrySync.Git;
+using BuildsRs.RegistrySync.Sync;
+using BuildsRs.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Tests.Integration;
+
+/// <summary>RegistrySync against real Postgres and a local registry of real crates, changed with real cargo and git.</summary>
+public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
+{
+    private LocalRegistryFixture registry = null!;
+    private RegistrySyncHarness sync = null!;
+    private string connectionString = null!;
+
+    public async Task InitializeAsync()
+    {
+        registry = await LocalRegistryFixture.StartAsync();
+        connectionString = await postgres.CreateDatabaseAsync();
+        await using (var db = Db())
+        {
+            await db.Database.MigrateAsync();
+        }
+        sync = new RegistrySyncHarness(connectionString, registry.GitIndexUrl, registry.SparseIndexUrl);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await sync.DisposeAsync();
+        await registry.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_full_import_equals_the_index_exactly()
+    {
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal("full", pass.Mode);
+        Assert.Equal(0, pass.MalformedLines);
+        var index = ReadIndex();
+        await using var db = Db();
+        var stored = await db.Versions.Select(v => new { v.Crate.Name, v.Version, v.Checksum, v.Yanked }).ToListAsync();
+        Assert.Equal(index.Select(l => l.Name!).Distinct().Count(), await db.Crates.CountAsync());
+        Assert.Equal(
+            index.Select(l => (l.Name!, l.Vers!, l.Cksum!, l.Yanked ?? false)).Order(),
+            stored.Select(v => (v.Name, v.Version, v.Checksum, v.Yanked)).Order());
+        Assert.True(index.Count > 250, $"the seeded registry has {index.Count} versions");
+        Assert.Equal(index.Count(l => l.Yanked != true), await db.Jobs.CountAsync(j => j.Kind == JobKind.Metadata && j.State == JobState.Queued));
+    }
+
+    [Fact]
+    public async Task A_version_published_with_cargo_is_in_the_database_with_one_metadata_job_after_one_pass()
+    {
+        await sync.GitPassAsync();
+
+        await registry.PublishAsync("buildsrs-demo", "0.1.0");
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal("incremental", pass.Mode);
+        Assert.Equal((1, 1, 1), (pass.Files, pass.Changes.VersionsAdded, pass.Changes.MetadataJobsQueued));
+        await using var db = Db();
+        var version = await db.Versions.Include(v => v.Crate).Include(v => v.Jobs).SingleAsync(v => v.Crate.Name == "buildsrs-demo");
+        Assert.Equal("0.1.0", version.Version);
+        Assert.NotNull(version.PublishedAt);
+        var job = Assert.Single(version.Jobs);
+        Assert.Equal((JobKind.Metadata, JobState.Queued, null), (job.Kind, job.State, job.Target));
+        Assert.True(job.Priority > 0, "newly published versions go before the backlog of a full import");
+    }
+
+    [Fact]
+    public async Task A_second_pass_and_a_full_reconcile_of_an_unchanged_index_change_nothing()
+    {
+        await sync.GitPassAsync();
+        await registry.PublishAsync("buildsrs-demo", "0.1.0");
+        await sync.GitPassAsync();
+        var before = await SnapshotAsync();
+
+        var again = await sync.GitPassAsync();
+        await using (var db = Db())
+        {
+            // Forget the cursor: the next pass reconciles the whole index.
+            await db.RegistrySyncStates.ExecuteUpdateAsync(s => s.SetProperty(x => x.Cursor, (string?)null));
+        }
+        var reconcile = await sync.GitPassAsync();
+
+        Assert.Equal("none", again.Mode);
+        Assert.Equal("full", reconcile.Mode);
+        Assert.False(reconcile.Changes.ChangedAnything, reconcile.Changes.ToString());
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Yank_and_unyank_with_cargo_are_applied()
+    {
+        await sync.GitPassAsync();
+        await registry.PublishAsync("buildsrs-demo", "0.1.0");
+        await sync.GitPassAsync();
+
+        await registry.CargoAsync(registry.CargoHome, "yank", "buildsrs-demo", "--version", "0.1.0", "--registry", "local");
+        var yank = await sync.GitPassAsync();
+        var yanked = await IsYankedAsync("buildsrs-demo", "0.1.0");
+        await registry.CargoAsync(registry.CargoHome, "yank", "buildsrs-demo", "--version", "0.1.0", "--undo", "--registry", "local");
+        var unyank = await sync.GitPassAsync();
+
+        Assert.Equal((1, 0), (yank.Changes.Yanked, yank.Changes.MetadataJobsQueued));
+        Assert.True(yanked);
+        Assert.Equal(1, unyank.Changes.Unyanked);
+        Assert.False(await IsYankedAsync("buildsrs-demo", "0.1.0"));
+    }
+
+    [Fact]
+    public async Task A_version_deleted_from_the_index_is_removed_with_its_crate_when_it_was_the_last()
+    {
+        await sync.GitPassAsync();
+        await registry.PublishAsync("buildsrs-demo", "0.1.0");
+        await registry.PublishAsync("buildsrs-demo", "0.2.0");
+        await registry.PublishAsync("buildsrs-gone", "1.0.0");
+        await sync.GitPassAsync();
+
+        await DeleteFromIndexAsync("buildsrs-demo", "0.1.0");
+        await DeleteFromIndexAsync("buildsrs-gone", "1.0.0");
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal((2, 1), (pass.Changes.VersionsDeleted, pass.Changes.CratesDeleted));
+        await using var db = Db();
+        Assert.Equal(["0.2.0"], await db.Versions.Where(v => v.Crate.Name == "buildsrs-demo").Select(v => v.Version).ToListAsync());
+        Assert.False(await db.Crates.AnyAsync(c => c.Name == "buildsrs-gone"));
+        Assert.Equal(ReadIndex().Count, await db.Versions.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_corrupt_line_is_skipped_and_counted_and_nothing_else_is_lost()
+    {
+        await sync.GitPassAsync();
+        var before = await SnapshotAsync();
+        var hexyl = Path.Combine(registry.IndexDirectory, IndexPath.For("hexyl"));
+        var valid = JsonSerializer.Serialize(new IndexLine
+        {
+            Name = "hexyl", Vers = "9.9.9", Deps = [], Cksum = new string('c', 64), Features = [],
+        }, RegistryJsonContext.Default.IndexLine);
+        await File.AppendAllTextAsync(hexyl, "{\"name\":\"hexyl\",\"vers\":\"0.9.0\",\"cksum\": oops\n" + valid + "\n");
+        await File.WriteAllTextAsync(Path.Combine(registry.IndexDirectory, IndexPath.For("lscolors")), "this is not json\n");
+        await registry.GitAsync("commit", "--quiet", "-am", "Corrupt two files");
+        await registry.GitAsync("update-server-info");
+
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal(2, pass.MalformedLines);
+        Assert.Equal((1, 0), (pass.Changes.VersionsAdded, pass.Changes.VersionsDeleted));
+        var after = await SnapshotAsync();
+        Assert.Equal(before.Count + 1, after.Count);
+        Assert.Empty(before.Except(after));
+        Assert.Contains(("hexyl", "9.9.9", false), after);
+    }
+
+    [Fact]
+    public async Task A_force_pushed_index_is_reconciled_without_losing_or_duplicating_anything()
+    {
+        var seeded = (await registry.GitAsync("rev-parse", "HEAD")).Trim();
+        await sync.GitPassAsync();
+        await registry.PublishAsync("buildsrs-demo", "0.1.0");
+        await sync.GitPassAsync();
+
+        // Rewrite history: drop the publish, and commit a different change in its place.
+        await registry.GitAsync("reset", "--quiet", "--hard", seeded);
+        File.Delete(Path.Combine(registry.IndexDirectory, IndexPath.For("rustdoc-stripper")));
+        var added = JsonSerializer.Serialize(new IndexLine
+        {
+            Name = "buildsrs-rewritten", Vers = "1.0.0", Deps = [], Cksum = new string('d', 64), Features = [],
+        }, RegistryJsonContext.Default.IndexLine);
+        var path = Path.Combine(registry.IndexDirectory, IndexPath.For("buildsrs-rewritten"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, added + "\n");
+        await registry.GitAsync("add", "--all");
+        await registry.GitAsync("commit", "--quiet", "-m", "Rewritten history");
+        await registry.GitAsync("update-server-info");
+
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal("full", pass.Mode);
+        Assert.Equal((1, 2), (pass.Changes.VersionsAdded, pass.Changes.VersionsDeleted));
+        var index = ReadIndex();
+        await using var db = Db();
+        Assert.Equal(
+            index.Select(l => (l.Name!, l.Vers!)).Order(),
+            (await db.Versions.Select(v => new { v.Crate.Name, v.Version }).ToListAsync()).Select(v => (v.Name, v.Version)).Order());
+        Assert.Equal(1, await db.Jobs.CountAsync(j => j.Version.Crate.Name == "buildsrs-rewritten"));
+        Assert.Equal(await db.Versions.CountAsync(v => !v.Yanked), await db.Jobs.CountAsync());
+    }
+
+    [Fact]
+    public async Task Sparse_refresh_applies_changes_answers_304_for_unchanged_files_and_ignores_unknown_crates()
+    {
+        await sync.GitPassAsync();
+        await registry.CargoAsync(registry.CargoHome, "yank", "hexyl", "--version", "0.8.0", "--registry", "local");
+
+        var first = await sync.SparseRefreshAsync("hexyl", "no-such-crate");
+        var second = await sync.SparseRefreshAsync("hexyl");
+
+        Assert.Equal((2, 1), (first.Files, first.Changes.Yanked));
+        Assert.Equal(0, first.Changes.CratesDeleted);
+        Assert.True(await IsYankedAsync("hexyl", "0.8.0"));
+        Assert.Equal(0, second.Files);
+        Assert.False(second.Changes.ChangedAnything);
+    }
+
+    [Fact]
+    public async Task An_unreachable_registry_fails_the_pass_cleanly_and_reports_degraded_health_while_retrying()
+    {
+        await using var unreachable = new RegistrySyncHarness(connectionString, "http://127.0.0.1:9/git/index", new Uri("http://127.0.0.1:9/index/"));
+
+        await Assert.ThrowsAsync<GitException>(unreachable.GitPassAsync);
+
+        var status = unreachable.Services.GetRequiredService<SyncStatus>();
+        using var worker = new RegistrySyncWorker(unreachable.Services.GetRequiredService<IServiceScopeFactory>(),
+            unreachable.Services.GetRequiredService<IOptions<RegistryOptions>>(), status, NullLogger<RegistrySyncWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (status.ConsecutiveFailures < 2)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+        await worker.StopAsync(CancellationToken.None);
+
+        var health = await new SyncHealthCheck(status).CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("registry unreachable", health.Description, StringComparison.Ordinal);
+        await using var db = Db();
+        Assert.Equal(0, await db.Versions.CountAsync());
+    }
+
+    private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
+
+    private List<IndexLine> ReadIndex() =>
+        Directory.EnumerateFiles(registry.IndexDirectory, "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(registry.IndexDirectory, file))
+            .Where(path => IndexPath.CrateNameOf(path) is not null)
+            .SelectMany(path => File.ReadAllLines(Path.Combine(registry.IndexDirectory, path)))
+            .Select(line => JsonSerializer.Deserialize(line, RegistryJsonContext.Default.IndexLine)!)
+            .ToList();
+
+    private async Task<List<(string, string, bool)>> SnapshotAsync()
+    {
+        await using var db = Db();
+        return (await db.Versions.Select(v => new { v.Crate.Name, v.Version, v.Yanked }).ToListAsync())
+            .Select(v => (v.Name, v.Version, v.Yanked)).Order().ToList();
+    }
+
+    private async Task<bool> IsYankedAsync(string crate, string version)
+    {
+        await using var db = Db();
+        return await db.Versions.Where(v => v.Crate.Name == crate && v.Version == version).Select(v => v.Yanked).SingleAsync();
+    }
+
+    private async Task DeleteFromIndexAsync(string crate, string version)
+    {
+        using var http = new HttpClient { BaseAddress = registry.Url };
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/v1/crates/{crate}/{version}");
+        request.Headers.TryAddWithoutValidation("Authorization", LocalRegistryFixture.Token);
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+}

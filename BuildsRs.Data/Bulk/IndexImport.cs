@@ -39,18 +39,21 @@ public sealed class IndexImport : IAsyncDisposable
     }
 
     /// <summary>Stages one version. Its crate joins the scope.</summary>
-    public async ValueTask AddAsync(IndexVersionRow row, CancellationToken cancellationToken)
+    /// <remarks>Synchronous on purpose: the importer buffers rows and only flushes when its buffer is full, so an async
+    /// call per field would cost millions of state machines on a full import for no benefit.</remarks>
+    public void Add(IndexVersionRow row)
     {
-        await rows.StartRowAsync(cancellationToken);
-        await rows.WriteAsync(row.CrateName, NpgsqlDbType.Text, cancellationToken);
-        await rows.WriteAsync(row.Version, NpgsqlDbType.Text, cancellationToken);
-        await rows.WriteAsync(row.Checksum, NpgsqlDbType.Text, cancellationToken);
-        await rows.WriteAsync(row.Yanked, NpgsqlDbType.Boolean, cancellationToken);
-        await WriteNullableAsync(row.RustVersion, NpgsqlDbType.Text, cancellationToken);
-        await WriteNullableAsync(row.PublishedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-        await WriteNullableAsync(row.Links, NpgsqlDbType.Text, cancellationToken);
-        await rows.WriteAsync(row.FeaturesJson, NpgsqlDbType.Jsonb, cancellationToken);
-        await rows.WriteAsync(row.DependencyCount, NpgsqlDbType.Integer, cancellationToken);
+        rows.StartRow();
+        rows.Write(row.CrateName, NpgsqlDbType.Text);
+        rows.Write(Contracts.CrateName.Normalize(row.CrateName), NpgsqlDbType.Text);
+        rows.Write(row.Version, NpgsqlDbType.Text);
+        rows.Write(row.Checksum, NpgsqlDbType.Text);
+        rows.Write(row.Yanked, NpgsqlDbType.Boolean);
+        WriteNullable(row.RustVersion, NpgsqlDbType.Text);
+        WriteNullable(row.PublishedAt, NpgsqlDbType.TimestampTz);
+        WriteNullable(row.Links, NpgsqlDbType.Text);
+        rows.Write(row.FeaturesJson, NpgsqlDbType.Text);
+        rows.Write(row.DependencyCount, NpgsqlDbType.Integer);
     }
 
     /// <summary>
@@ -114,8 +117,17 @@ public sealed class IndexImport : IAsyncDisposable
         await transaction.DisposeAsync();
     }
 
-    private ValueTask WriteNullableAsync<T>(T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? new ValueTask(rows.WriteNullAsync(cancellationToken)) : new ValueTask(rows.WriteAsync(value, type, cancellationToken));
+    private void WriteNullable<T>(T? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            rows.WriteNull();
+        }
+        else
+        {
+            rows.Write(value, type);
+        }
+    }
 
     private async Task CopyNamesAsync(string copy, IEnumerable<string> names, CancellationToken cancellationToken)
     {

@@ -4,18 +4,23 @@ namespace BuildsRs.Data.Bulk;
 /// crates table computes it.</summary>
 internal static class IndexImportSql
 {
-    private const string Normalized = "replace(lower(i.crate_name), '-', '_')";
+    /// <summary>Staged with each row (computed in <see cref="IndexImport.Add"/>), so joins compare plain columns.</summary>
+    private const string Normalized = "i.normalized_name";
 
+    /// <remarks>More local buffers than the default 8 MB keep a large staging table in memory (it only takes effect
+    /// before a session's first temporary table, and is ignored after).</remarks>
     public const string CreateStaging = """
+        SET temp_buffers = '256MB';
         CREATE TEMP TABLE import_versions (
             crate_name text NOT NULL,
+            normalized_name text NOT NULL,
             version text NOT NULL,
             checksum text NOT NULL,
             yanked boolean NOT NULL,
             rust_version text,
             published_at timestamptz,
             links text,
-            features jsonb NOT NULL,
+            features text NOT NULL,
             dependency_count integer NOT NULL
         ) ON COMMIT DROP;
         CREATE TEMP TABLE import_scope (normalized_name text PRIMARY KEY) ON COMMIT DROP;
@@ -23,7 +28,7 @@ internal static class IndexImportSql
         """;
 
     public const string CopyVersions = """
-        COPY import_versions (crate_name, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
+        COPY import_versions (crate_name, normalized_name, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -96,11 +101,11 @@ internal static class IndexImportSql
             JOIN crates c ON c.normalized_name = {Normalized}
             JOIN versions v ON v.crate_id = c.id AND v.version = i.version
             WHERE (v.yanked, v.checksum, v.rust_version, v.published_at, v.links, v.dependency_count, v.features)
-                  IS DISTINCT FROM (i.yanked, i.checksum, i.rust_version, i.published_at, i.links, i.dependency_count, i.features)),
+                  IS DISTINCT FROM (i.yanked, i.checksum, i.rust_version, i.published_at, i.links, i.dependency_count, i.features::jsonb)),
         updated AS (
             UPDATE versions v
             SET yanked = ch.yanked, checksum = ch.checksum, rust_version = ch.rust_version, published_at = ch.published_at,
-                links = ch.links, dependency_count = ch.dependency_count, features = ch.features
+                links = ch.links, dependency_count = ch.dependency_count, features = ch.features::jsonb
             FROM changed ch
             WHERE v.id = ch.id
             RETURNING ch.was_yanked, v.yanked)
@@ -114,7 +119,7 @@ internal static class IndexImportSql
     public const string InsertVersionsAndJobs = $"""
         WITH added AS (
             INSERT INTO versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
-            SELECT c.id, i.version, i.checksum, i.yanked, i.rust_version, i.published_at, i.links, i.features, i.dependency_count
+            SELECT c.id, i.version, i.checksum, i.yanked, i.rust_version, i.published_at, i.links, i.features::jsonb, i.dependency_count
             FROM import_versions i
             JOIN crates c ON c.normalized_name = {Normalized}
             ON CONFLICT (crate_id, version) DO NOTHING

@@ -16,6 +16,8 @@ public static class IndexFileParser
     /// <summary>The index format versions this reader understands.</summary>
     private const int NewestFormat = 2;
 
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     public static void Parse(string path, ReadOnlySpan<byte> content, List<IndexVersionRow> rows, List<MalformedLine> malformed)
     {
         var expectedName = IndexPath.CrateNameOf(path);
@@ -57,25 +59,21 @@ public static class IndexFileParser
     private static string? TryParseLine(ReadOnlySpan<byte> line, string expectedName, out IndexVersionRow? row)
     {
         row = null;
-        IndexLine? parsed;
+        IndexLineSummary? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(line, RegistryJsonContext.Default.IndexLine);
+            parsed = IndexLineReader.Read(line);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             return $"not valid JSON: {ex.Message}";
         }
 
-        if (parsed is null)
-        {
-            return "not a JSON object";
-        }
         if (parsed.V is < 1 or > NewestFormat)
         {
             return $"unknown index format version v={parsed.V}";
         }
-        if (parsed.Name is null || parsed.Vers is null || parsed.Cksum is null || parsed.Deps is null || parsed.Features is null)
+        if (parsed.Name is null || parsed.Vers is null || parsed.Cksum is null || parsed.DependencyCount is null || parsed.Features is null)
         {
             return "missing field " + string.Join(", ", MissingFields(parsed));
         }
@@ -87,7 +85,7 @@ public static class IndexFileParser
         {
             return $"'{parsed.Vers}' is not a semantic version";
         }
-        if (parsed.Cksum.Length != 64 || !parsed.Cksum.All(char.IsAsciiHexDigitLower))
+        if (parsed.Cksum.Length != 64 || parsed.Cksum.AsSpan().ContainsAnyExcept(LowerHex))
         {
             return "cksum is not a lower-case SHA-256";
         }
@@ -101,27 +99,32 @@ public static class IndexFileParser
             parsed.PubTime,
             parsed.Links,
             FeaturesJson(parsed.Features, parsed.Features2),
-            parsed.Deps.Count);
+            parsed.DependencyCount.Value);
         return null;
     }
 
-    private static IEnumerable<string> MissingFields(IndexLine line)
+    private static IEnumerable<string> MissingFields(IndexLineSummary line)
     {
         if (line.Name is null) yield return "name";
         if (line.Vers is null) yield return "vers";
-        if (line.Deps is null) yield return "deps";
+        if (line.DependencyCount is null) yield return "deps";
         if (line.Cksum is null) yield return "cksum";
         if (line.Features is null) yield return "features";
     }
 
-    /// <summary>The whole feature table as cargo sees it: <c>features</c> and <c>features2</c> together.</summary>
-    private static string FeaturesJson(Dictionary<string, List<string>> features, Dictionary<string, List<string>>? features2)
+    /// <summary>
+    /// The whole feature table as cargo sees it: <c>features</c> and <c>features2</c> as one JSON object. Joined as
+    /// text: both are objects the reader has checked, and a key in both keeps the <c>features2</c> value, as jsonb
+    /// keeps the last of duplicate keys.
+    /// </summary>
+    private static string FeaturesJson(string features, string? features2)
     {
-        var merged = features2 is null ? features : new Dictionary<string, List<string>>(features);
-        foreach (var (name, enables) in features2 ?? [])
+        if (features2 is null || IsEmptyObject(features2))
         {
-            merged[name] = enables;
+            return features;
         }
-        return JsonSerializer.Serialize(merged, RegistryJsonContext.Default.DictionaryStringListString);
+        return IsEmptyObject(features) ? features2 : string.Concat(features.AsSpan(0, features.LastIndexOf('}')), ",", features2.AsSpan(features2.IndexOf('{') + 1));
     }
+
+    private static bool IsEmptyObject(string json) => json.AsSpan().Trim().Length == 2 || json.AsSpan(1, json.Length - 2).Trim().IsEmpty;
 }

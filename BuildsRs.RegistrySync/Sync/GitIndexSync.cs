@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using BuildsRs.Contracts.Registry;
 using BuildsRs.Data;
 using BuildsRs.Data.Bulk;
@@ -51,30 +52,34 @@ public sealed partial class GitIndexSync(
             LogHistoryRewritten(logger, cursor, head);
         }
 
-        List<string> objects;
-        List<string> paths;
-        if (full)
-        {
-            var files = (await repository.ListFilesAsync(head, cancellationToken)).Where(f => IndexPath.CrateNameOf(f.Path) is not null).ToList();
-            paths = files.Select(f => f.Path).ToList();
-            objects = files.Select(f => f.Blob).ToList();
-        }
-        else
-        {
-            paths = (await repository.ChangedPathsAsync(cursor!, head, cancellationToken)).Where(p => IndexPath.CrateNameOf(p) is not null).ToList();
-            objects = paths.Select(p => $"{head}:{p}").ToList();
-        }
-
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var import = await IndexImport.BeginAsync(connection, cancellationToken);
         var stager = new IndexFileStager(import, full, logger);
         using (SyncTelemetry.Source.StartActivity("Stage versions"))
         {
-            var index = 0;
-            await foreach (var (_, content) in repository.ReadAsync(objects, cancellationToken))
+            if (full)
             {
-                await stager.StageAsync(paths[index++], content, cancellationToken);
+                // Every crate file at the head, read in storage order; a blob shared by two paths is staged for each.
+                var pathsByBlob = (await repository.ListFilesAsync(head, cancellationToken))
+                    .Where(f => IndexPath.CrateNameOf(f.Path) is not null)
+                    .ToLookup(f => f.Blob, f => f.Path);
+                // Three stages that overlap: git inflates the blobs, this process parses them, Postgres ingests the rows.
+                var blobs = Pipeline.Stage(repository.ReadBlobsInStorageOrderAsync(pathsByBlob.Select(g => g.Key), cancellationToken), cancellationToken);
+                var parsed = Pipeline.Stage(ParseAllAsync(blobs, pathsByBlob, cancellationToken), cancellationToken);
+                await foreach (var file in parsed)
+                {
+                    stager.Stage(file);
+                }
+            }
+            else
+            {
+                var paths = (await repository.ChangedPathsAsync(cursor!, head, cancellationToken)).Where(p => IndexPath.CrateNameOf(p) is not null).ToList();
+                var index = 0;
+                await foreach (var (_, content) in repository.ReadAsync(paths.Select(p => $"{head}:{p}"), cancellationToken))
+                {
+                    stager.Stage(paths[index++], content);
+                }
             }
         }
 
@@ -90,6 +95,18 @@ public sealed partial class GitIndexSync(
         LogPass(logger, mode, head, stager.Files, stager.Versions, changes.VersionsAdded, changes.Yanked, changes.Unyanked,
             changes.VersionsDeleted, stager.MalformedLines, elapsed.TotalMilliseconds);
         return new SyncPassResult(mode, head, stager.Files, stager.Versions, stager.MalformedLines, changes);
+    }
+
+    private static async IAsyncEnumerable<ParsedIndexFile> ParseAllAsync(IAsyncEnumerable<(string Blob, byte[] Content)> blobs,
+        ILookup<string, string> pathsByBlob, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (blob, content) in blobs.WithCancellation(cancellationToken))
+        {
+            foreach (var path in pathsByBlob[blob])
+            {
+                yield return IndexFileStager.Parse(path, content);
+            }
+        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,

@@ -4,43 +4,47 @@ using BuildsRs.RegistrySync.Index;
 
 namespace BuildsRs.RegistrySync.Sync;
 
-/// <summary>Turns index files into staged rows of one <see cref="IndexImport"/>, reporting the lines it skips.</summary>
+/// <summary>Turns index files into staged rows of one <see cref="IndexImport"/>, reporting the lines it skips.
+/// Parsing and staging are separate steps so that a large import can parse on one thread while it writes on another.</summary>
 internal sealed partial class IndexFileStager(IndexImport import, bool wholeIndex, ILogger logger)
 {
-    private readonly List<IndexVersionRow> rows = [];
-    private readonly List<MalformedLine> malformed = [];
-
     public int Files { get; private set; }
     public int Versions { get; private set; }
     public int MalformedLines { get; private set; }
 
-    /// <summary>Stages a crate file of the index; null content means the file is gone, and so is the crate.</summary>
-    public async ValueTask StageAsync(string path, ReadOnlyMemory<byte>? content, CancellationToken cancellationToken)
+    /// <summary>Parses a crate file of the index; null content means the file is gone, and so is the crate.</summary>
+    public static ParsedIndexFile Parse(string path, ReadOnlyMemory<byte>? content)
     {
         var crate = IndexPath.CrateNameOf(path) ?? throw new ArgumentException($"{path} is not a crate file path", nameof(path));
+        var rows = new List<IndexVersionRow>();
+        var malformed = new List<MalformedLine>();
+        if (content is { } bytes)
+        {
+            IndexFileParser.Parse(path, bytes.Span, rows, malformed);
+        }
+        return new ParsedIndexFile(crate, rows, malformed);
+    }
+
+    public void Stage(string path, ReadOnlyMemory<byte>? content) => Stage(Parse(path, content));
+
+    public void Stage(ParsedIndexFile file)
+    {
         Files++;
         if (!wholeIndex)
         {
-            import.AddToScope(crate);
+            import.AddToScope(file.Crate);
         }
-        if (content is not { } bytes)
+        foreach (var row in file.Rows)
         {
-            return;
+            import.Add(row);
         }
-
-        rows.Clear();
-        malformed.Clear();
-        IndexFileParser.Parse(path, bytes.Span, rows, malformed);
-        foreach (var row in rows)
+        Versions += file.Rows.Count;
+        if (file.Malformed.Count > 0)
         {
-            await import.AddAsync(row, cancellationToken);
-        }
-        Versions += rows.Count;
-        if (malformed.Count > 0)
-        {
-            import.ProtectFromDeletion(crate);
-            MalformedLines += malformed.Count;
-            foreach (var line in malformed)
+            // The versions those lines describe are unknown, not gone.
+            import.ProtectFromDeletion(file.Crate);
+            MalformedLines += file.Malformed.Count;
+            foreach (var line in file.Malformed)
             {
                 LogMalformedLine(logger, line.File, line.Line, line.Reason);
             }
@@ -50,3 +54,5 @@ internal sealed partial class IndexFileStager(IndexImport import, bool wholeInde
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Skipped malformed index line {File}:{Line}: {Reason}")]
     private static partial void LogMalformedLine(ILogger logger, string file, int line, string reason);
 }
+
+internal sealed record ParsedIndexFile(string Crate, List<IndexVersionRow> Rows, List<MalformedLine> Malformed);

@@ -46,13 +46,13 @@ public sealed class SparseIndexRefresh(
                 case HttpStatusCode.NotModified:
                     continue;
                 case HttpStatusCode.NotFound or HttpStatusCode.Gone:
-                    await stager.StageAsync(path, null, cancellationToken);
+                    stager.Stage(path, null);
                     fetched.Add((request.RequestUri!.ToString(), null));
                     break;
                 default:
                     response.EnsureSuccessStatusCode();
                     var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                    await stager.StageAsync(path, content, cancellationToken);
+                    stager.Stage(path, content);
                     fetched.Add((request.RequestUri!.ToString(), response.Headers.ETag?.ToString()));
                     break;
             }

@@ -1,0 +1,18 @@
+using System.Globalization;
+using BuildsRs.Benchmarks.Registry;
+
+// Benchmarks print figures; they are not tests. See benchmarks/*.sh for how each is run.
+return args switch
+{
+    ["registry", var importDatabase, var floorDatabase, var work, var crates, var versions] =>
+        await RegistrySyncBenchmark.RunAsync(importDatabase, floorDatabase, work,
+            int.Parse(crates, CultureInfo.InvariantCulture), int.Parse(versions, CultureInfo.InvariantCulture)),
+    ["sync", var database, var index, var work] => await SyncPassCommand.RunAsync(database, index, work),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR");
+    return 2;
+}

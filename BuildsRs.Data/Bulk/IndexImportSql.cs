@@ -43,12 +43,15 @@ internal static class IndexImportSql
         ON CONFLICT DO NOTHING;
         """;
 
+    /// <remarks>Plain inserts guarded by anti-joins rather than ON CONFLICT: speculative insertion costs a good part
+    /// of a full import, and the staged rows hold at most one crate file per normalized name.</remarks>
     public const string InsertCrates = """
         ANALYZE import_versions;
         WITH added AS (
             INSERT INTO crates (name)
-            SELECT crate_name FROM import_versions GROUP BY crate_name
-            ON CONFLICT (normalized_name) DO NOTHING
+            SELECT min(i.crate_name) FROM import_versions i
+            WHERE NOT EXISTS (SELECT 1 FROM crates c WHERE c.normalized_name = i.normalized_name)
+            GROUP BY i.normalized_name
             RETURNING 1)
         SELECT count(*) FROM added
         """;
@@ -122,12 +125,12 @@ internal static class IndexImportSql
             SELECT c.id, i.version, i.checksum, i.yanked, i.rust_version, i.published_at, i.links, i.features::jsonb, i.dependency_count
             FROM import_versions i
             JOIN crates c ON c.normalized_name = {Normalized}
-            ON CONFLICT (crate_id, version) DO NOTHING
+            WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id AND v.version = i.version)
             RETURNING id, yanked),
         queued AS (
+            -- Only versions inserted by this statement: none of them can have a job yet.
             INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
             SELECT id, 'metadata', 'queued', @priority, 0, 0 FROM added WHERE NOT yanked
-            ON CONFLICT DO NOTHING
             RETURNING 1)
         SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM queued)
         """;

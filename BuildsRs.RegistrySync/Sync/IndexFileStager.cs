@@ -8,6 +8,8 @@ namespace BuildsRs.RegistrySync.Sync;
 /// Parsing and staging are separate steps so that a large import can parse on one thread while it writes on another.</summary>
 internal sealed partial class IndexFileStager(IndexImport import, bool wholeIndex, ILogger logger)
 {
+    private readonly HashSet<string> stagedCrates = new(StringComparer.Ordinal);
+
     public int Files { get; private set; }
     public int Versions { get; private set; }
     public int MalformedLines { get; private set; }
@@ -30,6 +32,14 @@ internal sealed partial class IndexFileStager(IndexImport import, bool wholeInde
     public void Stage(ParsedIndexFile file)
     {
         Files++;
+        if (!stagedCrates.Add(Contracts.CrateName.Normalize(file.Crate)))
+        {
+            // foo-bar and foo_bar are one crate; a registry must not have both files. Keep the first one read.
+            MalformedLines++;
+            import.ProtectFromDeletion(file.Crate);
+            LogDuplicateCrateFile(logger, file.Crate);
+            return;
+        }
         if (!wholeIndex)
         {
             import.AddToScope(file.Crate);
@@ -50,6 +60,9 @@ internal sealed partial class IndexFileStager(IndexImport import, bool wholeInde
             }
         }
     }
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Skipped the index file of {Crate}: another file already holds the same crate")]
+    private static partial void LogDuplicateCrateFile(ILogger logger, string crate);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Skipped malformed index line {File}:{Line}: {Reason}")]
     private static partial void LogMalformedLine(ILogger logger, string file, int line, string reason);

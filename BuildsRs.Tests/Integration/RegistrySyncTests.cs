@@ -161,6 +161,30 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task Two_index_files_for_one_crate_keep_the_first_and_the_pass_goes_on()
+    {
+        await sync.GitPassAsync();
+        foreach (var name in new[] { "buildsrs_twin", "buildsrs-twin" })
+        {
+            var path = Path.Combine(registry.IndexDirectory, IndexPath.For(name));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new IndexLine
+            {
+                Name = name, Vers = "1.0.0", Deps = [], Cksum = new string('e', 64), Features = [],
+            }, RegistryJsonContext.Default.IndexLine) + "\n");
+        }
+        await registry.GitAsync("add", "--all");
+        await registry.GitAsync("commit", "--quiet", "-m", "Two files for one crate");
+        await registry.GitAsync("update-server-info");
+
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal((1, 1), (pass.MalformedLines, pass.Changes.VersionsAdded));
+        await using var db = Db();
+        Assert.Equal(1, await db.Crates.CountAsync(c => c.NormalizedName == "buildsrs_twin"));
+    }
+
+    [Fact]
     public async Task A_force_pushed_index_is_reconciled_without_losing_or_duplicating_anything()
     {
         var seeded = (await registry.GitAsync("rev-parse", "HEAD")).Trim();

@@ -35,8 +35,23 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
         Assert.Equal("Healthy", health);
         await using var db = PostgresServerFixture.CreateContext(await ConnectionStringAsync("postgres"));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Equal(0, await db.Crates.CountAsync());
         Assert.True(await db.Targets.AnyAsync(t => t.Enabled));
+    }
+
+    [Fact]
+    public async Task Registry_sync_imports_the_local_registry_and_queues_metadata_jobs()
+    {
+        await using var db = PostgresServerFixture.CreateContext(await ConnectionStringAsync("postgres"));
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!await db.RegistrySyncStates.AnyAsync(s => s.Cursor != null, timeout.Token))
+        {
+            await Task.Delay(250, timeout.Token);
+        }
+
+        Assert.True(await db.Crates.CountAsync(c => c.Name == "hexyl" || c.Name == "cargo-binutils" || c.Name == "xml-rs") == 3);
+        var versions = await db.Versions.CountAsync();
+        Assert.True(versions > 250, $"{versions} versions imported");
+        Assert.Equal(versions, await db.Jobs.CountAsync(j => j.Kind == Data.Model.JobKind.Metadata));
     }
 
     [Fact]

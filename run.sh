@@ -3,14 +3,7 @@
 # which stop everything this command started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-source provisioning/common.sh
-
-started_docker=false
-[ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || started_docker=true
-provisioning/provision.sh
-[ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || started_docker=false
-cleanup() { if $started_docker; then provisioning/stop-docker-engine.sh; fi; }
-trap cleanup EXIT
+source provisioning/session.sh
 
 dotnet build BuildsRs.AppHost -v quiet -nologo
 cat <<'MSG'

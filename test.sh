@@ -3,13 +3,6 @@
 # Docker, and the whole system through the AppHost). Extra arguments go to `dotnet test` (e.g. --filter).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-source provisioning/common.sh
-
-started_docker=false
-[ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || started_docker=true
-provisioning/provision.sh
-[ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || started_docker=false
-cleanup() { if $started_docker; then provisioning/stop-docker-engine.sh; fi; }
-trap cleanup EXIT
+source provisioning/session.sh
 
 dotnet test BuildsRs.sln -nologo "$@"

@@ -70,14 +70,8 @@ public static class PublishApi
             return Error(StatusCodes.Status400BadRequest, "the metadata needs a valid crate name and semantic version");
         }
 
-        var features = metadata.Features ?? [];
-        static bool IsNewSyntax(List<string> values) => values.Any(v => v.StartsWith("dep:", StringComparison.Ordinal) || v.Contains("?/", StringComparison.Ordinal));
-        var features2 = features.Where(f => IsNewSyntax(f.Value)).ToDictionary();
-        var line = new IndexLine
-        {
-            Name = name,
-            Vers = vers,
-            Deps = (metadata.Deps ?? []).Select(d => new IndexDependency
+        var line = IndexLines.Create(name, vers,
+            (metadata.Deps ?? []).Select(d => new IndexDependency
             {
                 Name = d.ExplicitNameInToml ?? d.Name,
                 Package = d.ExplicitNameInToml is null ? null : d.Name,
@@ -88,16 +82,8 @@ public static class PublishApi
                 Target = d.Target,
                 Kind = d.Kind ?? "normal",
                 Registry = d.Registry,
-            }).ToList(),
-            Cksum = RegistryStore.Sha256Hex(crate),
-            Features = features.Where(f => !IsNewSyntax(f.Value)).ToDictionary(),
-            Features2 = features2.Count > 0 ? features2 : null,
-            V = features2.Count > 0 ? 2 : null,
-            Yanked = false,
-            Links = metadata.Links,
-            RustVersion = metadata.RustVersion,
-            PubTime = DateTimeOffset.UtcNow,
-        };
+            }),
+            metadata.Features ?? [], metadata.Links, metadata.RustVersion, DateTimeOffset.UtcNow) with { Cksum = RegistryStore.Sha256Hex(crate) };
         try
         {
             await store.PublishAsync(line, crate, cancellationToken);

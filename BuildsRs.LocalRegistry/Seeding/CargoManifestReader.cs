@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BuildsRs.Contracts.Registry;
+using BuildsRs.LocalRegistry.Storage;
 
 namespace BuildsRs.LocalRegistry.Seeding;
 
@@ -32,38 +33,26 @@ internal static class CargoManifestReader
         return ToIndexLine(metadata.Packages.Single());
     }
 
-    /// <summary>As crates.io writes it: dev-dependencies left out, features using <c>dep:</c> or <c>?/</c> in <c>features2</c>.</summary>
-    public static IndexLine ToIndexLine(CargoPackage package)
-    {
-        static bool IsNewSyntax(List<string> values) => values.Any(v => v.StartsWith("dep:", StringComparison.Ordinal) || v.Contains("?/", StringComparison.Ordinal));
-        var features2 = package.Features.Where(f => IsNewSyntax(f.Value)).ToDictionary();
-        return new IndexLine
+    /// <summary>As crates.io writes it, without dev-dependencies (building a binary never needs them).</summary>
+    public static IndexLine ToIndexLine(CargoPackage package) => IndexLines.Create(
+        package.Name,
+        package.Version,
+        package.Dependencies.Where(d => d.Kind != "dev").Select(d => new IndexDependency
         {
-            Name = package.Name,
-            Vers = package.Version,
-            Deps = package.Dependencies
-                .Where(d => d.Kind != "dev")
-                .Select(d => new IndexDependency
-                {
-                    Name = d.Rename ?? d.Name,
-                    Package = d.Rename is null ? null : d.Name,
-                    Req = d.Req,
-                    Features = d.Features,
-                    Optional = d.Optional,
-                    DefaultFeatures = d.UsesDefaultFeatures,
-                    Target = d.Target,
-                    Kind = d.Kind ?? "normal",
-                    Registry = d.Registry,
-                })
-                .ToList(),
-            Features = package.Features.Where(f => !IsNewSyntax(f.Value)).ToDictionary(),
-            Features2 = features2.Count > 0 ? features2 : null,
-            V = features2.Count > 0 ? 2 : null,
-            Links = package.Links,
-            RustVersion = package.RustVersion,
-            Yanked = false,
-        };
-    }
+            Name = d.Rename ?? d.Name,
+            Package = d.Rename is null ? null : d.Name,
+            Req = d.Req,
+            Features = d.Features,
+            Optional = d.Optional,
+            DefaultFeatures = d.UsesDefaultFeatures,
+            Target = d.Target,
+            Kind = d.Kind ?? "normal",
+            Registry = d.Registry,
+        }),
+        package.Features,
+        package.Links,
+        package.RustVersion,
+        publishedAt: null);
 }
 
 internal sealed record CargoMetadata([property: JsonPropertyName("packages")] List<CargoPackage> Packages);

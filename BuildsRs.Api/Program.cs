@@ -1,3 +1,4 @@
+using BuildsRs.Api.Apis;
 using BuildsRs.Api.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 app.MapDefaultEndpoints();
+app.MapBuildersApi();
 
 app.Run();

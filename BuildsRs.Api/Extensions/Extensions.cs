@@ -1,4 +1,5 @@
 using Amazon.S3;
+using BuildsRs.Api.Builders;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Data;
 
@@ -23,5 +24,10 @@ internal static class Extensions
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton<IAmazonS3>(_ => storage.CreateClient());
         builder.Services.AddHealthChecks().AddCheck<ArtifactStorageHealthCheck>("artifact-storage");
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<BuilderFleetOptions>().BindConfiguration(BuilderFleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<BuilderConnectionHandler>();
     }
 }

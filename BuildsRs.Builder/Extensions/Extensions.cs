@@ -13,6 +13,12 @@ internal static class Extensions
 
         builder.Services.AddSingleton<IDockerClient>(services =>
             new DockerClientConfiguration(services.GetRequiredService<IOptions<BuilderOptions>>().Value.DockerEndpoint).CreateClient());
-        builder.Services.AddHealthChecks().AddCheck<DockerEngineHealthCheck>("docker-engine");
+        builder.Services.AddHealthChecks()
+            .AddCheck<DockerEngineHealthCheck>("docker-engine")
+            .AddCheck<ApiConnectionHealthCheck>("api-connection");
+
+        builder.Services.AddSingleton(services => BuilderKey.Acquire(services.GetRequiredService<IOptions<BuilderOptions>>().Value.KeyDirectory));
+        builder.Services.AddSingleton<ApiConnectionState>();
+        builder.Services.AddHostedService<ApiConnection>();
     }
 }

@@ -17,6 +17,9 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>A secret the AppHost generated for this run (admin token, enrollment token...).</summary>
+    public string Secret(string name) => File.ReadAllText(Path.Combine(dataDirectory, name)).Trim();
+
     /// <summary>Each instance (replicas count one by one) and the last snapshot it reported.</summary>
     public IReadOnlyDictionary<string, ResourceEvent> HealthyResources { get; private set; } = new Dictionary<string, ResourceEvent>();
 

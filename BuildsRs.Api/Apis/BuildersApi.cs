@@ -1,0 +1,96 @@
+using BuildsRs.Api.Builders;
+using BuildsRs.Contracts.Builders;
+using BuildsRs.Data;
+using BuildsRs.Data.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Api.Apis;
+
+/// <summary>Builders join the fleet: enrollment of a key, the authenticated WebSocket, and admin enable / disable.</summary>
+public static class BuildersApi
+{
+    private const int MaxNameLength = 100;
+
+    public static IEndpointRouteBuilder MapBuildersApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/builders/enroll", EnrollAsync);
+        app.Map("/api/v1/builders/connect", (HttpContext context, BuilderConnectionHandler handler) => handler.HandleAsync(context));
+
+        var admin = app.MapGroup("/api/v1/admin/builders").AddEndpointFilter(RequireAdminAsync);
+        admin.MapPost("/{fingerprint}/disable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, false, ct));
+        admin.MapPost("/{fingerprint}/enable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, true, ct));
+        return app;
+    }
+
+    public static async Task<Results<Ok<EnrollResponse>, ValidationProblem, UnauthorizedHttpResult>> EnrollAsync(
+        EnrollRequest request, HttpRequest http, BuildsRsDbContext db, IOptions<BuilderFleetOptions> options, CancellationToken cancellationToken)
+    {
+        if (!BearerToken.Matches(http, options.Value.EnrollmentToken))
+        {
+            return TypedResults.Unauthorized();
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > MaxNameLength)
+        {
+            errors["name"] = [$"A name of 1 to {MaxNameLength} characters is required."];
+        }
+        var publicKey = PublicKey(request.PublicKey);
+        if (publicKey is null)
+        {
+            errors["public_key"] = ["An ECDSA P-256 public key (SubjectPublicKeyInfo, DER, base64) is required."];
+        }
+        var unknownTargets = request.Targets.Except(await db.Targets.Select(t => t.Triple).ToListAsync(cancellationToken)).ToList();
+        if (unknownTargets.Count > 0)
+        {
+            errors["targets"] = [$"Unknown targets: {string.Join(", ", unknownTargets)}"];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var fingerprint = BuilderSignature.Fingerprint(publicKey!);
+        var builder = await db.Builders.SingleOrDefaultAsync(b => b.Fingerprint == fingerprint, cancellationToken);
+        if (builder is null)
+        {
+            builder = new RegisteredBuilder
+            {
+                Name = request.Name, PublicKey = publicKey!, Fingerprint = fingerprint, Enabled = true, AllowedTargets = [.. request.Targets],
+            };
+            db.Builders.Add(builder);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return TypedResults.Ok(new EnrollResponse(builder.Name, builder.Fingerprint, builder.Enabled));
+    }
+
+    private static async Task<Results<NoContent, NotFound>> SetEnabledAsync(BuildsRsDbContext db, string fingerprint, bool enabled, CancellationToken cancellationToken)
+    {
+        var changed = await db.Builders.Where(b => b.Fingerprint == fingerprint)
+            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Enabled, enabled), cancellationToken);
+        return changed == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+    }
+
+    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var token = context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.Token;
+        return BearerToken.Matches(context.HttpContext.Request, token) ? await next(context) : TypedResults.Unauthorized();
+    }
+
+    /// <summary>The key's DER bytes if it is a P-256 public key, else null.</summary>
+    private static byte[]? PublicKey(string? base64)
+    {
+        try
+        {
+            var bytes = Convert.FromBase64String(base64 ?? "");
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            key.ImportSubjectPublicKeyInfo(bytes, out var read);
+            return read == bytes.Length && key.KeySize == 256 ? bytes : null;
+        }
+        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+}

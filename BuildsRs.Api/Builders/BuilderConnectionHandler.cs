@@ -1,0 +1,163 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using BuildsRs.Api.Infrastructure;
+using BuildsRs.Contracts.Builders;
+using BuildsRs.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Api.Builders;
+
+/// <summary>
+/// One builder's WebSocket: the handshake (hello, a fresh challenge, its signature, welcome), then heartbeats that
+/// keep its last-seen time. A builder that is unknown, disabled, speaks another protocol version or cannot sign the
+/// challenge is refused with the reason, and the attempt is logged.
+/// </summary>
+internal sealed partial class BuilderConnectionHandler(
+    IServiceScopeFactory scopes, IOptions<BuilderFleetOptions> options, TimeProvider clock, ILogger<BuilderConnectionHandler> logger)
+{
+    /// <summary>A connected builder sends heartbeats far more often than this.</summary>
+    private static readonly TimeSpan SilenceLimit = TimeSpan.FromMinutes(2);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await TypedResults.Problem("This endpoint speaks the builder protocol over WebSocket.", statusCode: StatusCodes.Status400BadRequest)
+                .ExecuteAsync(context);
+            return;
+        }
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var remote = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var connectionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        string? builderName;
+        using (var activity = ApiTelemetry.Source.StartActivity("Builder handshake"))
+        {
+            activity?.SetTag("buildsrs.builder.connection", connectionId);
+            try
+            {
+                builderName = await HandshakeAsync(socket, connectionId, remote, context.RequestAborted);
+            }
+            catch (BuilderProtocolException ex)
+            {
+                await RefuseAsync(socket, ex.Message, remote, null);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                await RefuseAsync(socket, "the handshake took too long", remote, null);
+                return;
+            }
+            activity?.SetTag("buildsrs.builder.name", builderName);
+        }
+        if (builderName is not null)
+        {
+            await FollowAsync(socket, builderName, context.RequestAborted);
+        }
+    }
+
+    /// <summary>The builder's name once it has proved its key; null when it was refused.</summary>
+    private async Task<string?> HandshakeAsync(WebSocket socket, string connectionId, string remote, CancellationToken aborted)
+    {
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        step.CancelAfter(options.Value.HandshakeTimeout);
+        var hello = await BuilderSocket.ExpectAsync<Hello>(socket, step.Token);
+        if (hello.ProtocolVersion != BuilderSignature.ProtocolVersion)
+        {
+            return await RefuseAsync(socket, $"protocol version {hello.ProtocolVersion} is not supported: this Api speaks version {BuilderSignature.ProtocolVersion}; update the builder", remote, hello.Fingerprint);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>();
+        var builder = await db.Builders.SingleOrDefaultAsync(b => b.Fingerprint == hello.Fingerprint, step.Token);
+        if (builder is null)
+        {
+            return await RefuseAsync(socket, $"unknown builder key {hello.Fingerprint}: enroll it first", remote, hello.Fingerprint);
+        }
+        if (!builder.Enabled)
+        {
+            return await RefuseAsync(socket, $"builder '{builder.Name}' is disabled", remote, hello.Fingerprint);
+        }
+
+        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await BuilderSocket.SendAsync(socket, new Challenge(connectionId, nonce), step.Token);
+        var response = await BuilderSocket.ExpectAsync<ChallengeResponse>(socket, step.Token);
+        if (!BuilderSignature.Verify(builder.PublicKey, connectionId, nonce, response.Signature))
+        {
+            return await RefuseAsync(socket, "the signature does not match the builder's key and this challenge", remote, hello.Fingerprint);
+        }
+
+        builder.LastSeenAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(step.Token);
+        await BuilderSocket.SendAsync(socket, new Welcome(builder.Name), step.Token);
+        LogAccepted(logger, builder.Name, hello.Fingerprint, remote, hello.BuilderVersion);
+        return builder.Name;
+    }
+
+    /// <summary>Keeps the connection while the builder sends heartbeats.</summary>
+    private async Task FollowAsync(WebSocket socket, string builderName, CancellationToken aborted)
+    {
+        try
+        {
+            while (true)
+            {
+                using var silence = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                silence.CancelAfter(SilenceLimit);
+                switch (await BuilderSocket.ReceiveAsync(socket, silence.Token))
+                {
+                    case null:
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                        return;
+                    case Heartbeat:
+                        await using (var scope = scopes.CreateAsyncScope())
+                        {
+                            await scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>().Builders
+                                .Where(b => b.Name == builderName)
+                                .ExecuteUpdateAsync(b => b.SetProperty(x => x.LastSeenAt, clock.GetUtcNow()), aborted);
+                        }
+                        break;
+                    case var other:
+                        throw new BuilderProtocolException($"unexpected '{other.GetType().Name}'");
+                }
+            }
+        }
+        catch (BuilderProtocolException ex)
+        {
+            await RefuseAsync(socket, ex.Message, builderName, null);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // A builder that goes away or falls silent is simply gone; its leases run out on their own.
+            LogGone(logger, builderName);
+        }
+    }
+
+    private async Task<string?> RefuseAsync(WebSocket socket, string reason, string remote, string? fingerprint)
+    {
+        LogRefused(logger, remote, fingerprint ?? "-", reason);
+        if (socket.State != WebSocketState.Open)
+        {
+            return null;
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await BuilderSocket.SendAsync(socket, new Refused(reason), timeout.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "refused", timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            socket.Abort();
+        }
+        return null;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Builder {Name} ({Fingerprint}) connected from {Remote}, version {Version}")]
+    private static partial void LogAccepted(ILogger logger, string name, string fingerprint, string remote, string version);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Refused builder connection from {Remote} (key {Fingerprint}): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string remote, string fingerprint, string reason);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Builder {Name} disconnected")]
+    private static partial void LogGone(ILogger logger, string name);
+}

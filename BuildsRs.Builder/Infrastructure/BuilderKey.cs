@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+
+namespace BuildsRs.Builder.Infrastructure;
+
+/// <summary>
+/// This builder's ECDSA P-256 key, generated on first start and kept on disk. Several builders on one machine each
+/// lock a key file of their own (<c>builder-N.pem</c>), so replicas get distinct, stable identities.
+/// </summary>
+public sealed class BuilderKey : IDisposable
+{
+    private readonly FileStream lockFile;
+
+    private BuilderKey(ECDsa key, FileStream lockFile, string name)
+    {
+        Key = key;
+        this.lockFile = lockFile;
+        Name = name;
+        PublicKey = key.ExportSubjectPublicKeyInfo();
+    }
+
+    public ECDsa Key { get; }
+    public byte[] PublicKey { get; }
+    public string Name { get; }
+
+    public static BuilderKey Acquire(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        for (var slot = 0; ; slot++)
+        {
+            FileStream lockFile;
+            try
+            {
+                lockFile = new FileStream(Path.Combine(directory, $"builder-{slot}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                continue; // another builder holds this slot
+            }
+            var path = Path.Combine(directory, $"builder-{slot}.pem");
+            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            if (File.Exists(path))
+            {
+                key.ImportFromPem(File.ReadAllText(path));
+            }
+            else
+            {
+                File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem());
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
+            return new BuilderKey(key, lockFile, $"{Environment.MachineName}-{slot}");
+        }
+    }
+
+    public void Dispose()
+    {
+        Key.Dispose();
+        lockFile.Dispose();
+    }
+}

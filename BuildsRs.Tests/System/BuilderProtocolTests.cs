@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Builders;
+using BuildsRs.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+
+namespace BuildsRs.Tests.SystemTests;
+
+/// <summary>Builders authenticate by key on the Api's WebSocket; every way of getting it wrong is refused with the reason.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task Both_builder_replicas_enroll_themselves_and_stay_connected()
+    {
+        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        using var timeout = new CancellationTokenSource(Timeout);
+        // The other tests here enroll keys of their own, all named test-*.
+        var replicas = db.Builders.Where(b => !b.Name.StartsWith("test-"));
+        while (await replicas.CountAsync(b => b.LastSeenAt != null, timeout.Token) < 2)
+        {
+            await Task.Delay(250, timeout.Token);
+        }
+
+        var builders = await replicas.ToListAsync();
+        Assert.Equal(2, builders.Count);
+        Assert.All(builders, b => Assert.True(b.Enabled && b.AllowedTargets.Contains("x86_64-unknown-linux-gnu")));
+        Assert.Equal(2, builders.Select(b => b.Fingerprint).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_enrolled_key_that_signs_its_challenge_is_welcomed()
+    {
+        using var key = await EnrollNewKeyAsync("test-welcomed");
+        using var socket = await ConnectAsync();
+
+        var (reply, _) = await HandshakeAsync(socket, key, sign: (challenge) => BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce));
+
+        Assert.Equal("test-welcomed", Assert.IsType<Welcome>(reply).BuilderName);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_is_refused()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var socket = await ConnectAsync();
+
+        await BuilderSocket.SendAsync(socket, Hello(key), CancellationToken.None);
+
+        Assert.Contains("unknown builder key", await RefusalAsync(socket), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forged_signature_is_refused()
+    {
+        using var key = await EnrollNewKeyAsync("test-forged");
+        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var socket = await ConnectAsync();
+
+        var (reply, _) = await HandshakeAsync(socket, key, sign: challenge => BuilderSignature.Sign(forger, challenge.ConnectionId, challenge.Nonce));
+
+        Assert.Contains("signature does not match", Assert.IsType<Refused>(reply).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replayed_signature_is_refused()
+    {
+        using var key = await EnrollNewKeyAsync("test-replayed");
+        string captured;
+        using (var first = await ConnectAsync())
+        {
+            var (welcome, signature) = await HandshakeAsync(first, key, sign: challenge => BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce));
+            Assert.IsType<Welcome>(welcome);
+            captured = signature;
+        }
+        using var second = await ConnectAsync();
+
+        var (reply, _) = await HandshakeAsync(second, key, sign: _ => captured);
+
+        Assert.Contains("signature does not match", Assert.IsType<Refused>(reply).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disabled_builder_is_refused_and_only_an_admin_can_disable_it()
+    {
+        using var key = await EnrollNewKeyAsync("test-disabled");
+        var fingerprint = BuilderSignature.Fingerprint(key.ExportSubjectPublicKeyInfo());
+        using var http = fixture.App.CreateHttpClient("api");
+
+        using var anonymous = await http.PostAsync(new Uri($"/api/v1/admin/builders/{fingerprint}/disable", UriKind.Relative), null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/admin/builders/{fingerprint}/disable");
+        request.Headers.Authorization = new("Bearer", fixture.Secret("admin.token"));
+        using var admin = await http.SendAsync(request);
+        using var socket = await ConnectAsync();
+        await BuilderSocket.SendAsync(socket, Hello(key), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, admin.StatusCode);
+        Assert.Contains("is disabled", await RefusalAsync(socket), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_old_protocol_version_is_refused_clearly()
+    {
+        using var key = await EnrollNewKeyAsync("test-old");
+        using var socket = await ConnectAsync();
+
+        await BuilderSocket.SendAsync(socket, Hello(key) with { ProtocolVersion = 0 }, CancellationToken.None);
+
+        Assert.Contains("protocol version 0 is not supported", await RefusalAsync(socket), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrollment_needs_the_token_and_a_valid_key_and_stores_nothing_otherwise()
+    {
+        using var http = fixture.App.CreateHttpClient("api");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var valid = new EnrollRequest("test-refused", Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), ["x86_64-unknown-linux-gnu"]);
+
+        using var noToken = await http.PostAsJsonAsync("/api/v1/builders/enroll", valid, BuilderJsonContext.Default.EnrollRequest);
+        using var badKey = await EnrollAsync(http, valid with { PublicKey = Convert.ToBase64String(new byte[91]) });
+        using var badTarget = await EnrollAsync(http, valid with { Targets = ["../../etc/passwd"] });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badKey.StatusCode);
+        Assert.Contains("public_key", await badKey.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badTarget.StatusCode);
+        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        Assert.False(await db.Builders.AnyAsync(b => b.Name == "test-refused"));
+    }
+
+    [Fact]
+    public async Task A_plain_http_request_to_the_socket_gets_a_problem_not_a_crash()
+    {
+        using var http = fixture.App.CreateHttpClient("api");
+
+        using var response = await http.GetAsync(new Uri("/api/v1/builders/connect", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static Hello Hello(ECDsa key) =>
+        new(BuilderSignature.ProtocolVersion, BuilderSignature.Fingerprint(key.ExportSubjectPublicKeyInfo()), "tests", ["x86_64-unknown-linux-gnu"], 1);
+
+    private async Task<ECDsa> EnrollNewKeyAsync(string name)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var http = fixture.App.CreateHttpClient("api");
+        using var response = await EnrollAsync(http, new EnrollRequest(name, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), ["x86_64-unknown-linux-gnu"]));
+        response.EnsureSuccessStatusCode();
+        return key;
+    }
+
+    private async Task<HttpResponseMessage> EnrollAsync(HttpClient http, EnrollRequest body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/builders/enroll")
+        {
+            Content = JsonContent.Create(body, BuilderJsonContext.Default.EnrollRequest),
+        };
+        request.Headers.Authorization = new("Bearer", fixture.Secret("enrollment.token"));
+        return await http.SendAsync(request);
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync()
+    {
+        var api = fixture.App.GetEndpoint("api", "http");
+        var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(Timeout);
+        await socket.ConnectAsync(new Uri($"ws://{api.Authority}/api/v1/builders/connect"), timeout.Token);
+        return socket;
+    }
+
+    /// <summary>Runs the handshake with the given signing; returns the Api's answer and the signature sent.</summary>
+    private static async Task<(BuilderMessage Reply, string Signature)> HandshakeAsync(WebSocket socket, ECDsa key, Func<Challenge, string> sign)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        await BuilderSocket.SendAsync(socket, Hello(key), timeout.Token);
+        var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, timeout.Token);
+        var signature = sign(challenge);
+        await BuilderSocket.SendAsync(socket, new ChallengeResponse(signature), timeout.Token);
+        return ((await BuilderSocket.ReceiveAsync(socket, timeout.Token))!, signature);
+    }
+
+    private static async Task<string> RefusalAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var refused = Assert.IsType<Refused>(await BuilderSocket.ReceiveAsync(socket, timeout.Token));
+        Assert.Null(await BuilderSocket.ReceiveAsync(socket, timeout.Token));
+        return refused.Reason;
+    }
+}

@@ -18,6 +18,7 @@ var api = builder.AddProject<Projects.BuildsRs_Api>("api")
     .WithReference(storage, StorageExtensions.ConnectionName).WaitFor(storage)
     .WithEnvironment("Admin__Token", adminToken)
     .WithEnvironment("Builders__EnrollmentToken", enrollmentToken)
+    .WithCrateDownloads(registry)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")

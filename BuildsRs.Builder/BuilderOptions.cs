@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Builder;
 
@@ -31,6 +32,14 @@ public sealed class BuilderOptions
     public string[] Targets { get; set; } = ["x86_64-unknown-linux-gnu"];
 
     /// <summary>How many jobs it runs at once.</summary>
-    [Range(1, 64)]
+    [Range(1, 1)]
     public int Capacity { get; set; } = 1;
+
+    /// <summary>Where jobs unpack crates; each job gets a folder of its own, removed afterwards.</summary>
+    [Required]
+    public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "buildsrs-builder");
+
+    /// <summary>The limits of every sandboxed container.</summary>
+    [Required, ValidateObjectMembers]
+    public SandboxLimits Sandbox { get; set; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Data;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,9 @@ internal sealed partial class BuilderConnectionHandler(
     /// <summary>A connected builder sends heartbeats far more often than this.</summary>
     private static readonly TimeSpan SilenceLimit = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long an idle builder waits before asking again.</summary>
+    private static readonly TimeSpan NoJobRetry = TimeSpan.FromSeconds(2);
+
     public async Task HandleAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -30,13 +34,13 @@ internal sealed partial class BuilderConnectionHandler(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var remote = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var connectionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        string? builderName;
+        ConnectedBuilder? builder;
         using (var activity = ApiTelemetry.Source.StartActivity("Builder handshake"))
         {
             activity?.SetTag("buildsrs.builder.connection", connectionId);
             try
             {
-                builderName = await HandshakeAsync(socket, connectionId, remote, context.RequestAborted);
+                builder = await HandshakeAsync(socket, connectionId, remote, context.RequestAborted);
             }
             catch (BuilderProtocolException ex)
             {
@@ -48,16 +52,16 @@ internal sealed partial class BuilderConnectionHandler(
                 await RefuseAsync(socket, "the handshake took too long", remote, null);
                 return;
             }
-            activity?.SetTag("buildsrs.builder.name", builderName);
+            activity?.SetTag("buildsrs.builder.name", builder?.Name);
         }
-        if (builderName is not null)
+        if (builder is not null)
         {
-            await FollowAsync(socket, builderName, context.RequestAborted);
+            await FollowAsync(socket, builder, context.RequestAborted);
         }
     }
 
-    /// <summary>The builder's name once it has proved its key; null when it was refused.</summary>
-    private async Task<string?> HandshakeAsync(WebSocket socket, string connectionId, string remote, CancellationToken aborted)
+    /// <summary>The builder once it has proved its key; null when it was refused.</summary>
+    private async Task<ConnectedBuilder?> HandshakeAsync(WebSocket socket, string connectionId, string remote, CancellationToken aborted)
     {
         using var step = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         step.CancelAfter(options.Value.HandshakeTimeout);
@@ -91,11 +95,11 @@ internal sealed partial class BuilderConnectionHandler(
         await db.SaveChangesAsync(step.Token);
         await BuilderSocket.SendAsync(socket, new Welcome(builder.Name), step.Token);
         LogAccepted(logger, builder.Name, hello.Fingerprint, remote, hello.BuilderVersion);
-        return builder.Name;
+        return new ConnectedBuilder(builder.Id, builder.Name, [.. hello.Targets.Intersect(builder.AllowedTargets)]);
     }
 
-    /// <summary>Keeps the connection while the builder sends heartbeats.</summary>
-    private async Task FollowAsync(WebSocket socket, string builderName, CancellationToken aborted)
+    /// <summary>Serves the builder: heartbeats extend its leases, job requests get a job or a "try later", results are recorded.</summary>
+    private async Task FollowAsync(WebSocket socket, ConnectedBuilder builder, CancellationToken aborted)
     {
         try
         {
@@ -103,36 +107,52 @@ internal sealed partial class BuilderConnectionHandler(
             {
                 using var silence = CancellationTokenSource.CreateLinkedTokenSource(aborted);
                 silence.CancelAfter(SilenceLimit);
-                switch (await BuilderSocket.ReceiveAsync(socket, silence.Token))
+                var message = await BuilderSocket.ReceiveAsync(socket, silence.Token);
+                if (message is null)
                 {
-                    case null:
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-                        return;
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+                await using var scope = scopes.CreateAsyncScope();
+                var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
+                switch (message)
+                {
                     case Heartbeat:
-                        await using (var scope = scopes.CreateAsyncScope())
+                        await scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>().Builders
+                            .Where(b => b.Id == builder.Id)
+                            .ExecuteUpdateAsync(b => b.SetProperty(x => x.LastSeenAt, clock.GetUtcNow()), aborted);
+                        await queue.ExtendLeasesAsync(builder.Id, aborted);
+                        break;
+                    case JobRequest request:
+                        BuilderMessage reply = await queue.ClaimAsync(builder.Id, builder.Targets, request.Kinds, aborted) is { } job
+                            ? job
+                            : new NoJob((int)NoJobRetry.TotalMilliseconds);
+                        await BuilderSocket.SendAsync(socket, reply, aborted);
+                        break;
+                    case JobFinished finished:
+                        if (await queue.FinishAsync(builder.Id, finished, aborted) is { } discarded)
                         {
-                            await scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>().Builders
-                                .Where(b => b.Name == builderName)
-                                .ExecuteUpdateAsync(b => b.SetProperty(x => x.LastSeenAt, clock.GetUtcNow()), aborted);
+                            LogResultDiscarded(logger, builder.Name, finished.JobId, discarded);
+                            await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, discarded), aborted);
                         }
                         break;
-                    case var other:
-                        throw new BuilderProtocolException($"unexpected '{other.GetType().Name}'");
+                    default:
+                        throw new BuilderProtocolException($"unexpected '{message.GetType().Name}'");
                 }
             }
         }
         catch (BuilderProtocolException ex)
         {
-            await RefuseAsync(socket, ex.Message, builderName, null);
+            await RefuseAsync(socket, ex.Message, builder.Name, null);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
             // A builder that goes away or falls silent is simply gone; its leases run out on their own.
-            LogGone(logger, builderName);
+            LogGone(logger, builder.Name);
         }
     }
 
-    private async Task<string?> RefuseAsync(WebSocket socket, string reason, string remote, string? fingerprint)
+    private async Task<ConnectedBuilder?> RefuseAsync(WebSocket socket, string reason, string remote, string? fingerprint)
     {
         LogRefused(logger, remote, fingerprint ?? "-", reason);
         if (socket.State != WebSocketState.Open)
@@ -158,6 +178,11 @@ internal sealed partial class BuilderConnectionHandler(
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Refused builder connection from {Remote} (key {Fingerprint}): {Reason}")]
     private static partial void LogRefused(ILogger logger, string remote, string fingerprint, string reason);
 
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Discarded the result of job {JobId} from builder {Name}: {Reason}")]
+    private static partial void LogResultDiscarded(ILogger logger, string name, long jobId, string reason);
+
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Builder {Name} disconnected")]
     private static partial void LogGone(ILogger logger, string name);
 }
+
+internal sealed record ConnectedBuilder(long Id, string Name, IReadOnlyList<string> Targets);

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using BuildsRs.Api.Builders;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Api.Jobs;
 using BuildsRs.Data;
 
 namespace BuildsRs.Api.Extensions;
@@ -29,5 +30,8 @@ internal static class Extensions
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BuilderFleetOptions>().BindConfiguration(BuilderFleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BuilderConnectionHandler>();
+        builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<JobQueue>();
+        builder.Services.AddHostedService<LeaseSweeper>();
     }
 }

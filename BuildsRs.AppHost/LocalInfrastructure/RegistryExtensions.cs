@@ -31,6 +31,12 @@ internal static class RegistryExtensions
             .WithHttpHealthCheck("/health");
     }
 
+    /// <summary>Points the Api's job assignments at the local registry's downloads (crates.io's are its default).</summary>
+    public static IResourceBuilder<ProjectResource> WithCrateDownloads(this IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource>? registry) =>
+        registry is null
+            ? api
+            : api.WithEnvironment("Jobs__DownloadUrl", ReferenceExpression.Create($"{registry.GetEndpoint("http")}/api/v1/crates/{{crate}}/{{version}}/download"));
+
     /// <summary>Points RegistrySync at the local registry's git and sparse index (crates.io's are its defaults).</summary>
     public static IResourceBuilder<ProjectResource> WithCrateRegistry(
         this IResourceBuilder<ProjectResource> sync, IResourceBuilder<ProjectResource>? registry, LocalPaths paths)

@@ -1,4 +1,5 @@
 using BuildsRs.Builder.Infrastructure;
+using BuildsRs.Builder.Jobs;
 using Docker.DotNet;
 using Microsoft.Extensions.Options;
 
@@ -20,5 +21,14 @@ internal static class Extensions
         builder.Services.AddSingleton(services => BuilderKey.Acquire(services.GetRequiredService<IOptions<BuilderOptions>>().Value.KeyDirectory));
         builder.Services.AddSingleton<ApiConnectionState>();
         builder.Services.AddHostedService<ApiConnection>();
+
+        builder.AddTelemetrySource(JobRunner.ActivitySourceName);
+        builder.Services.AddSingleton<Sandbox>();
+        builder.Services.AddSingleton<MetadataJob>();
+        builder.Services.AddSingleton<JobRunner>();
+        // Crate downloads get their own client: the standard resilience timeouts suit API calls, not file transfers.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt out.
+        builder.Services.AddHttpClient<CrateDownloader>(client => client.Timeout = TimeSpan.FromMinutes(5)).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Threading.Channels;
+using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
@@ -14,7 +16,7 @@ namespace BuildsRs.Builder.Infrastructure;
 /// </summary>
 internal sealed partial class ApiConnection(
     BuilderKey key, IOptions<BuilderOptions> options, IHttpClientFactory http, ServiceEndpointResolver resolver,
-    ApiConnectionState state, ILogger<ApiConnection> logger) : BackgroundService
+    ApiConnectionState state, JobRunner runner, ILogger<ApiConnection> logger) : BackgroundService
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -33,7 +35,7 @@ internal sealed partial class ApiConnection(
                 state.Up(name);
                 failures = 0;
                 LogConnected(logger, name);
-                await HeartbeatAsync(socket, stoppingToken);
+                await ServeAsync(socket, stoppingToken);
                 state.Down("the Api closed the connection");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -88,18 +90,99 @@ internal sealed partial class ApiConnection(
         return (await BuilderSocket.ExpectAsync<Welcome>(socket, cancellationToken)).BuilderName;
     }
 
-    private static async Task HeartbeatAsync(WebSocket socket, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for jobs and runs them one at a time, while heartbeats keep this builder's leases alive. One task reads the
+    /// socket; sends from the job loop and the heartbeats take turns.
+    /// </summary>
+    private async Task ServeAsync(WebSocket socket, CancellationToken stoppingToken)
     {
-        // The Api only speaks after the handshake to refuse; its close ends the receive, and that ends this loop.
-        var closed = BuilderSocket.ReceiveAsync(socket, cancellationToken);
-        while (!closed.IsCompleted)
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var sending = new SemaphoreSlim(1, 1);
+        async Task SendAsync(BuilderMessage message)
         {
-            await BuilderSocket.SendAsync(socket, new Heartbeat(), cancellationToken);
-            await Task.WhenAny(closed, Task.Delay(HeartbeatInterval, cancellationToken));
+            await sending.WaitAsync(session.Token);
+            try
+            {
+                await BuilderSocket.SendAsync(socket, message, session.Token);
+            }
+            finally
+            {
+                sending.Release();
+            }
         }
-        if (await closed is Refused refused)
+
+        var replies = Channel.CreateUnbounded<BuilderMessage>();
+        var receiving = Task.Run(async () =>
         {
-            throw new BuilderProtocolException($"refused: {refused.Reason}");
+            try
+            {
+                while (await BuilderSocket.ReceiveAsync(socket, session.Token) is { } message)
+                {
+                    switch (message)
+                    {
+                        case Refused refused:
+                            throw new BuilderProtocolException($"refused: {refused.Reason}");
+                        case JobResultDiscarded discarded:
+                            LogResultDiscarded(logger, discarded.JobId, discarded.Reason);
+                            break;
+                        default:
+                            replies.Writer.TryWrite(message);
+                            break;
+                    }
+                }
+                replies.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                replies.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+        var heartbeats = Task.Run(async () =>
+        {
+            while (!session.IsCancellationRequested)
+            {
+                await Task.Delay(HeartbeatInterval, session.Token);
+                await SendAsync(new Heartbeat());
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            while (true)
+            {
+                await SendAsync(new JobRequest(JobRunner.Kinds));
+                switch (await replies.Reader.ReadAsync(session.Token))
+                {
+                    case NoJob wait:
+                        await Task.Delay(wait.RetryAfterMs, session.Token);
+                        break;
+                    case JobAssigned job:
+                        await SendAsync(await runner.RunAsync(job, session.Token));
+                        break;
+                    case var other:
+                        throw new BuilderProtocolException($"unexpected '{other.GetType().Name}'");
+                }
+            }
+        }
+        catch (ChannelClosedException closed) when (closed.InnerException is { } reason)
+        {
+            throw reason is BuilderProtocolException or WebSocketException ? reason : new IOException(reason.Message, reason);
+        }
+        catch (ChannelClosedException)
+        {
+            // The Api closed the connection; the caller reconnects.
+        }
+        finally
+        {
+            await session.CancelAsync();
+            try
+            {
+                await Task.WhenAll(receiving, heartbeats);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+            {
+                // The heartbeats stop by cancellation or with the socket; the reader reports through the channel.
+            }
         }
     }
 
@@ -120,6 +203,9 @@ internal sealed partial class ApiConnection(
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Connected to the Api as {Name}")]
     private static partial void LogConnected(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The Api discarded the result of job {JobId}: {Reason}")]
+    private static partial void LogResultDiscarded(ILogger logger, long jobId, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Connection to the Api failed ({Failures} in a row): {Reason}")]
     private static partial void LogConnectionFailed(ILogger logger, string reason, int failures);

@@ -13,6 +13,11 @@ namespace BuildsRs.Contracts.Builders;
 [JsonDerivedType(typeof(Welcome), "welcome")]
 [JsonDerivedType(typeof(Refused), "refused")]
 [JsonDerivedType(typeof(Heartbeat), "heartbeat")]
+[JsonDerivedType(typeof(JobRequest), "job-request")]
+[JsonDerivedType(typeof(JobAssigned), "job-assigned")]
+[JsonDerivedType(typeof(NoJob), "no-job")]
+[JsonDerivedType(typeof(JobFinished), "job-finished")]
+[JsonDerivedType(typeof(JobResultDiscarded), "job-result-discarded")]
 public abstract record BuilderMessage;
 
 /// <summary>Builder → Api, first: who it is (the SHA-256 of its public key) and what it can build.</summary>
@@ -37,10 +42,50 @@ public sealed record Welcome([property: JsonPropertyName("builder_name")] string
 /// <summary>Api → builder, then the Api closes the connection: why the builder is not accepted.</summary>
 public sealed record Refused([property: JsonPropertyName("reason")] string Reason) : BuilderMessage;
 
-/// <summary>Builder → Api, every few seconds: still here.</summary>
+/// <summary>Builder → Api, every few seconds: still here. Extends the leases of the jobs it runs.</summary>
 public sealed record Heartbeat : BuilderMessage;
+
+/// <summary>Builder → Api: it has room for a job of these kinds (<c>metadata</c>, <c>binary</c>) and of one of the
+/// targets it announced.</summary>
+public sealed record JobRequest([property: JsonPropertyName("kinds")] IReadOnlyList<string> Kinds) : BuilderMessage;
+
+/// <summary>Api → builder: nothing to do now; ask again after the given delay.</summary>
+public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int RetryAfterMs) : BuilderMessage;
+
+/// <summary>
+/// Api → builder: a job, leased to this builder until <see cref="LeaseExpiresAt"/> (heartbeats extend it). The
+/// <c>.crate</c> at <see cref="DownloadUrl"/> must have the SHA-256 <see cref="Checksum"/>.
+/// </summary>
+public sealed record JobAssigned(
+    [property: JsonPropertyName("job_id")] long JobId,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("crate")] string Crate,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("download_url")] string DownloadUrl,
+    [property: JsonPropertyName("checksum")] string Checksum,
+    [property: JsonPropertyName("target")] string? Target,
+    [property: JsonPropertyName("lease_expires_at")] DateTimeOffset LeaseExpiresAt) : BuilderMessage;
+
+/// <summary>
+/// Builder → Api: how a job ended. <see cref="Outcome"/> is one of <see cref="JobOutcomes"/>. A metadata job that
+/// succeeded names the crate's binary targets and the author's <c>[package.metadata.buildsrs]</c> settings.
+/// </summary>
+public sealed record JobFinished(
+    [property: JsonPropertyName("job_id")] long JobId,
+    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("duration_ms")] long DurationMs,
+    [property: JsonPropertyName("exit_code")] int? ExitCode,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("binaries")] IReadOnlyList<string>? Binaries,
+    [property: JsonPropertyName("settings")] BuildSettings? Settings) : BuilderMessage;
+
+/// <summary>Api → builder: that job is not this builder's any more (its lease ran out); the result was dropped.</summary>
+public sealed record JobResultDiscarded(
+    [property: JsonPropertyName("job_id")] long JobId,
+    [property: JsonPropertyName("reason")] string Reason) : BuilderMessage;
 
 [JsonSerializable(typeof(BuilderMessage))]
 [JsonSerializable(typeof(EnrollRequest))]
 [JsonSerializable(typeof(EnrollResponse))]
+[JsonSerializable(typeof(BuildSettings))]
 public sealed partial class BuilderJsonContext : JsonSerializerContext;

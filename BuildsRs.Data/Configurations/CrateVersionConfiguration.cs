@@ -15,6 +15,7 @@ internal sealed class CrateVersionConfiguration : IEntityTypeConfiguration<Crate
         version.Property(v => v.RustVersion).HasMaxLength(64);
         version.Property(v => v.Links).HasMaxLength(255);
         version.Property(v => v.Features).HasColumnType("jsonb");
+        version.Property(v => v.BuildSettings).HasColumnType("jsonb");
         version.Property(v => v.CreatedAt).HasDefaultValueSql("now()");
         version.HasIndex(v => new { v.CrateId, v.Version }).IsUnique();
         version.HasIndex(v => v.PublishedAt);

@@ -147,6 +147,10 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("binary_targets");
 
+                    b.Property<string>("BuildSettings")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("build_settings");
+
                     b.Property<string>("Checksum")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -25,6 +25,9 @@ public class CrateVersion
     /// <summary>Names of the binary targets once a metadata job has read them; null until then, empty for a library.</summary>
     public string[]? BinaryTargets { get; set; }
 
+    /// <summary>The author's <c>[package.metadata.buildsrs]</c> settings as JSON, once a metadata job has read them.</summary>
+    public string? BuildSettings { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<Job> Jobs { get; set; } = [];

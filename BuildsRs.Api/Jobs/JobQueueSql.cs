@@ -1,0 +1,40 @@
+namespace BuildsRs.Api.Jobs;
+
+/// <summary>The queue's statements. Postgres is the queue: every state change is one atomic statement.</summary>
+internal static class JobQueueSql
+{
+    /// <summary>The highest-priority, oldest queued job of the builder's targets, taken by exactly one builder.</summary>
+    public const string Claim = """
+        UPDATE jobs SET state = 'running', builder_id = @builder, lease_expires_at = now() + @lease,
+                        started_at = now(), claims = claims + 1
+        WHERE id = (
+            SELECT id FROM jobs
+            WHERE state = 'queued' AND kind = ANY(@kinds) AND (target IS NULL OR target = ANY(@targets))
+            ORDER BY priority DESC, created_at, id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id
+        """;
+
+    public const string ExtendLeases = """
+        UPDATE jobs SET lease_expires_at = now() + @lease WHERE state = 'running' AND builder_id = @builder
+        """;
+
+    /// <summary>Jobs whose builder went silent: back to the queue, or failed once they were handed out too often.</summary>
+    public const string RequeueExpired = """
+        UPDATE jobs SET
+            state = CASE WHEN claims >= @max_claims THEN 'failed' ELSE 'queued' END,
+            outcome = CASE WHEN claims >= @max_claims THEN 'infrastructure_error' END,
+            error = CASE WHEN claims >= @max_claims THEN 'the builder stopped answering, ' || claims || ' times' END,
+            finished_at = CASE WHEN claims >= @max_claims THEN now() END,
+            builder_id = NULL, lease_expires_at = NULL
+        WHERE state = 'running' AND lease_expires_at < now()
+        """;
+
+    /// <summary>One binary job per target for a version whose metadata named binaries.</summary>
+    public const string QueueBinaryJobs = """
+        INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims)
+        SELECT @version, 'binary', t, 'queued', @priority, 0, 0 FROM unnest(@targets) AS t
+        ON CONFLICT DO NOTHING
+        """;
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using BuildsRs.Contracts.Builders;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Builder.Jobs;
+
+/// <summary>
+/// Reads a crate's binary targets and its author's <c>[package.metadata.buildsrs]</c> settings with
+/// <c>cargo metadata --no-deps</c>, run inside the sandbox against the unpacked, read-only source.
+/// </summary>
+public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, IOptions<BuilderOptions> options)
+{
+    public async Task<(IReadOnlyList<string> Binaries, BuildSettings? Settings)> RunAsync(JobAssigned job, CancellationToken cancellationToken)
+    {
+        var work = Path.Combine(options.Value.WorkDirectory, $"job-{job.JobId}-{Guid.NewGuid():N}");
+        try
+        {
+            var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
+            var source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, work);
+            var run = await sandbox.RunAsync(
+                ["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1", "--manifest-path", "/src/Cargo.toml"],
+                [$"{source}:/src:ro"], options.Value.Sandbox.MetadataTimeout, cancellationToken);
+            if (run.OutOfMemory)
+            {
+                throw new JobFailedException(JobOutcomes.OutOfMemory, "cargo metadata ran out of memory", run.ExitCode);
+            }
+            if (run.TimedOut)
+            {
+                throw new JobFailedException(JobOutcomes.TimedOut, $"cargo metadata took longer than {options.Value.Sandbox.MetadataTimeout}", run.ExitCode);
+            }
+            if (run.ExitCode != 0)
+            {
+                throw new JobFailedException(JobOutcomes.BuildFailed, $"cargo metadata failed: {Tail(run.Stderr)}", run.ExitCode);
+            }
+            return Read(run.Stdout, job.Crate);
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The binary targets and build settings of the package named <paramref name="crate"/>.</summary>
+    public static (IReadOnlyList<string> Binaries, BuildSettings? Settings) Read(string metadataJson, string crate)
+    {
+        using var document = JsonDocument.Parse(metadataJson);
+        var package = document.RootElement.GetProperty("packages").EnumerateArray()
+            .Single(p => string.Equals(p.GetProperty("name").GetString(), crate, StringComparison.OrdinalIgnoreCase));
+        var binaries = package.GetProperty("targets").EnumerateArray()
+            .Where(t => t.GetProperty("kind").EnumerateArray().Any(k => k.GetString() == "bin"))
+            .Select(t => t.GetProperty("name").GetString()!)
+            .ToList();
+        BuildSettings? settings = null;
+        if (package.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("buildsrs", out var buildsrs) && buildsrs.ValueKind == JsonValueKind.Object)
+        {
+            try
+            {
+                settings = buildsrs.Deserialize(BuilderJsonContext.Default.BuildSettings);
+            }
+            catch (JsonException ex)
+            {
+                throw new JobFailedException(JobOutcomes.BuildFailed, $"[package.metadata.buildsrs] is not valid: {ex.Message}");
+            }
+        }
+        return (binaries, settings);
+    }
+
+    private static string Tail(string text) => text.Length <= 2000 ? text : text[^2000..];
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BuildsRs.Builder;
+
+/// <summary>Hard limits of a sandboxed build: untrusted code gets no network, no root and bounded resources.</summary>
+public sealed class SandboxLimits
+{
+    [Range(64L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
+    public long MemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    [Range(0.1, 64)]
+    public double Cpus { get; set; } = 2;
+
+    [Range(16, 65536)]
+    public long Pids { get; set; } = 1024;
+
+    /// <summary>The writable, executable scratch space (/tmp); its pages count against the memory limit.</summary>
+    [Range(16L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
+    public long TmpBytes { get; set; } = 3L * 1024 * 1024 * 1024;
+
+    [Range(typeof(TimeSpan), "00:00:05", "06:00:00")]
+    public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -86,6 +86,28 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_result_for_a_job_the_builder_does_not_hold_is_discarded_and_changes_nothing()
+    {
+        using var key = await EnrollNewKeyAsync("test-stale");
+        using var socket = await ConnectAsync();
+        var (welcome, _) = await HandshakeAsync(socket, key, sign: challenge => BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce));
+        Assert.IsType<Welcome>(welcome);
+        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        var job = await db.Jobs.AsNoTracking().OrderBy(j => j.Id).FirstAsync();
+
+        await BuilderSocket.SendAsync(socket, new JobFinished(job.Id, JobOutcomes.Succeeded, 1, 0, null, ["forged"], null), CancellationToken.None);
+        using var timeout = new CancellationTokenSource(Timeout);
+        var reply = await BuilderSocket.ReceiveAsync(socket, timeout.Token);
+
+        var discarded = Assert.IsType<JobResultDiscarded>(reply);
+        Assert.Equal(job.Id, discarded.JobId);
+        Assert.Contains("does not hold", discarded.Reason, StringComparison.Ordinal);
+        var after = await db.Jobs.AsNoTracking().Include(j => j.Version).SingleAsync(j => j.Id == job.Id);
+        Assert.NotEqual(["forged"], after.Version.BinaryTargets);
+        Assert.Equal(job.BuilderId, after.BuilderId);
+    }
+
+    [Fact]
     public async Task A_disabled_builder_is_refused_and_only_an_admin_can_disable_it()
     {
         using var key = await EnrollNewKeyAsync("test-disabled");

@@ -1,0 +1,116 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts.Builders;
+
+namespace BuildsRs.Tests.Unit;
+
+/// <summary>Hostile <c>.crate</c> files are refused as the crate's own failure, and nothing lands outside the job folder.</summary>
+public sealed class CrateUnpackerTests : IDisposable
+{
+    private readonly string work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-unpack-" + Guid.NewGuid().ToString("N"));
+    private readonly string destination;
+
+    public CrateUnpackerTests()
+    {
+        destination = Path.Combine(work, "job");
+        Directory.CreateDirectory(destination);
+    }
+
+    public void Dispose() => Directory.Delete(work, recursive: true);
+
+    [Fact]
+    public void A_normal_crate_unpacks_without_the_files_that_would_steer_the_build()
+    {
+        var crate = Crate(
+            File("demo-1.0.0/Cargo.toml", "[package]\nname = \"demo\"\n"),
+            File("demo-1.0.0/src/main.rs", "fn main() {}"),
+            File("demo-1.0.0/rust-toolchain.toml", "[toolchain]\nchannel = \"nightly\""),
+            File("demo-1.0.0/.cargo/config.toml", "[build]\nrustflags = [\"-Cevil\"]"));
+
+        var root = CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination);
+
+        Assert.Equal(Path.Combine(destination, "demo-1.0.0"), root);
+        Assert.True(System.IO.File.Exists(Path.Combine(root, "src", "main.rs")));
+        Assert.False(System.IO.File.Exists(Path.Combine(root, "rust-toolchain.toml")));
+        Assert.False(System.IO.File.Exists(Path.Combine(root, ".cargo", "config.toml")));
+    }
+
+    public static TheoryData<string, string> HostileEntries => new()
+    {
+        { "demo-1.0.0/../../escaped.txt", "outside" },
+        { "/etc/escaped.txt", "outside" },
+        { "other-2.0.0/Cargo.toml", "outside" },
+        { "demo-1.0.0/src/../../escaped.txt", "outside" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileEntries))]
+    public void Entries_outside_the_crate_folder_are_refused(string name, string reason)
+    {
+        var crate = Crate(File("demo-1.0.0/Cargo.toml", "[package]"), File(name, "pwned"));
+
+        var error = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination));
+
+        Assert.Equal(JobOutcomes.BuildFailed, error.Outcome);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        AssertNothingEscaped();
+    }
+
+    [Theory]
+    [InlineData("../../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    public void A_link_that_leaves_the_crate_is_refused(string target)
+    {
+        var link = new PaxTarEntry(TarEntryType.SymbolicLink, "demo-1.0.0/evil") { LinkName = target };
+        var crate = Crate(File("demo-1.0.0/Cargo.toml", "[package]"), link);
+
+        var error = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination));
+
+        Assert.Contains("points outside", error.Message, StringComparison.Ordinal);
+        Assert.False(System.IO.File.Exists(Path.Combine(destination, "demo-1.0.0", "evil")));
+    }
+
+    [Fact]
+    public void Hard_links_and_devices_are_refused()
+    {
+        var crate = Crate(File("demo-1.0.0/Cargo.toml", "[package]"),
+            new PaxTarEntry(TarEntryType.HardLink, "demo-1.0.0/hard") { LinkName = "/etc/shadow" });
+
+        var error = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination));
+
+        Assert.Contains("HardLink", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Garbage_and_a_crate_without_a_manifest_are_refused()
+    {
+        var garbage = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(Encoding.UTF8.GetBytes("not a crate"), "demo", "1.0.0", destination));
+        var empty = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(Crate(File("demo-1.0.0/README.md", "hi")), "demo", "1.0.0", destination));
+
+        Assert.Contains("not a valid .crate", garbage.Message, StringComparison.Ordinal);
+        Assert.Contains("no Cargo.toml", empty.Message, StringComparison.Ordinal);
+    }
+
+    private void AssertNothingEscaped() =>
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(work, "*", SearchOption.AllDirectories),
+            path => !path.StartsWith(destination, StringComparison.Ordinal));
+
+    private static PaxTarEntry File(string name, string content) =>
+        new(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
+
+    private static byte[] Crate(params TarEntry[] entries)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            foreach (var entry in entries)
+            {
+                tar.WriteEntry(entry);
+            }
+        }
+        return output.ToArray();
+    }
+}

@@ -13,5 +13,6 @@ app.UseStatusCodePages();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 app.MapDefaultEndpoints();
 app.MapBuildersApi();
+app.MapArtifactUploadApi();
 
 app.Run();

@@ -31,6 +31,7 @@ builder.AddProject<Projects.BuildsRs_Builder>("builder")
     .WithEnvironment("Builder__Image", BuilderImage.Resolve(builder.Configuration, paths))
     .WithEnvironment("Builder__EnrollmentToken", enrollmentToken)
     .WithEnvironment("Builder__KeyDirectory", Path.Combine(paths.DataDirectory, "builder-keys"))
+    .WithCrateDependencies(registry)
     .WithReference(api).WaitFor(api)
     .WithHttpHealthCheck("/health");
 

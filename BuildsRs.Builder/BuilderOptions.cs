@@ -28,6 +28,9 @@ public sealed class BuilderOptions
     public string KeyDirectory { get; set; } =
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "buildsrs", "builder-keys");
 
+    /// <summary>The sparse index dependencies come from; empty means crates.io itself.</summary>
+    public Uri? RegistryIndex { get; set; }
+
     /// <summary>The targets this builder builds for.</summary>
     public string[] Targets { get; set; } = ["x86_64-unknown-linux-gnu"];
 

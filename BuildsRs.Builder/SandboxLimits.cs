@@ -20,4 +20,11 @@ public sealed class SandboxLimits
 
     [Range(typeof(TimeSpan), "00:00:05", "06:00:00")]
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Resolving and downloading dependencies (the only phase with network, and it runs no crate code).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "06:00:00")]
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    [Range(typeof(TimeSpan), "00:00:05", "06:00:00")]
+    public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -2,6 +2,7 @@ using Amazon.S3;
 using BuildsRs.Api.Builders;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Jobs;
+using BuildsRs.Api.Storage;
 using BuildsRs.Data;
 
 namespace BuildsRs.Api.Extensions;
@@ -25,6 +26,7 @@ internal static class Extensions
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton<IAmazonS3>(_ => storage.CreateClient());
         builder.Services.AddHealthChecks().AddCheck<ArtifactStorageHealthCheck>("artifact-storage");
+        builder.Services.AddSingleton<IArtifactStore, S3ArtifactStore>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Contracts.Registry;
@@ -18,8 +19,11 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
     public async Task<JobAssigned?> ClaimAsync(long builderId, IReadOnlyList<string> targets, IReadOnlyList<string> kinds, CancellationToken cancellationToken)
     {
         using var activity = Infrastructure.ApiTelemetry.Source.StartActivity("Claim job");
+        // Only the hash is kept: whoever reads the database still cannot upload.
+        var uploadToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var claimed = await db.Database.SqlQueryRaw<long>(JobQueueSql.Claim,
                 new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
+                new NpgsqlParameter("token_hash", UploadTokens.Hash(uploadToken)),
                 new NpgsqlParameter("targets", targets.ToArray()), new NpgsqlParameter("kinds", kinds.ToArray()))
             .ToListAsync(cancellationToken);
         if (claimed.Count == 0)
@@ -31,7 +35,9 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
         var crate = job.Version.Crate.Name;
         return new JobAssigned(job.Id, SnakeCase(job.Kind), crate, job.Version.Version,
             new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(crate, job.Version.Version, job.Version.Checksum),
-            job.Version.Checksum, job.Target, job.LeaseExpiresAt!.Value);
+            job.Version.Checksum, job.Target, job.LeaseExpiresAt!.Value,
+            job.Version.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
+            uploadToken);
     }
 
     public Task<int> ExtendLeasesAsync(long builderId, CancellationToken cancellationToken) =>
@@ -77,6 +83,11 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
             }
             await db.SaveChangesAsync(cancellationToken);
 
+            if (job.Kind == JobKind.Binary && outcome == OutcomeClass.Succeeded && !await db.Artifacts.AnyAsync(a => a.JobId == job.Id, cancellationToken))
+            {
+                (job.State, job.Outcome, job.Error) = (JobState.Failed, OutcomeClass.InfrastructureError, "reported success without an uploaded artifact");
+                await db.SaveChangesAsync(cancellationToken);
+            }
             if (job.Kind == JobKind.Metadata && outcome == OutcomeClass.Succeeded)
             {
                 await FanOutAsync(job, finished, cancellationToken);

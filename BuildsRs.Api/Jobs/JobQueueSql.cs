@@ -6,7 +6,7 @@ internal static class JobQueueSql
     /// <summary>The highest-priority, oldest queued job of the builder's targets, taken by exactly one builder.</summary>
     public const string Claim = """
         UPDATE jobs SET state = 'running', builder_id = @builder, lease_expires_at = now() + @lease,
-                        started_at = now(), claims = claims + 1
+                        started_at = now(), claims = claims + 1, upload_token_hash = @token_hash
         WHERE id = (
             SELECT id FROM jobs
             WHERE state = 'queued' AND kind = ANY(@kinds) AND (target IS NULL OR target = ANY(@targets))

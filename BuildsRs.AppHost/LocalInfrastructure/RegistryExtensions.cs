@@ -37,6 +37,12 @@ internal static class RegistryExtensions
             ? api
             : api.WithEnvironment("Jobs__DownloadUrl", ReferenceExpression.Create($"{registry.GetEndpoint("http")}/api/v1/crates/{{crate}}/{{version}}/download"));
 
+    /// <summary>Builders fetch dependencies from the local registry (crates.io is their default).</summary>
+    public static IResourceBuilder<ProjectResource> WithCrateDependencies(this IResourceBuilder<ProjectResource> builders, IResourceBuilder<ProjectResource>? registry) =>
+        registry is null
+            ? builders
+            : builders.WithEnvironment("Builder__RegistryIndex", ReferenceExpression.Create($"{registry.GetEndpoint("http")}/index/"));
+
     /// <summary>Points RegistrySync at the local registry's git and sparse index (crates.io's are its defaults).</summary>
     public static IResourceBuilder<ProjectResource> WithCrateRegistry(
         this IResourceBuilder<ProjectResource> sync, IResourceBuilder<ProjectResource>? registry, LocalPaths paths)

@@ -25,10 +25,16 @@ internal static class Extensions
         builder.AddTelemetrySource(JobRunner.ActivitySourceName);
         builder.Services.AddSingleton<Sandbox>();
         builder.Services.AddSingleton<MetadataJob>();
+        builder.Services.AddSingleton<BinaryJob>();
         builder.Services.AddSingleton<JobRunner>();
         // Crate downloads get their own client: the standard resilience timeouts suit API calls, not file transfers.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt out.
         builder.Services.AddHttpClient<CrateDownloader>(client => client.Timeout = TimeSpan.FromMinutes(5)).RemoveAllResilienceHandlers();
+        builder.Services.AddHttpClient<ArtifactUploader>((services, client) =>
+        {
+            client.BaseAddress = services.GetRequiredService<IOptions<BuilderOptions>>().Value.ApiUrl;
+            client.Timeout = TimeSpan.FromMinutes(10);
+        }).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
     }
 }

@@ -4,13 +4,14 @@ using BuildsRs.Contracts.Builders;
 namespace BuildsRs.Builder.Jobs;
 
 /// <summary>Runs an assigned job and turns whatever happens into a classified result.</summary>
-public sealed partial class JobRunner(MetadataJob metadata, ILogger<JobRunner> logger)
+public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, ArtifactUploader uploader,
+    Microsoft.Extensions.Options.IOptions<BuilderOptions> options, ILogger<JobRunner> logger)
 {
     public const string ActivitySourceName = "BuildsRs.Builder";
     private static readonly ActivitySource Source = new(ActivitySourceName);
 
     /// <summary>The job kinds this builder takes.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["metadata"];
+    public static readonly IReadOnlyList<string> Kinds = ["metadata", "binary"];
 
     public async Task<JobFinished> RunAsync(JobAssigned job, CancellationToken cancellationToken)
     {
@@ -21,9 +22,24 @@ public sealed partial class JobRunner(MetadataJob metadata, ILogger<JobRunner> l
         long Elapsed() => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         try
         {
-            if (job.Kind != "metadata")
+            if (job.Kind == "binary")
             {
-                throw new JobFailedException(JobOutcomes.InfrastructureError, $"this builder does not run {job.Kind} jobs");
+                var work = Path.Combine(options.Value.WorkDirectory, $"job-{job.JobId}-{Guid.NewGuid():N}");
+                try
+                {
+                    var artifact = await binary.RunAsync(job, work, cancellationToken);
+                    await uploader.UploadAsync(job, artifact, cancellationToken);
+                    var elapsed = Elapsed();
+                    LogBuilt(logger, job.Crate, job.Version, job.Target ?? "", artifact.Size, elapsed);
+                    return new JobFinished(job.JobId, JobOutcomes.Succeeded, elapsed, 0, null, artifact.Binaries, null);
+                }
+                finally
+                {
+                    if (Directory.Exists(work))
+                    {
+                        Directory.Delete(work, recursive: true);
+                    }
+                }
             }
             var (binaries, settings) = await metadata.RunAsync(job, cancellationToken);
             LogMetadata(logger, job.Crate, job.Version, binaries.Count);
@@ -44,6 +60,9 @@ public sealed partial class JobRunner(MetadataJob metadata, ILogger<JobRunner> l
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Metadata of {Crate} {Version}: {Binaries} binary targets")]
     private static partial void LogMetadata(ILogger logger, string crate, string version, int binaries);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Built {Crate} {Version} for {Target}: {Bytes} bytes in {Milliseconds} ms")]
+    private static partial void LogBuilt(ILogger logger, string crate, string version, string target, long bytes, long milliseconds);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Job for {Crate} {Version} ended as {Outcome}: {Reason}")]
     private static partial void LogFailed(ILogger logger, string crate, string version, string outcome, string reason);

@@ -11,7 +11,8 @@ namespace BuildsRs.Builder.Jobs;
 /// </summary>
 public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> options)
 {
-    public async Task<SandboxRun> RunAsync(IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="network"><c>none</c> for anything that runs the crate's code; <c>host</c> only to fetch dependencies.</param>
+    public async Task<SandboxRun> RunAsync(IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken, string network = "none")
     {
         var settings = options.Value;
         var limits = settings.Sandbox;
@@ -25,7 +26,7 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             Labels = new Dictionary<string, string> { ["org.buildsrs.sandbox"] = "true" },
             HostConfig = new HostConfig
             {
-                NetworkMode = "none",
+                NetworkMode = network,
                 ReadonlyRootfs = true,
                 Binds = binds,
                 Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,exec,nosuid,size={limits.TmpBytes.ToString(CultureInfo.InvariantCulture)}" },

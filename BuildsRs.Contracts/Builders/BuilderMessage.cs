@@ -54,7 +54,8 @@ public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int Re
 
 /// <summary>
 /// Api → builder: a job, leased to this builder until <see cref="LeaseExpiresAt"/> (heartbeats extend it). The
-/// <c>.crate</c> at <see cref="DownloadUrl"/> must have the SHA-256 <see cref="Checksum"/>.
+/// <c>.crate</c> at <see cref="DownloadUrl"/> must have the SHA-256 <see cref="Checksum"/>. A binary job carries the
+/// author's settings and the token that its artifact uploads must present.
 /// </summary>
 public sealed record JobAssigned(
     [property: JsonPropertyName("job_id")] long JobId,
@@ -64,7 +65,9 @@ public sealed record JobAssigned(
     [property: JsonPropertyName("download_url")] string DownloadUrl,
     [property: JsonPropertyName("checksum")] string Checksum,
     [property: JsonPropertyName("target")] string? Target,
-    [property: JsonPropertyName("lease_expires_at")] DateTimeOffset LeaseExpiresAt) : BuilderMessage;
+    [property: JsonPropertyName("lease_expires_at")] DateTimeOffset LeaseExpiresAt,
+    [property: JsonPropertyName("settings")] BuildSettings? Settings,
+    [property: JsonPropertyName("upload_token")] string UploadToken) : BuilderMessage;
 
 /// <summary>
 /// Builder → Api: how a job ended. <see cref="Outcome"/> is one of <see cref="JobOutcomes"/>. A metadata job that

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using BuildsRs.Api.Jobs;
+using BuildsRs.Api.Storage;
+using BuildsRs.Contracts;
+using BuildsRs.Data;
+using BuildsRs.Data.Model;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace BuildsRs.Api.Apis;
+
+/// <summary>
+/// <c>PUT /api/v1/jobs/{id}/artifacts/{file}</c>: a builder uploads its artifact with the job's upload token, the
+/// declared size (Content-Length) and SHA-256 (<c>X-Artifact-Sha256</c>). The body is streamed to disk while it is
+/// hashed, never held in memory; only a complete, matching upload is stored and recorded.
+/// </summary>
+public static class ArtifactUploadApi
+{
+    public const long MaxArtifactBytes = 512L * 1024 * 1024;
+    public const string Sha256Header = "X-Artifact-Sha256";
+
+    public static IEndpointRouteBuilder MapArtifactUploadApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/api/v1/jobs/{jobId:long}/artifacts/{file}", UploadAsync);
+        return app;
+    }
+
+    public static async Task<Results<Created, ProblemHttpResult>> UploadAsync(
+        long jobId, string file, HttpRequest request, BuildsRsDbContext db, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var job = await db.Jobs.Include(j => j.Version).ThenInclude(v => v.Crate).SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
+        if (job is null || job.State != JobState.Running || !UploadTokens.Matches(token, job.UploadTokenHash))
+        {
+            // The same answer for unknown jobs, finished jobs and wrong tokens: nothing to learn by probing.
+            return Problem(StatusCodes.Status403Forbidden, "a running job and its upload token are required");
+        }
+        var expectedName = ArtifactNames.Archive(job.Version.Crate.Name, job.Version.Version, job.Target ?? "");
+        if (job.Kind != JobKind.Binary || file != expectedName)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"this job's artifact is named {expectedName}");
+        }
+        var declaredHash = request.Headers[Sha256Header].ToString();
+        if (declaredHash.Length != 64 || !declaredHash.All(char.IsAsciiHexDigitLower))
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"the {Sha256Header} header must be the lower-case hex SHA-256 of the body");
+        }
+        if (request.ContentLength is not { } length || length > MaxArtifactBytes)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"an artifact needs a Content-Length of at most {MaxArtifactBytes} bytes");
+        }
+        if (await db.Artifacts.AnyAsync(a => a.JobId == jobId && a.FileName == file, cancellationToken))
+        {
+            return Problem(StatusCodes.Status409Conflict, "this artifact is already stored");
+        }
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxArtifactBytes;
+        }
+
+        var temporary = Path.Combine(Path.GetTempPath(), $"buildsrs-upload-{Guid.NewGuid():N}");
+        try
+        {
+            long received;
+            string actualHash;
+            await using (var spool = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[1 << 16];
+                received = 0;
+                int read;
+                while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    received += read;
+                    if (received > length)
+                    {
+                        return Problem(StatusCodes.Status400BadRequest, "the body is longer than its Content-Length");
+                    }
+                    hash.AppendData(buffer, 0, read);
+                    await spool.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+                actualHash = Convert.ToHexStringLower(hash.GetHashAndReset());
+                if (received != length)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, $"received {received} bytes, {length} declared");
+                }
+                if (actualHash != declaredHash)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, $"the body's SHA-256 is {actualHash}, {declaredHash} declared");
+                }
+                spool.Position = 0;
+                var key = ArtifactNames.StorageKey(job.Version.Crate.Name, job.Version.Version, job.Target!, file);
+                await store.PutAsync(key, spool, length, actualHash, cancellationToken);
+                db.Artifacts.Add(new Artifact { JobId = jobId, FileName = file, StorageKey = key, Size = length, Sha256 = actualHash });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return TypedResults.Created($"/api/v1/jobs/{jobId}/artifacts/{file}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"an artifact is at most {MaxArtifactBytes} bytes");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
+}

@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using Amazon.S3;
+using Amazon.S3.Model;
+using BuildsRs.Api.Infrastructure;
+
+namespace BuildsRs.Api.Storage;
+
+/// <summary>Artifacts in an S3 bucket (AWS, Wasabi, MinIO or a local server).</summary>
+internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings settings) : IArtifactStore
+{
+    public async Task PutAsync(string key, Stream content, long length, string sha256, CancellationToken cancellationToken)
+    {
+        using var activity = ApiTelemetry.Source.StartActivity("Store artifact");
+        activity?.SetTag("buildsrs.artifact.key", key);
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = settings.Bucket,
+            Key = key,
+            InputStream = content,
+            AutoCloseStream = false,
+            // Some S3-compatible servers store the aws-chunked framing as the object: send plain bytes.
+            UseChunkEncoding = false,
+            Headers = { ContentLength = length, ContentType = "application/gzip" },
+        }, cancellationToken);
+
+        using var stored = await s3.GetObjectAsync(settings.Bucket, key, cancellationToken);
+        var readBack = Convert.ToHexStringLower(await SHA256.HashDataAsync(stored.ResponseStream, cancellationToken));
+        if (readBack != sha256)
+        {
+            await s3.DeleteObjectAsync(settings.Bucket, key, cancellationToken);
+            throw new IOException($"storage returned other bytes for {key} ({readBack}, expected {sha256})");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Builders;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Builder.Jobs;
+
+/// <summary>
+/// Builds a crate's binaries in two sandboxed phases: (1) resolve and vendor the dependencies, with network to the
+/// registry, running none of the crate's code; (2) <c>cargo install</c> offline from the vendored sources, with no
+/// network at all. The binaries are packed at the root of <c>{crate}-{version}-{target}.tar.gz</c>.
+/// </summary>
+public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOptions<BuilderOptions> options)
+{
+    public async Task<BuiltArtifact> RunAsync(JobAssigned job, string work, CancellationToken cancellationToken)
+    {
+        var limits = options.Value.Sandbox;
+        var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
+        var source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"));
+        var vendor = WritableBySandbox(Path.Combine(work, "vendor"));
+        var output = WritableBySandbox(Path.Combine(work, "out"));
+
+        var fetch = await sandbox.RunAsync(["sh", "-c", FetchScript()], [$"{source}:/src:ro", $"{vendor}:/vendor"],
+            limits.FetchTimeout, cancellationToken, network: "host");
+        Classify(fetch, "fetching dependencies", limits.FetchTimeout);
+
+        var build = await sandbox.RunAsync(["sh", "-c", BuildScript(job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
+            limits.BuildTimeout, cancellationToken);
+        Classify(build, "the build", limits.BuildTimeout);
+
+        var binaries = Directory.Exists(Path.Combine(output, "bin")) ? Directory.GetFiles(Path.Combine(output, "bin")) : [];
+        if (binaries.Length == 0)
+        {
+            throw new JobFailedException(JobOutcomes.NoBinaries, "the build succeeded but installed no binary");
+        }
+        var archive = Path.Combine(work, ArtifactNames.Archive(job.Crate, job.Version, job.Target!));
+        Pack(binaries, archive);
+        await using var stream = File.OpenRead(archive);
+        return new BuiltArtifact(archive, stream.Length, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)),
+            [.. binaries.Select(Path.GetFileName).OfType<string>()]);
+    }
+
+    private string RegistryConfig() => options.Value.RegistryIndex is { } index
+        ? $"--config 'source.crates-io.replace-with=\"upstream\"' --config 'source.upstream.registry=\"sparse+{index}\"'"
+        : "";
+
+    /// <summary>Phase 1: lockfile and vendored sources; cargo runs no build script or other code of the crate here.</summary>
+    private string FetchScript() => $"""
+        set -e
+        cp -r /src /tmp/src && cd /tmp/src
+        [ -f Cargo.lock ] || cargo generate-lockfile {RegistryConfig()}
+        cargo vendor --locked --respect-source-config {RegistryConfig()} /vendor/crates > /dev/null
+        cp Cargo.lock /vendor/Cargo.lock
+        """;
+
+    /// <summary>Phase 2: offline, from the vendored sources only.</summary>
+    private static string BuildScript(BuildSettings? settings)
+    {
+        var flags = new List<string>();
+        if (settings?.Features is { Count: > 0 } features)
+        {
+            flags.Add($"--features '{string.Join(',', features.Where(IsPlainName))}'");
+        }
+        if (settings?.NoDefaultFeatures == true)
+        {
+            flags.Add("--no-default-features");
+        }
+        flags.AddRange((settings?.Bins ?? []).Where(IsPlainName).Select(bin => $"--bin '{bin}'"));
+        return $"""
+            set -e
+            cp -r /src /tmp/src && cp /vendor/Cargo.lock /tmp/src/Cargo.lock
+            cargo install --path /tmp/src --locked --offline --root /out --target-dir /tmp/target \
+              --config 'source.crates-io.replace-with="vendored"' --config 'source.vendored.directory="/vendor/crates"' \
+              {string.Join(' ', flags)}
+            """;
+    }
+
+    /// <summary>Feature and binary names go into a shell line: only the characters cargo allows in them pass.</summary>
+    private static bool IsPlainName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '+' or '.');
+
+    private static void Classify(SandboxRun run, string phase, TimeSpan timeout)
+    {
+        if (run.OutOfMemory)
+        {
+            throw new JobFailedException(JobOutcomes.OutOfMemory, $"{phase} ran out of memory", run.ExitCode);
+        }
+        if (run.TimedOut)
+        {
+            throw new JobFailedException(JobOutcomes.TimedOut, $"{phase} took longer than {timeout}", run.ExitCode);
+        }
+        if (run.ExitCode != 0)
+        {
+            var log = run.Stderr.Length <= 4000 ? run.Stderr : run.Stderr[^4000..];
+            throw new JobFailedException(JobOutcomes.BuildFailed, $"{phase} failed (exit {run.ExitCode}): {log}", run.ExitCode);
+        }
+    }
+
+    /// <summary>A host folder the sandbox's unprivileged user (uid 1000) may write to.</summary>
+    private static string WritableBySandbox(string path)
+    {
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+        return path;
+    }
+
+    private static void Pack(IEnumerable<string> binaries, string archive)
+    {
+        using var file = File.Create(archive);
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
+        using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
+        foreach (var binary in binaries)
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(binary))
+            {
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                    | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
+                DataStream = File.OpenRead(binary),
+            };
+            tar.WriteEntry(entry);
+            entry.DataStream.Dispose();
+        }
+    }
+}
+
+public sealed record BuiltArtifact(string Path, long Size, string Sha256, IReadOnlyList<string> Binaries);

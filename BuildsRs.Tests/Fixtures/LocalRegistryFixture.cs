@@ -18,7 +18,8 @@ public sealed class LocalRegistryFixture : IAsyncDisposable
     public string GitIndexUrl => new Uri(Url, "git/index").ToString();
     public Uri SparseIndexUrl => new(Url, "index/");
     public string IndexDirectory => Path.Combine(root, "data", "index");
-    public string CargoHome => Path.Combine(root, "cargo-home");
+    public CargoClient Cargo { get; private set; } = null!;
+    public string CargoHome => Cargo.Home;
 
     public static async Task<LocalRegistryFixture> StartAsync()
     {
@@ -42,63 +43,14 @@ public sealed class LocalRegistryFixture : IAsyncDisposable
         ]);
         await app.StartAsync();
 
-        Directory.CreateDirectory(CargoHome);
-        await File.WriteAllTextAsync(Path.Combine(CargoHome, "config.toml"), $"""
-            [source.crates-io]
-            replace-with = "local"
-            [source.local]
-            registry = "sparse+{SparseIndexUrl}"
-            [registries.local]
-            index = "sparse+{SparseIndexUrl}"
-            """);
+        Cargo = await CargoClient.CreateAsync(Path.Combine(root, "cargo-home"), SparseIndexUrl, Token);
     }
 
     /// <summary>Publishes a new binary crate with real <c>cargo publish</c>.</summary>
-    public async Task PublishAsync(string name, string version)
-    {
-        var source = Path.Combine(root, "sources", $"{name}-{version}");
-        Directory.CreateDirectory(Path.Combine(source, "src"));
-        await File.WriteAllTextAsync(Path.Combine(source, "Cargo.toml"), $"""
-            [package]
-            name = "{name}"
-            version = "{version}"
-            edition = "2021"
-            description = "A crate published by the tests"
-            license = "MIT"
-            """);
-        await File.WriteAllTextAsync(Path.Combine(source, "src", "main.rs"), "fn main() { println!(\"hello\"); }\n");
-        await CargoAsync(source, "publish", "--registry", "local", "--no-verify", "--allow-dirty");
-    }
+    public Task PublishAsync(string name, string version) => Cargo.PublishAsync(name, version);
 
     /// <summary>Runs real cargo against this registry; throws with cargo's output when it fails.</summary>
-    public async Task<string> CargoAsync(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("cargo")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["CARGO_HOME"] = CargoHome,
-                ["CARGO_REGISTRIES_LOCAL_TOKEN"] = Token,
-                ["RUSTUP_TOOLCHAIN"] = "stable",
-                ["CARGO_TERM_COLOR"] = "never",
-            },
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var cargo = Process.Start(start)!;
-        var output = cargo.StandardOutput.ReadToEndAsync();
-        var error = cargo.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await cargo.WaitForExitAsync(timeout.Token);
-        return cargo.ExitCode == 0
-            ? await output + await error
-            : throw new InvalidOperationException($"cargo {string.Join(' ', arguments)} failed: {await error}");
-    }
+    public Task<string> CargoAsync(string workingDirectory, params string[] arguments) => Cargo.RunAsync(workingDirectory, arguments);
 
     /// <summary>Runs git in the registry's index working tree, as an operator editing it by hand would.</summary>
     public async Task<string> GitAsync(params string[] arguments)

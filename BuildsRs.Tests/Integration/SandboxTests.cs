@@ -1,0 +1,79 @@
+using BuildsRs.Builder;
+using BuildsRs.Builder.Jobs;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Tests.Integration;
+
+/// <summary>What untrusted code meets in the sandbox, tried for real against the Docker engine and the build image.</summary>
+public sealed class SandboxTests : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(1);
+    private readonly DockerClient docker = new DockerClientConfiguration().CreateClient();
+    private readonly BuilderOptions options = new()
+    {
+        Image = File.ReadAllText(Path.Combine(Environment.GetEnvironmentVariable("BUILDSRS_STATE_DIR") is { Length: > 0 } dir ? dir : "/var/tmp/buildsrs", "builder-image")).Trim(),
+        Sandbox = new SandboxLimits { MemoryBytes = 128L * 1024 * 1024, TmpBytes = 64L * 1024 * 1024, Pids = 64 },
+    };
+
+    public void Dispose() => docker.Dispose();
+
+    private Sandbox Sandbox => new(docker, Options.Create(options));
+
+    [Fact]
+    public async Task The_build_user_is_unprivileged_and_the_system_is_read_only()
+    {
+        var run = await Sandbox.RunAsync(["sh", "-c", "id -u; touch /usr/evil 2>&1 || echo refused; touch /tmp/ok && echo tmp-writable"], [], Generous, CancellationToken.None);
+
+        Assert.Equal(["1000", "refused", "tmp-writable"], Lines(run.Stdout).Where(l => !l.StartsWith("touch", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task There_is_no_network_but_loopback()
+    {
+        var run = await Sandbox.RunAsync(["sh", "-c", "ls /sys/class/net; cargo search serde 2>&1"], [], Generous, CancellationToken.None);
+
+        Assert.Equal("lo", Lines(run.Stdout)[0]);
+        Assert.Contains("Could not resolve host", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_memory_hog_is_killed_and_reported_as_out_of_memory()
+    {
+        var run = await Sandbox.RunAsync(["sh", "-c", "x=$(head -c 300000000 /dev/zero | tr '\\0' a); echo survived"], [], Generous, CancellationToken.None);
+
+        Assert.True(run.OutOfMemory, $"exit {run.ExitCode}: {run.Stderr}");
+    }
+
+    [Fact]
+    public async Task A_fork_bomb_hits_the_pids_limit_and_the_host_is_untouched()
+    {
+        var run = await Sandbox.RunAsync(["sh", "-c", "for i in $(seq 1 500); do sleep 30 & done; echo all-started"],
+            [], TimeSpan.FromSeconds(20), CancellationToken.None);
+
+        Assert.Contains("Cannot fork", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("all-started", run.Stdout, StringComparison.Ordinal);
+        Assert.False(run.TimedOut);
+    }
+
+    [Fact]
+    public async Task A_build_past_its_time_is_stopped_and_its_container_removed()
+    {
+        var before = await SandboxContainersAsync();
+
+        var run = await Sandbox.RunAsync(["sleep", "300"], [], TimeSpan.FromSeconds(3), CancellationToken.None);
+
+        Assert.True(run.TimedOut);
+        Assert.Equal(before, await SandboxContainersAsync());
+    }
+
+    private async Task<int> SandboxContainersAsync() =>
+        (await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["org.buildsrs.sandbox=true"] = true } },
+        })).Count(c => c.Image == options.Image && c.Command.StartsWith("sleep", StringComparison.Ordinal));
+
+    private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}

@@ -27,4 +27,8 @@ public sealed class SandboxLimits
 
     [Range(typeof(TimeSpan), "00:00:05", "06:00:00")]
     public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A build that prints nothing for this long is stopped (a hang, not a slow build).</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "06:00:00")]
+    public TimeSpan NoOutputTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -129,6 +129,12 @@ internal sealed partial class BuilderConnectionHandler(
                             : new NoJob((int)NoJobRetry.TotalMilliseconds);
                         await BuilderSocket.SendAsync(socket, reply, aborted);
                         break;
+                    case JobLog log:
+                        if (!await queue.AppendLogAsync(builder.Id, log, aborted))
+                        {
+                            await BuilderSocket.SendAsync(socket, new JobResultDiscarded(log.JobId, "this builder does not hold that job"), aborted);
+                        }
+                        break;
                     case JobFinished finished:
                         if (await queue.FinishAsync(builder.Id, finished, aborted) is { } discarded)
                         {

@@ -40,6 +40,18 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
             uploadToken);
     }
 
+    public const int MaxLogCharacters = 1024 * 1024;
+    public const string LogCutMarker = "\n[log cut: more than 1 MiB]\n";
+
+    /// <summary>Appends a log chunk of a job this builder holds; false when it does not hold it.</summary>
+    public async Task<bool> AppendLogAsync(long builderId, JobLog log, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync(JobLogSql.Append,
+        [
+            new NpgsqlParameter("job", log.JobId), new NpgsqlParameter("builder", builderId),
+            new NpgsqlParameter("stage", log.Stage.Length <= 30 ? log.Stage : log.Stage[..30]), new NpgsqlParameter("chunk", log.Chunk),
+            new NpgsqlParameter("cap", MaxLogCharacters), new NpgsqlParameter("marker", LogCutMarker),
+        ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId, cancellationToken);
+
     public Task<int> ExtendLeasesAsync(long builderId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(JobQueueSql.ExtendLeases,
             [new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease)], cancellationToken);

@@ -157,7 +157,7 @@ internal sealed partial class ApiConnection(
                         await Task.Delay(wait.RetryAfterMs, session.Token);
                         break;
                     case JobAssigned job:
-                        await SendAsync(await runner.RunAsync(job, session.Token));
+                        await SendAsync(await runner.RunAsync(job, SendAsync, session.Token));
                         break;
                     case var other:
                         throw new BuilderProtocolException($"unexpected '{other.GetType().Name}'");

@@ -14,7 +14,7 @@ namespace BuildsRs.Builder.Jobs;
 /// </summary>
 public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOptions<BuilderOptions> options)
 {
-    public async Task<BuiltArtifact> RunAsync(JobAssigned job, string work, CancellationToken cancellationToken)
+    public async Task<BuiltArtifact> RunAsync(JobAssigned job, string work, Func<string, string, Task> log, CancellationToken cancellationToken)
     {
         var limits = options.Value.Sandbox;
         var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
@@ -23,12 +23,12 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         var output = WritableBySandbox(Path.Combine(work, "out"));
 
         var fetch = await sandbox.RunAsync(["sh", "-c", FetchScript()], [$"{source}:/src:ro", $"{vendor}:/vendor"],
-            limits.FetchTimeout, cancellationToken, network: "host");
-        Classify(fetch, "fetching dependencies", limits.FetchTimeout);
+            limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk));
+        Classify(fetch, "fetching dependencies", limits);
 
         var build = await sandbox.RunAsync(["sh", "-c", BuildScript(job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
-            limits.BuildTimeout, cancellationToken);
-        Classify(build, "the build", limits.BuildTimeout);
+            limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk));
+        Classify(build, "the build", limits);
 
         var binaries = Directory.Exists(Path.Combine(output, "bin")) ? Directory.GetFiles(Path.Combine(output, "bin")) : [];
         if (binaries.Length == 0)
@@ -80,15 +80,19 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
     /// <summary>Feature and binary names go into a shell line: only the characters cargo allows in them pass.</summary>
     private static bool IsPlainName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '+' or '.');
 
-    private static void Classify(SandboxRun run, string phase, TimeSpan timeout)
+    private static void Classify(SandboxRun run, string phase, SandboxLimits limits)
     {
+        if (run.Silent)
+        {
+            throw new JobFailedException(JobOutcomes.NoOutput, $"{phase} printed nothing for {limits.NoOutputTimeout}", run.ExitCode);
+        }
         if (run.OutOfMemory)
         {
             throw new JobFailedException(JobOutcomes.OutOfMemory, $"{phase} ran out of memory", run.ExitCode);
         }
         if (run.TimedOut)
         {
-            throw new JobFailedException(JobOutcomes.TimedOut, $"{phase} took longer than {timeout}", run.ExitCode);
+            throw new JobFailedException(JobOutcomes.TimedOut, $"{phase} took longer than its time limit", run.ExitCode);
         }
         if (run.ExitCode != 0)
         {

@@ -13,7 +13,8 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
     /// <summary>The job kinds this builder takes.</summary>
     public static readonly IReadOnlyList<string> Kinds = ["metadata", "binary"];
 
-    public async Task<JobFinished> RunAsync(JobAssigned job, CancellationToken cancellationToken)
+    /// <param name="send">Sends a message to the Api (the job's log goes out while it runs).</param>
+    public async Task<JobFinished> RunAsync(JobAssigned job, Func<BuilderMessage, Task> send, CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity($"Run {job.Kind} job");
         activity?.SetTag("buildsrs.job.id", job.JobId);
@@ -27,7 +28,7 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
                 var work = Path.Combine(options.Value.WorkDirectory, $"job-{job.JobId}-{Guid.NewGuid():N}");
                 try
                 {
-                    var artifact = await binary.RunAsync(job, work, cancellationToken);
+                    var artifact = await binary.RunAsync(job, work, (stage, chunk) => send(new JobLog(job.JobId, stage, chunk)), cancellationToken);
                     await uploader.UploadAsync(job, artifact, cancellationToken);
                     var elapsed = Elapsed();
                     LogBuilt(logger, job.Crate, job.Version, job.Target ?? "", artifact.Size, elapsed);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
@@ -6,13 +7,19 @@ using Microsoft.Extensions.Options;
 namespace BuildsRs.Builder.Jobs;
 
 /// <summary>
-/// Runs one command in a fresh container of the build image: no network, a read-only root, an unprivileged user with
-/// no capabilities, memory / CPU / pids limits and a wall-clock timeout. The container is always removed.
+/// Runs one command in a fresh container of the build image: no network (unless asked for), a read-only root, an
+/// unprivileged user with no capabilities, memory / CPU / pids limits, a wall-clock timeout and a no-output timeout.
+/// Output is passed on as it comes. The container is always removed.
 /// </summary>
 public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> options)
 {
+    /// <summary>Each stream is kept up to this size for the caller; the live output is not cut.</summary>
+    private const int MaxCapturedChars = 16 * 1024 * 1024;
+
     /// <param name="network"><c>none</c> for anything that runs the crate's code; <c>host</c> only to fetch dependencies.</param>
-    public async Task<SandboxRun> RunAsync(IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken, string network = "none")
+    /// <param name="onOutput">Called with each piece of output as it arrives.</param>
+    public async Task<SandboxRun> RunAsync(IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken,
+        string network = "none", Func<string, Task>? onOutput = null)
     {
         var settings = options.Value;
         var limits = settings.Sandbox;
@@ -41,25 +48,21 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
         try
         {
             await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
-            var timedOut = false;
-            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            using var silence = new Silence(limits.NoOutputTimeout);
+            var output = FollowAsync(container.ID, silence, onOutput, deadline.Token);
+            var stopped = await Task.WhenAny(docker.Containers.WaitContainerAsync(container.ID, deadline.Token), silence.Broken);
+            var (timedOut, silent) = (false, false);
+            if (stopped == silence.Broken || deadline.IsCancellationRequested)
             {
-                deadline.CancelAfter(timeout);
-                try
-                {
-                    await docker.Containers.WaitContainerAsync(container.ID, deadline.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    timedOut = true;
-                    await docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters(), CancellationToken.None);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                (timedOut, silent) = (stopped != silence.Broken, stopped == silence.Broken);
+                await docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters(), CancellationToken.None);
             }
+            var (stdout, stderr) = await output.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
             var state = (await docker.Containers.InspectContainerAsync(container.ID, cancellationToken)).State;
-            using var logs = await docker.Containers.GetContainerLogsAsync(container.ID, tty: false,
-                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, cancellationToken);
-            var (stdout, stderr) = await logs.ReadOutputToEndAsync(cancellationToken);
-            return new SandboxRun((int)state.ExitCode, stdout, stderr, state.OOMKilled, timedOut);
+            return new SandboxRun((int)state.ExitCode, stdout, stderr, state.OOMKilled, timedOut, silent);
         }
         finally
         {
@@ -67,6 +70,86 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
         }
     }
+
+    private async Task<(string Stdout, string Stderr)> FollowAsync(string id, Silence silence, Func<string, Task>? onOutput, CancellationToken cancellationToken)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        try
+        {
+            using var logs = await docker.Containers.GetContainerLogsAsync(id, tty: false,
+                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, cancellationToken);
+            var buffer = new byte[16 * 1024];
+            while (true)
+            {
+                var read = await logs.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+                if (read.EOF)
+                {
+                    break;
+                }
+                silence.Heard();
+                var text = Encoding.UTF8.GetString(buffer, 0, read.Count);
+                var captured = read.Target == MultiplexedStream.TargetStream.StandardOut ? stdout : stderr;
+                if (captured.Length < MaxCapturedChars)
+                {
+                    captured.Append(text);
+                }
+                if (onOutput is not null)
+                {
+                    await onOutput(text);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The container was stopped; what was read so far is the output.
+        }
+        return (stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Breaks when nothing was heard for longer than the limit.</summary>
+    private sealed class Silence : IDisposable
+    {
+        private readonly TaskCompletionSource broken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource stop = new();
+        private long lastHeard = Environment.TickCount64;
+
+        public Silence(TimeSpan limit)
+        {
+            _ = WatchAsync(limit);
+        }
+
+        public void Dispose()
+        {
+            stop.Cancel();
+            stop.Dispose();
+        }
+
+        public Task Broken => broken.Task;
+
+        public void Heard() => Interlocked.Exchange(ref lastHeard, Environment.TickCount64);
+
+        private async Task WatchAsync(TimeSpan limit)
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            var token = stop.Token;
+            try
+            {
+                while (await timer.WaitForNextTickAsync(token))
+                {
+                    if (Environment.TickCount64 - Interlocked.Read(ref lastHeard) > limit.TotalMilliseconds)
+                    {
+                        broken.TrySetResult();
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The run is over.
+            }
+        }
+    }
 }
 
-public sealed record SandboxRun(int ExitCode, string Stdout, string Stderr, bool OutOfMemory, bool TimedOut);
+public sealed record SandboxRun(int ExitCode, string Stdout, string Stderr, bool OutOfMemory, bool TimedOut, bool Silent = false);

@@ -17,6 +17,7 @@ namespace BuildsRs.Contracts.Builders;
 [JsonDerivedType(typeof(JobAssigned), "job-assigned")]
 [JsonDerivedType(typeof(NoJob), "no-job")]
 [JsonDerivedType(typeof(JobFinished), "job-finished")]
+[JsonDerivedType(typeof(JobLog), "job-log")]
 [JsonDerivedType(typeof(JobResultDiscarded), "job-result-discarded")]
 public abstract record BuilderMessage;
 
@@ -81,6 +82,13 @@ public sealed record JobFinished(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("binaries")] IReadOnlyList<string>? Binaries,
     [property: JsonPropertyName("settings")] BuildSettings? Settings) : BuilderMessage;
+
+/// <summary>Builder → Api, while a job runs: a piece of its output (<see cref="Stage"/>: <c>fetch</c>, <c>build</c>).
+/// The Api keeps at most 1 MiB per job and marks where it cut.</summary>
+public sealed record JobLog(
+    [property: JsonPropertyName("job_id")] long JobId,
+    [property: JsonPropertyName("stage")] string Stage,
+    [property: JsonPropertyName("chunk")] string Chunk) : BuilderMessage;
 
 /// <summary>Api → builder: that job is not this builder's any more (its lease ran out); the result was dropped.</summary>
 public sealed record JobResultDiscarded(

@@ -68,6 +68,20 @@ public sealed class SandboxTests : IDisposable
         Assert.Equal(before, await SandboxContainersAsync());
     }
 
+    [Fact]
+    public async Task A_build_that_goes_silent_is_stopped_as_no_output_and_what_it_printed_is_passed_on()
+    {
+        options.Sandbox.NoOutputTimeout = TimeSpan.FromSeconds(3);
+        var live = new List<string>();
+
+        var run = await Sandbox.RunAsync(["sh", "-c", "echo compiling; sleep 300"], [], Generous, CancellationToken.None,
+            onOutput: chunk => { live.Add(chunk); return Task.CompletedTask; });
+
+        Assert.True(run.Silent);
+        Assert.False(run.TimedOut);
+        Assert.Equal("compiling\n", string.Concat(live));
+    }
+
     private async Task<int> SandboxContainersAsync() =>
         (await docker.Containers.ListContainersAsync(new ContainersListParameters
         {

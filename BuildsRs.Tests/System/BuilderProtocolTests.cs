@@ -108,6 +108,48 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_job_log_is_kept_up_to_1_MiB_with_a_marker_where_it_was_cut()
+    {
+        // A target only this test's builder announces, so that no real builder takes the job.
+        const string target = "x86_64-buildsrs-test-only";
+        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
+        await db.SaveChangesAsync();
+        var version = await db.Versions.FirstAsync(v => v.Crate.Name == "xml-rs");
+        db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = Data.Model.JobKind.Binary, Target = target, State = Data.Model.JobState.Queued });
+        await db.SaveChangesAsync();
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var http = fixture.App.CreateHttpClient("api");
+        (await EnrollAsync(http, new EnrollRequest("test-logger", Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), [target]))).EnsureSuccessStatusCode();
+        using var socket = await ConnectAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        await BuilderSocket.SendAsync(socket, Hello(key) with { Targets = [target] }, timeout.Token);
+        var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, timeout.Token);
+        await BuilderSocket.SendAsync(socket, new ChallengeResponse(BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce)), timeout.Token);
+        await BuilderSocket.ExpectAsync<Welcome>(socket, timeout.Token);
+        await BuilderSocket.SendAsync(socket, new JobRequest(["binary"]), timeout.Token);
+        var job = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
+
+        foreach (var letter in "abcd")
+        {
+            await BuilderSocket.SendAsync(socket, new JobLog(job.JobId, "build", new string(letter, 400_000)), timeout.Token);
+        }
+        await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, JobOutcomes.BuildFailed, 10, 101, "failed on purpose", null, null), timeout.Token);
+        while (await db.Jobs.AsNoTracking().Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync(timeout.Token) == Data.Model.JobState.Running)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        var log = string.Concat(await db.JobLogs.Where(l => l.JobId == job.JobId).OrderBy(l => l.Sequence).Select(l => l.Text).ToListAsync());
+        Assert.Equal(target, job.Target);
+        Assert.False(string.IsNullOrEmpty(job.UploadToken));
+        Assert.Equal(1024 * 1024, log.IndexOf("\n[log cut", StringComparison.Ordinal));
+        Assert.EndsWith("[log cut: more than 1 MiB]\n", log, StringComparison.Ordinal);
+        Assert.DoesNotContain('d', log);
+    }
+
+    [Fact]
     public async Task A_disabled_builder_is_refused_and_only_an_admin_can_disable_it()
     {
         using var key = await EnrollNewKeyAsync("test-disabled");

@@ -110,19 +110,74 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     [Fact]
     public async Task A_job_log_is_kept_up_to_1_MiB_with_a_marker_where_it_was_cut()
     {
-        // A target only this test's builder announces, so that no real builder takes the job.
-        const string target = "x86_64-buildsrs-test-only";
+        var (socket, job, key) = await ClaimTestJobAsync("test-logger", "x86_64-buildsrs-test-logs");
+        using var _ = socket;
+        using var __ = key;
+        using var timeout = new CancellationTokenSource(Timeout);
+
+        foreach (var letter in "abcd")
+        {
+            await BuilderSocket.SendAsync(socket, new JobLog(job.JobId, "build", new string(letter, 400_000)), timeout.Token);
+        }
+        await FinishAsync(socket, job, JobOutcomes.BuildFailed);
+
+        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        var log = string.Concat(await db.JobLogs.Where(l => l.JobId == job.JobId).OrderBy(l => l.Sequence).Select(l => l.Text).ToListAsync());
+        Assert.Equal(1024 * 1024, log.IndexOf("\n[log cut", StringComparison.Ordinal));
+        Assert.EndsWith("[log cut: more than 1 MiB]\n", log, StringComparison.Ordinal);
+        Assert.DoesNotContain('d', log);
+    }
+
+    [Fact]
+    public async Task Uploads_need_the_jobs_token_and_a_body_that_matches_its_declared_size_and_hash()
+    {
+        var (socket, job, key) = await ClaimTestJobAsync("test-uploader", "x86_64-buildsrs-test-uploads");
+        using var _ = socket;
+        using var __ = key;
+        using var http = fixture.App.CreateHttpClient("api");
+        var file = $"{job.Crate}-{job.Version}-{job.Target}.tar.gz";
+        var body = RandomNumberGenerator.GetBytes(100_000);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(body));
+
+        using var wrongToken = await UploadAsync(http, job.JobId, file, body, hash, "not-the-token");
+        using var wrongHash = await UploadAsync(http, job.JobId, file, body, new string('0', 64), job.UploadToken);
+        using var wrongName = await UploadAsync(http, job.JobId, "../../etc/passwd", body, hash, job.UploadToken);
+        using var shortBody = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken, declaredLength: body.Length + 10);
+        using var accepted = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
+        using var again = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
+        await FinishAsync(socket, job, JobOutcomes.Succeeded);
+        using var afterFinish = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, wrongToken.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongHash.StatusCode);
+        Assert.Contains("SHA-256", await wrongHash.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(wrongName.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, wrongName.StatusCode.ToString());
+        Assert.NotEqual(HttpStatusCode.Created, shortBody.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, afterFinish.StatusCode);
+        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        var stored = Assert.Single(await db.Artifacts.Where(a => a.JobId == job.JobId).ToListAsync());
+        Assert.Equal((hash, 100_000L), (stored.Sha256, stored.Size));
+        Assert.Equal(Data.Model.JobState.Succeeded, await db.Jobs.Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync());
+    }
+
+    /// <summary>
+    /// A builder of this test's own that holds a fresh binary job of a target only it announces, so that no real
+    /// builder takes the job.
+    /// </summary>
+    private async Task<(ClientWebSocket Socket, JobAssigned Job, ECDsa Key)> ClaimTestJobAsync(string name, string target)
+    {
         await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
         db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
-        await db.SaveChangesAsync();
         var version = await db.Versions.FirstAsync(v => v.Crate.Name == "xml-rs");
         db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = Data.Model.JobKind.Binary, Target = target, State = Data.Model.JobState.Queued });
         await db.SaveChangesAsync();
 
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var http = fixture.App.CreateHttpClient("api");
-        (await EnrollAsync(http, new EnrollRequest("test-logger", Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), [target]))).EnsureSuccessStatusCode();
-        using var socket = await ConnectAsync();
+        (await EnrollAsync(http, new EnrollRequest(name, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), [target]))).EnsureSuccessStatusCode();
+        var socket = await ConnectAsync();
         using var timeout = new CancellationTokenSource(Timeout);
         await BuilderSocket.SendAsync(socket, Hello(key) with { Targets = [target] }, timeout.Token);
         var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, timeout.Token);
@@ -130,23 +185,40 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         await BuilderSocket.ExpectAsync<Welcome>(socket, timeout.Token);
         await BuilderSocket.SendAsync(socket, new JobRequest(["binary"]), timeout.Token);
         var job = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
+        Assert.Equal(target, job.Target);
+        return (socket, job, key);
+    }
 
-        foreach (var letter in "abcd")
-        {
-            await BuilderSocket.SendAsync(socket, new JobLog(job.JobId, "build", new string(letter, 400_000)), timeout.Token);
-        }
-        await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, JobOutcomes.BuildFailed, 10, 101, "failed on purpose", null, null), timeout.Token);
+    /// <summary>Reports the job finished and waits until the Api has recorded it.</summary>
+    private async Task FinishAsync(WebSocket socket, JobAssigned job, string outcome)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, outcome, 10, 0, null, null, null), timeout.Token);
+        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
         while (await db.Jobs.AsNoTracking().Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync(timeout.Token) == Data.Model.JobState.Running)
         {
             await Task.Delay(100, timeout.Token);
         }
+    }
 
-        var log = string.Concat(await db.JobLogs.Where(l => l.JobId == job.JobId).OrderBy(l => l.Sequence).Select(l => l.Text).ToListAsync());
-        Assert.Equal(target, job.Target);
-        Assert.False(string.IsNullOrEmpty(job.UploadToken));
-        Assert.Equal(1024 * 1024, log.IndexOf("\n[log cut", StringComparison.Ordinal));
-        Assert.EndsWith("[log cut: more than 1 MiB]\n", log, StringComparison.Ordinal);
-        Assert.DoesNotContain('d', log);
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient http, long jobId, string file, byte[] body, string sha256, string token, long? declaredLength = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/jobs/{jobId}/artifacts/{Uri.EscapeDataString(file)}")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentLength = declaredLength ?? body.Length;
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Add("X-Artifact-Sha256", sha256);
+        try
+        {
+            return await http.SendAsync(request);
+        }
+        catch (HttpRequestException)
+        {
+            // A body shorter than its Content-Length makes the client give up: that is a refused upload too.
+            return new HttpResponseMessage(HttpStatusCode.BadRequest);
+        }
     }
 
     [Fact]

@@ -1,0 +1,111 @@
+using BuildsRs.Api.Jobs;
+using BuildsRs.Contracts.Builders;
+using BuildsRs.Data;
+using BuildsRs.Data.Model;
+using BuildsRs.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Tests.Integration;
+
+/// <summary>The queue against real Postgres: no double assignment under concurrency, leases that run out, stale results.</summary>
+public sealed class JobQueueTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
+{
+    private static readonly string[] Kinds = ["metadata", "binary"];
+    private static readonly string[] Targets = ["x86_64-unknown-linux-gnu"];
+    private readonly JobQueueOptions options = new() { Lease = TimeSpan.FromSeconds(1), MaxClaims = 2, DownloadUrl = "http://registry/{crate}/{version}" };
+    private string connectionString = null!;
+    private long builderA;
+    private long builderB;
+
+    public async Task InitializeAsync()
+    {
+        connectionString = await postgres.CreateDatabaseAsync();
+        await using var db = PostgresServerFixture.CreateContext(connectionString);
+        await db.Database.MigrateAsync();
+        var a = new RegisteredBuilder { Name = "a", PublicKey = [1], Fingerprint = new string('a', 64), Enabled = true };
+        var b = new RegisteredBuilder { Name = "b", PublicKey = [2], Fingerprint = new string('b', 64), Enabled = true };
+        db.Builders.AddRange(a, b);
+        var crate = new Crate { Name = "demo" };
+        for (var i = 0; i < 100; i++)
+        {
+            var version = new CrateVersion { Crate = crate, Version = $"1.0.{i}", Checksum = new string('c', 64) };
+            version.Jobs.Add(new Job { Kind = JobKind.Metadata, State = JobState.Queued, Priority = i == 42 ? 5 : 0 });
+            db.Versions.Add(version);
+        }
+        await db.SaveChangesAsync();
+        (builderA, builderB) = (a.Id, b.Id);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Concurrent_claims_never_hand_out_a_job_twice_and_respect_priority()
+    {
+        await using (var db = Db())
+        {
+            var first = await Queue(db).ClaimAsync(builderA, Targets, Kinds, CancellationToken.None);
+            Assert.Equal("1.0.42", first!.Version);
+        }
+
+        var claimed = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var mine = new List<long>();
+            await using var db = Db();
+            while (await Queue(db).ClaimAsync(worker % 2 == 0 ? builderA : builderB, Targets, Kinds, CancellationToken.None) is { } job)
+            {
+                mine.Add(job.JobId);
+            }
+            return mine;
+        })));
+
+        var all = claimed.SelectMany(ids => ids).ToList();
+        Assert.Equal(99, all.Count);
+        Assert.Equal(all.Count, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_expired_lease_requeues_the_job_for_another_builder_and_the_first_builders_result_is_discarded()
+    {
+        await using var db = Db();
+        var queue = Queue(db);
+        var job = await queue.ClaimAsync(builderA, Targets, Kinds, CancellationToken.None);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var requeued = await queue.RequeueExpiredAsync(CancellationToken.None);
+        var again = await queue.ClaimAsync(builderB, Targets, Kinds, CancellationToken.None);
+        var late = await queue.FinishAsync(builderA, new JobFinished(job!.JobId, JobOutcomes.Succeeded, 1, 0, null, ["a"], null), CancellationToken.None);
+
+        Assert.Equal(1, requeued);
+        Assert.Equal(job.JobId, again!.JobId);
+        Assert.NotEqual(job.UploadToken, again.UploadToken);
+        Assert.Contains("does not hold", late, StringComparison.Ordinal);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await queue.RequeueExpiredAsync(CancellationToken.None);
+        db.ChangeTracker.Clear();
+        var failed = await db.Jobs.SingleAsync(j => j.Id == job.JobId);
+        Assert.Equal((JobState.Failed, OutcomeClass.InfrastructureError), (failed.State, failed.Outcome));
+    }
+
+    [Fact]
+    public async Task Only_infrastructure_errors_go_back_to_the_queue()
+    {
+        await using var db = Db();
+        var queue = Queue(db);
+        var infra = await queue.ClaimAsync(builderA, Targets, Kinds, CancellationToken.None);
+        var crateFault = await queue.ClaimAsync(builderA, Targets, Kinds, CancellationToken.None);
+
+        await queue.FinishAsync(builderA, new JobFinished(infra!.JobId, JobOutcomes.InfrastructureError, 1, null, "engine down", null, null), CancellationToken.None);
+        await queue.FinishAsync(builderA, new JobFinished(crateFault!.JobId, JobOutcomes.BuildFailed, 1, 101, "error[E0308]", null, null), CancellationToken.None);
+
+        db.ChangeTracker.Clear();
+        Assert.Equal(JobState.Queued, (await db.Jobs.SingleAsync(j => j.Id == infra.JobId)).State);
+        var failed = await db.Jobs.SingleAsync(j => j.Id == crateFault.JobId);
+        Assert.Equal((JobState.Failed, OutcomeClass.BuildFailed, 101), (failed.State, failed.Outcome, failed.ExitCode));
+    }
+
+    private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
+
+    private JobQueue Queue(BuildsRsDbContext db) => new(db, Options.Create(options));
+}

@@ -3,7 +3,7 @@
 # which stop everything this command started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-source provisioning/session.sh
+source provisioning/command-setup.sh
 
 dotnet build BuildsRs.AppHost -v quiet -nologo
 cat <<'MSG'

@@ -3,6 +3,6 @@
 # Docker, and the whole system through the AppHost). Extra arguments go to `dotnet test` (e.g. --filter).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-source provisioning/session.sh
+source provisioning/command-setup.sh
 
 dotnet test BuildsRs.sln -nologo "$@"

@@ -6,5 +6,5 @@ buildsrs_started_docker=false
 [ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || buildsrs_started_docker=true
 "$(dirname "${BASH_SOURCE[0]}")/provision.sh"
 [ -f "$BUILDSRS_STATE_DIR/dockerd.pid" ] || buildsrs_started_docker=false
-buildsrs_end_session() { if $buildsrs_started_docker; then "$(dirname "${BASH_SOURCE[0]}")/stop-docker-engine.sh"; fi; }
-trap buildsrs_end_session EXIT
+buildsrs_command_end() { if $buildsrs_started_docker; then "$(dirname "${BASH_SOURCE[0]}")/stop-docker-engine.sh"; fi; }
+trap buildsrs_command_end EXIT

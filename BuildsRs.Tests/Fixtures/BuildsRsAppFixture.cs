@@ -17,6 +17,10 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>A context on the system's database, as the services see it.</summary>
+    public async Task<BuildsRs.Data.BuildsRsDbContext> CreateDbContextAsync() =>
+        PostgresServerFixture.CreateContext(await App.GetConnectionStringAsync("postgres") ?? throw new InvalidOperationException("postgres has no connection string"));
+
     /// <summary>A secret the AppHost generated for this run (admin token, enrollment token...).</summary>
     public string Secret(string name) => File.ReadAllText(Path.Combine(dataDirectory, name)).Trim();
 

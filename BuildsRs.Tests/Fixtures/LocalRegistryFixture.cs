@@ -32,12 +32,11 @@ public sealed class LocalRegistryFixture : IAsyncDisposable
     {
         var port = FreePorts.Next();
         Url = new Uri($"http://127.0.0.1:{port}/");
-        var stateDirectory = Environment.GetEnvironmentVariable("BUILDSRS_STATE_DIR") is { Length: > 0 } dir ? dir : "/var/tmp/buildsrs";
         app = await LocalRegistryApp.CreateAsync([
             "--urls", Url.ToString(),
             "--Logging:LogLevel:Default=Warning",
             $"--LocalRegistry:DataDirectory={Path.Combine(root, "data")}",
-            $"--LocalRegistry:SeedDirectory={Path.Combine(stateDirectory, "registry-seed")}",
+            $"--LocalRegistry:SeedDirectory={Path.Combine(RepositoryPaths.StateDirectory, "registry-seed")}",
             $"--LocalRegistry:PublicUrl={Url}",
             $"--LocalRegistry:PublishToken={Token}",
         ]);

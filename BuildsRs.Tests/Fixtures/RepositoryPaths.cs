@@ -6,6 +6,10 @@ internal static class RepositoryPaths
 
     public static string Provisioning => Path.Combine(Root, "provisioning");
 
+    /// <summary>Where provisioning keeps what it built (see provisioning/common.sh).</summary>
+    public static string StateDirectory =>
+        Environment.GetEnvironmentVariable("BUILDSRS_STATE_DIR") is { Length: > 0 } dir ? dir : "/var/tmp/buildsrs";
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,5 +1,6 @@
 using BuildsRs.Builder;
 using BuildsRs.Builder.Jobs;
+using BuildsRs.Tests.Fixtures;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ public sealed class SandboxTests : IDisposable
     private readonly DockerClient docker = new DockerClientConfiguration().CreateClient();
     private readonly BuilderOptions options = new()
     {
-        Image = File.ReadAllText(Path.Combine(Environment.GetEnvironmentVariable("BUILDSRS_STATE_DIR") is { Length: > 0 } dir ? dir : "/var/tmp/buildsrs", "builder-image")).Trim(),
+        Image = File.ReadAllText(Path.Combine(RepositoryPaths.StateDirectory, "builder-image")).Trim(),
         Sandbox = new SandboxLimits { MemoryBytes = 128L * 1024 * 1024, TmpBytes = 64L * 1024 * 1024, Pids = 64 },
     };
 

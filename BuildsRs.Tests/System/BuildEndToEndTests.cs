@@ -57,7 +57,7 @@ public sealed class BuildEndToEndTests(BuildsRsAppFixture fixture) : IDisposable
 
     private async Task<Artifact> WaitForArtifactAsync(string crate)
     {
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
         {

@@ -18,7 +18,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     [Fact]
     public async Task Both_builder_replicas_enroll_themselves_and_stay_connected()
     {
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         using var timeout = new CancellationTokenSource(Timeout);
         // The other tests here enroll keys of their own, all named test-*.
         var replicas = db.Builders.Where(b => !b.Name.StartsWith("test-"));
@@ -92,7 +92,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         using var socket = await ConnectAsync();
         var (welcome, _) = await HandshakeAsync(socket, key, sign: challenge => BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce));
         Assert.IsType<Welcome>(welcome);
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         var job = await db.Jobs.AsNoTracking().OrderBy(j => j.Id).FirstAsync();
 
         await BuilderSocket.SendAsync(socket, new JobFinished(job.Id, JobOutcomes.Succeeded, 1, 0, null, ["forged"], null), CancellationToken.None);
@@ -121,7 +121,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         }
         await FinishAsync(socket, job, JobOutcomes.BuildFailed);
 
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         var log = string.Concat(await db.JobLogs.Where(l => l.JobId == job.JobId).OrderBy(l => l.Sequence).Select(l => l.Text).ToListAsync());
         Assert.Equal(1024 * 1024, log.IndexOf("\n[log cut", StringComparison.Ordinal));
         Assert.EndsWith("[log cut: more than 1 MiB]\n", log, StringComparison.Ordinal);
@@ -156,7 +156,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, afterFinish.StatusCode);
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         var stored = Assert.Single(await db.Artifacts.Where(a => a.JobId == job.JobId).ToListAsync());
         Assert.Equal((hash, 100_000L), (stored.Sha256, stored.Size));
         Assert.Equal(Data.Model.JobState.Succeeded, await db.Jobs.Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync());
@@ -168,7 +168,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     /// </summary>
     private async Task<(ClientWebSocket Socket, JobAssigned Job, ECDsa Key)> ClaimTestJobAsync(string name, string target)
     {
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
         var version = await db.Versions.FirstAsync(v => v.Crate.Name == "xml-rs");
         db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = Data.Model.JobKind.Binary, Target = target, State = Data.Model.JobState.Queued });
@@ -194,7 +194,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, outcome, 10, 0, null, null, null), timeout.Token);
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         while (await db.Jobs.AsNoTracking().Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync(timeout.Token) == Data.Model.JobState.Running)
         {
             await Task.Delay(100, timeout.Token);
@@ -266,7 +266,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, badKey.StatusCode);
         Assert.Contains("public_key", await badKey.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badTarget.StatusCode);
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         Assert.False(await db.Builders.AnyAsync(b => b.Name == "test-refused"));
     }
 

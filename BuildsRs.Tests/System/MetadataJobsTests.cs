@@ -16,7 +16,7 @@ public sealed class MetadataJobsTests(BuildsRsAppFixture fixture)
     [Fact]
     public async Task Binary_crates_get_one_binary_job_per_enabled_target_and_libraries_none()
     {
-        await using var db = PostgresServerFixture.CreateContext(await fixture.App.GetConnectionStringAsync("postgres") ?? "");
+        await using var db = await fixture.CreateDbContextAsync();
         await WaitForMetadataAsync(db);
 
         var versions = await db.Versions.Include(v => v.Crate).Include(v => v.Jobs)

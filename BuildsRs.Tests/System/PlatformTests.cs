@@ -33,7 +33,7 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
         var health = await http.GetStringAsync(new Uri("/health", UriKind.Relative));
 
         Assert.Equal("Healthy", health);
-        await using var db = PostgresServerFixture.CreateContext(await ConnectionStringAsync("postgres"));
+        await using var db = await fixture.CreateDbContextAsync();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.True(await db.Targets.AnyAsync(t => t.Enabled));
     }
@@ -41,7 +41,7 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
     [Fact]
     public async Task Registry_sync_imports_the_local_registry_and_queues_metadata_jobs()
     {
-        await using var db = PostgresServerFixture.CreateContext(await ConnectionStringAsync("postgres"));
+        await using var db = await fixture.CreateDbContextAsync();
         using var timeout = new CancellationTokenSource(Timeout);
         while (!await db.RegistrySyncStates.AnyAsync(s => s.Cursor != null, timeout.Token))
         {

@@ -1,4 +1,3 @@
-using Amazon.S3;
 using BuildsRs.Api.Builders;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Jobs;
@@ -20,13 +19,7 @@ internal static class Extensions
         builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
         builder.Services.AddHostedService<DatabaseMigrator>();
 
-        var storage = ArtifactStorageSettings.Parse(
-            builder.Configuration.GetConnectionString(StorageConnectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{StorageConnectionName} is not set (the S3 endpoint, credentials and bucket)."));
-        builder.Services.AddSingleton(storage);
-        builder.Services.AddSingleton<IAmazonS3>(_ => storage.CreateClient());
-        builder.Services.AddHealthChecks().AddCheck<ArtifactStorageHealthCheck>("artifact-storage");
-        builder.Services.AddSingleton<IArtifactStore, S3ArtifactStore>();
+        builder.AddArtifactStorage(StorageConnectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -14,7 +14,7 @@ public static class DownloadApi
 
     public static Results<PhysicalFileHttpResult, NotFound> DownloadCrate(string name, string version, RegistryStore store)
     {
-        if (!CrateName.IsValid(name) || !Semver.SemVersion.TryParse(version, Semver.SemVersionStyles.Strict, out _))
+        if (!CrateName.IsValid(name) || !VersionNumber.IsValid(version))
         {
             return TypedResults.NotFound();
         }

@@ -8,7 +8,6 @@ using BuildsRs.LocalRegistry.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Semver;
 
 namespace BuildsRs.LocalRegistry.Apis;
 
@@ -65,7 +64,7 @@ public static class PublishApi
         {
             return Error(StatusCodes.Status400BadRequest, $"the metadata is not valid JSON: {ex.Message}");
         }
-        if (metadata is not { Name: { } name, Vers: { } vers } || !CrateName.IsValid(name) || !SemVersion.TryParse(vers, SemVersionStyles.Strict, out _))
+        if (metadata is not { Name: { } name, Vers: { } vers } || !CrateName.IsValid(name) || !VersionNumber.IsValid(vers))
         {
             return Error(StatusCodes.Status400BadRequest, "the metadata needs a valid crate name and semantic version");
         }

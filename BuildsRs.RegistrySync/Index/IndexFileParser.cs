@@ -2,7 +2,6 @@ using System.Text.Json;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Registry;
 using BuildsRs.Data.Bulk;
-using Semver;
 
 namespace BuildsRs.RegistrySync.Index;
 
@@ -81,7 +80,7 @@ public static class IndexFileParser
         {
             return $"name '{parsed.Name}' does not belong in the file of '{expectedName}'";
         }
-        if (!SemVersion.TryParse(parsed.Vers, SemVersionStyles.Strict, out _))
+        if (!VersionNumber.IsValid(parsed.Vers))
         {
             return $"'{parsed.Vers}' is not a semantic version";
         }

@@ -13,6 +13,7 @@ app.UseStatusCodePages();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 app.MapDefaultEndpoints();
 app.MapBuildersApi();
+app.MapAdminApi();
 app.MapArtifactUploadApi();
 
 app.Run();

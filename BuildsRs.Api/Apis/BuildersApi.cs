@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Api.Apis;
 
-/// <summary>Builders join the fleet: enrollment of a key, the authenticated WebSocket, and admin enable / disable.</summary>
+/// <summary>Builders join the fleet: enrollment of a key and the authenticated WebSocket.</summary>
 public static class BuildersApi
 {
     private const int MaxNameLength = 100;
@@ -18,9 +18,6 @@ public static class BuildersApi
         app.MapPost("/api/v1/builders/enroll", EnrollAsync);
         app.Map("/api/v1/builders/connect", (HttpContext context, BuilderConnectionHandler handler) => handler.HandleAsync(context));
 
-        var admin = app.MapGroup("/api/v1/admin/builders").AddEndpointFilter(RequireAdminAsync);
-        admin.MapPost("/{fingerprint}/disable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, false, ct));
-        admin.MapPost("/{fingerprint}/enable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, true, ct));
         return app;
     }
 
@@ -63,19 +60,6 @@ public static class BuildersApi
             await db.SaveChangesAsync(cancellationToken);
         }
         return TypedResults.Ok(new EnrollResponse(builder.Name, builder.Fingerprint, builder.Enabled));
-    }
-
-    private static async Task<Results<NoContent, NotFound>> SetEnabledAsync(BuildsRsDbContext db, string fingerprint, bool enabled, CancellationToken cancellationToken)
-    {
-        var changed = await db.Builders.Where(b => b.Fingerprint == fingerprint)
-            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Enabled, enabled), cancellationToken);
-        return changed == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
-    }
-
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var token = context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.Token;
-        return BearerToken.Matches(context.HttpContext.Request, token) ? await next(context) : TypedResults.Unauthorized();
     }
 
     /// <summary>The key's DER bytes if it is a P-256 public key, else null.</summary>

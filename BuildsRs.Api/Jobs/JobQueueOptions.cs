@@ -14,6 +14,9 @@ public sealed class JobQueueOptions
     [Range(1, 20)]
     public int MaxClaims { get; set; } = 3;
 
+    /// <summary>Priority of an admin's rebuild unless the request names one (new versions get 10, a backfill 0).</summary>
+    public int RebuildPriority { get; set; } = 20;
+
     /// <summary>Where <c>.crate</c> files are downloaded from: the registry's <c>dl</c> template.</summary>
     [Required]
     public string DownloadUrl { get; set; } = "https://static.crates.io/crates/{crate}/{crate}-{version}.crate";

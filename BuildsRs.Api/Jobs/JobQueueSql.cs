@@ -31,10 +31,29 @@ internal static class JobQueueSql
         WHERE state = 'running' AND lease_expires_at < now()
         """;
 
-    /// <summary>One binary job per target for a version whose metadata named binaries.</summary>
+    /// <summary>
+    /// One binary job per target for a version whose metadata named binaries. After a rebuild the version already
+    /// has finished jobs, so each new one takes the next attempt number; a target with a live job is left alone.
+    /// </summary>
     public const string QueueBinaryJobs = """
         INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims)
-        SELECT @version, 'binary', t, 'queued', @priority, 0, 0 FROM unnest(@targets) AS t
+        SELECT @version, 'binary', t, 'queued', @priority,
+               COALESCE((SELECT max(attempt) + 1 FROM jobs WHERE version_id = @version AND kind = 'binary' AND target = t), 0), 0
+        FROM unnest(@targets) AS t
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>
+    /// A rebuild starts again from the metadata job (the author's settings may have been read wrongly or the
+    /// targets changed since); its binary jobs inherit the priority. Versions with a live metadata job are skipped.
+    /// A whole crate's rebuild leaves its yanked versions alone.
+    /// </summary>
+    public const string QueueRebuild = """
+        INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims)
+        SELECT v.id, 'metadata', NULL, 'queued', @priority,
+               COALESCE((SELECT max(attempt) + 1 FROM jobs WHERE version_id = v.id AND kind = 'metadata'), 0), 0
+        FROM versions v JOIN crates c ON c.id = v.crate_id
+        WHERE c.normalized_name = @crate AND (v.version = @version OR (@version = '' AND NOT v.yanked))
         ON CONFLICT DO NOTHING
         """;
 }

@@ -105,6 +105,36 @@ public sealed class JobQueueTests(PostgresServerFixture postgres) : IClassFixtur
         Assert.Equal((JobState.Failed, OutcomeClass.BuildFailed, 101), (failed.State, failed.Outcome, failed.ExitCode));
     }
 
+    [Fact]
+    public async Task A_rebuilt_version_gets_new_attempts_at_the_rebuilds_priority_and_keeps_its_history()
+    {
+        await using var db = Db();
+        var queue = Queue(db);
+        var first = await queue.ClaimAsync(builderA, Targets, Kinds, CancellationToken.None);
+        await queue.FinishAsync(builderA, new JobFinished(first!.JobId, JobOutcomes.Succeeded, 1, 0, null, ["demo"], null), CancellationToken.None);
+        var versionId = (await db.Jobs.SingleAsync(j => j.Id == first.JobId)).VersionId;
+        var binary = await db.Jobs.SingleAsync(j => j.VersionId == versionId && j.Kind == JobKind.Binary);
+        binary.State = JobState.Failed;
+        binary.Outcome = OutcomeClass.BuildFailed;
+        await db.SaveChangesAsync();
+
+        var queued = await db.Database.ExecuteSqlRawAsync(JobQueueSql.QueueRebuild,
+            new Npgsql.NpgsqlParameter("crate", "demo"), new Npgsql.NpgsqlParameter("version", first.Version), new Npgsql.NpgsqlParameter("priority", 50));
+        var again = await db.Database.ExecuteSqlRawAsync(JobQueueSql.QueueRebuild,
+            new Npgsql.NpgsqlParameter("crate", "demo"), new Npgsql.NpgsqlParameter("version", first.Version), new Npgsql.NpgsqlParameter("priority", 50));
+        var rebuild = await queue.ClaimAsync(builderB, Targets, ["metadata"], CancellationToken.None);
+        await queue.FinishAsync(builderB, new JobFinished(rebuild!.JobId, JobOutcomes.Succeeded, 1, 0, null, ["demo"], null), CancellationToken.None);
+
+        Assert.Equal((1, 0), (queued, again));
+        Assert.Equal(first.Version, rebuild.Version);
+        db.ChangeTracker.Clear();
+        var jobs = (await db.Jobs.Where(j => j.VersionId == versionId).ToListAsync()).OrderBy(j => j.Kind).ThenBy(j => j.Attempt);
+        Assert.Equal(
+            [(JobKind.Metadata, 0, JobState.Succeeded, 5), (JobKind.Metadata, 1, JobState.Succeeded, 50),
+             (JobKind.Binary, 0, JobState.Failed, 5), (JobKind.Binary, 1, JobState.Queued, 50)],
+            jobs.Select(j => (j.Kind, j.Attempt, j.State, j.Priority)));
+    }
+
     private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
 
     private JobQueue Queue(BuildsRsDbContext db) => new(db, Options.Create(options));

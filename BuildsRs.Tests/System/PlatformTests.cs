@@ -51,7 +51,8 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
         Assert.True(await db.Crates.CountAsync(c => c.Name == "hexyl" || c.Name == "cargo-binutils" || c.Name == "xml-rs") == 3);
         var versions = await db.Versions.CountAsync();
         Assert.True(versions > 250, $"{versions} versions imported");
-        Assert.Equal(versions, await db.Jobs.CountAsync(j => j.Kind == Data.Model.JobKind.Metadata));
+        // One first attempt per version; rebuilds (other tests ask for some) come on top.
+        Assert.Equal(versions, await db.Jobs.CountAsync(j => j.Kind == Data.Model.JobKind.Metadata && j.Attempt == 0));
     }
 
     [Fact]

@@ -24,6 +24,10 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
 
         var fetch = await sandbox.RunAsync(["sh", "-c", FetchScript()], [$"{source}:/src:ro", $"{vendor}:/vendor"],
             limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk));
+        if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false } && RegistryOutage.IsIn(fetch.Stderr))
+        {
+            throw new JobFailedException(JobOutcomes.InfrastructureError, $"the registry could not be reached: {Tail(fetch.Stderr)}", fetch.ExitCode);
+        }
         Classify(fetch, "fetching dependencies", limits);
 
         var build = await sandbox.RunAsync(["sh", "-c", BuildScript(job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
@@ -96,10 +100,11 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         }
         if (run.ExitCode != 0)
         {
-            var log = run.Stderr.Length <= 4000 ? run.Stderr : run.Stderr[^4000..];
-            throw new JobFailedException(JobOutcomes.BuildFailed, $"{phase} failed (exit {run.ExitCode}): {log}", run.ExitCode);
+            throw new JobFailedException(JobOutcomes.BuildFailed, $"{phase} failed (exit {run.ExitCode}): {Tail(run.Stderr)}", run.ExitCode);
         }
     }
+
+    private static string Tail(string output) => output.Length <= 4000 ? output : output[^4000..];
 
     /// <summary>A host folder the sandbox's unprivileged user (uid 1000) may write to.</summary>
     private static string WritableBySandbox(string path)

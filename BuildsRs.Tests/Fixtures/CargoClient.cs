@@ -29,8 +29,8 @@ public sealed class CargoClient
         return new CargoClient(home, token);
     }
 
-    /// <summary>Publishes a new binary crate whose <c>main</c> is <paramref name="mainRs"/>.</summary>
-    public async Task PublishAsync(string name, string version, string mainRs = "fn main() { println!(\"hello\"); }\n")
+    /// <summary>Publishes a new binary crate whose <c>main</c> is <paramref name="mainRs"/>, with a build script if given.</summary>
+    public async Task PublishAsync(string name, string version, string mainRs = "fn main() { println!(\"hello\"); }\n", string? buildRs = null)
     {
         var source = Path.Combine(Home, "sources", $"{name}-{version}");
         Directory.CreateDirectory(Path.Combine(source, "src"));
@@ -43,6 +43,10 @@ public sealed class CargoClient
             license = "MIT"
             """);
         await File.WriteAllTextAsync(Path.Combine(source, "src", "main.rs"), mainRs);
+        if (buildRs is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(source, "build.rs"), buildRs);
+        }
         await RunAsync(source, "publish", "--registry", "local", "--no-verify", "--allow-dirty");
     }
 

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using BuildsRs.Builder;
+using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts.Builders;
+using BuildsRs.Tests.Fixtures;
+using Docker.DotNet;
+using Microsoft.Extensions.Options;
+
+namespace BuildsRs.Tests.Integration;
+
+/// <summary>
+/// Real binary builds of crates from the local registry in the real sandbox: the crates people build, the crates that
+/// fail, and build scripts that misbehave. Each ends with the outcome the queue would record.
+/// </summary>
+public sealed class BinaryJobTests : IAsyncLifetime
+{
+    private readonly string work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-binary-" + Guid.NewGuid().ToString("N"));
+    private readonly DockerClient docker = new DockerClientConfiguration().CreateClient();
+    private readonly HttpClient http = new();
+    private readonly StringBuilder log = new();
+    private LocalRegistryFixture registry = null!;
+    private BuilderOptions options = null!;
+
+    public async Task InitializeAsync()
+    {
+        registry = await LocalRegistryFixture.StartAsync();
+        options = new BuilderOptions
+        {
+            Image = (await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.StateDirectory, "builder-image"))).Trim(),
+            RegistryIndex = registry.SparseIndexUrl,
+            Sandbox = new SandboxLimits { FetchTimeout = TimeSpan.FromMinutes(3), BuildTimeout = TimeSpan.FromMinutes(5), NoOutputTimeout = TimeSpan.FromMinutes(5) },
+        };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await registry.DisposeAsync();
+        docker.Dispose();
+        http.Dispose();
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_crate_with_a_tree_of_dependencies_builds_offline_and_its_binary_runs()
+    {
+        var artifact = await BuildAsync("hexyl", "0.8.0");
+
+        Assert.Equal(["hexyl"], artifact.Binaries);
+        var unpacked = await UnpackAsync(artifact);
+        Assert.Contains("hexyl 0.8.0", await RunAsync(Path.Combine(unpacked, "hexyl"), "--version"), StringComparison.Ordinal);
+        Assert.Contains("Vendoring", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_multi_binary_crate_packs_every_binary_at_the_archive_root()
+    {
+        var artifact = await BuildAsync("protobuf-codegen", "2.27.1");
+
+        var unpacked = await UnpackAsync(artifact);
+        Assert.Equal(["protobuf-bin-gen-rust-do-not-use", "protoc-gen-rust"], Directory.GetFiles(unpacked).Select(Path.GetFileName).Order());
+        Assert.Equal(artifact.Binaries.Order(), Directory.GetFiles(unpacked).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task A_crate_that_does_not_compile_is_a_build_failure_with_the_compiler_error()
+    {
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("zram-generator", "1.1.2"));
+
+        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Contains("error", failure.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, failure.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_build_past_the_memory_limit_is_out_of_memory()
+    {
+        options.Sandbox.MemoryBytes = 384L * 1024 * 1024;
+        options.Sandbox.TmpBytes = 256L * 1024 * 1024;
+        await registry.Cargo.PublishAsync("buildsrs-hog", "1.0.0", buildRs: """
+            fn main() {
+                let mut blocks = Vec::new();
+                for _ in 0..64 { blocks.push(vec![1u8; 32 * 1024 * 1024]); }
+                println!("cargo:warning=kept {} blocks", blocks.len());
+            }
+            """);
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-hog", "1.0.0"));
+
+        Assert.Equal(JobOutcomes.OutOfMemory, failure.Outcome);
+    }
+
+    [Fact]
+    public async Task A_build_that_sleeps_past_its_time_limit_is_timed_out()
+    {
+        options.Sandbox.BuildTimeout = TimeSpan.FromSeconds(20);
+        await registry.Cargo.PublishAsync("buildsrs-sleeper", "1.0.0", buildRs: "fn main() { std::thread::sleep(std::time::Duration::from_secs(3600)); }\n");
+        var started = Stopwatch.GetTimestamp();
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-sleeper", "1.0.0"));
+
+        Assert.Equal(JobOutcomes.TimedOut, failure.Outcome);
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
+    public async Task A_build_script_cannot_reach_the_network_nor_the_registry_on_the_host()
+    {
+        await registry.Cargo.PublishAsync("buildsrs-phone-home", "1.0.0", buildRs: $$"""
+            use std::net::TcpStream;
+            fn main() {
+                for address in ["1.1.1.1:80", "127.0.0.1:{{registry.Url.Port}}"] {
+                    match TcpStream::connect(address) {
+                        Ok(_) => panic!("reached {address}"),
+                        Err(error) => eprintln!("could not reach {address}: {error}"),
+                    }
+                }
+                panic!("no connection was possible");
+            }
+            """);
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-phone-home", "1.0.0"));
+
+        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Contains("could not reach 1.1.1.1:80: Network is unreachable", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"could not reach 127.0.0.1:{registry.Url.Port}: Connection refused", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("no connection was possible", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registry_that_cannot_be_reached_while_fetching_is_an_infrastructure_error_not_the_crates_fault()
+    {
+        options.RegistryIndex = new Uri($"http://127.0.0.1:{FreePorts.Next()}/index/");
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("hexyl", "0.8.0"));
+
+        Assert.Equal(JobOutcomes.InfrastructureError, failure.Outcome);
+        Assert.Contains("the registry could not be reached", failure.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<BuiltArtifact> BuildAsync(string crate, string version)
+    {
+        var path = BuildsRs.Contracts.Registry.IndexPath.For(crate);
+        var lines = await http.GetStringAsync(new Uri(registry.SparseIndexUrl, path));
+        var checksum = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(l => l.GetProperty("vers").GetString() == version).GetProperty("cksum").GetString()!;
+        var job = new JobAssigned(1, "binary", crate, version, new Uri(registry.Url, $"api/v1/crates/{crate}/{version}/download").ToString(),
+            checksum, "x86_64-unknown-linux-gnu", DateTimeOffset.UtcNow.AddHours(1), null, "token");
+        var binaryJob = new BinaryJob(new CrateDownloader(http), new Sandbox(docker, Options.Create(options)), Options.Create(options));
+        return await binaryJob.RunAsync(job, Path.Combine(work, crate), (_, chunk) =>
+        {
+            lock (log)
+            {
+                log.Append(chunk);
+            }
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+    }
+
+    private async Task<string> UnpackAsync(BuiltArtifact artifact)
+    {
+        var unpacked = Path.Combine(work, "unpacked");
+        Directory.CreateDirectory(unpacked);
+        await using var file = File.OpenRead(artifact.Path);
+        await TarFile.ExtractToDirectoryAsync(new GZipStream(file, CompressionMode.Decompress), unpacked, overwriteFiles: false);
+        return unpacked;
+    }
+
+    private static async Task<string> RunAsync(string binary, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(binary, arguments) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+}

@@ -20,10 +20,13 @@ internal static class Extensions
 
         builder.Services.AddSingleton(services => BuilderKey.Acquire(services.GetRequiredService<IOptions<BuilderOptions>>().Value.KeyDirectory));
         builder.Services.AddSingleton<ApiConnectionState>();
+        // Before the connection starts: no new job may begin while an earlier life's build still runs.
+        builder.Services.AddHostedService<LeftoverSandboxCleanup>();
         builder.Services.AddHostedService<ApiConnection>();
 
         builder.AddTelemetrySource(JobRunner.ActivitySourceName);
-        builder.Services.AddSingleton<Sandbox>();
+        builder.Services.AddSingleton(services => new Sandbox(services.GetRequiredService<IDockerClient>(),
+            services.GetRequiredService<IOptions<BuilderOptions>>(), services.GetRequiredService<BuilderKey>().Name));
         builder.Services.AddSingleton<MetadataJob>();
         builder.Services.AddSingleton<BinaryJob>();
         builder.Services.AddSingleton<JobRunner>();

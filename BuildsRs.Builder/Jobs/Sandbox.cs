@@ -9,10 +9,14 @@ namespace BuildsRs.Builder.Jobs;
 /// <summary>
 /// Runs one command in a fresh container of the build image: no network (unless asked for), a read-only root, an
 /// unprivileged user with no capabilities, memory / CPU / pids limits, a wall-clock timeout and a no-output timeout.
-/// Output is passed on as it comes. The container is always removed.
+/// Output is passed on as it comes. The container is always removed; containers carry their builder's name, so that
+/// a builder that was killed outright removes what it left running when it starts again.
 /// </summary>
-public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> options)
+public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> options, string owner = "")
 {
+    private const string SandboxLabel = "org.buildsrs.sandbox";
+    private const string OwnerLabel = "org.buildsrs.builder";
+
     /// <summary>Each stream is kept up to this size for the caller; the live output is not cut.</summary>
     private const int MaxCapturedChars = 16 * 1024 * 1024;
 
@@ -30,7 +34,7 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             User = "1000:1000",
             WorkingDir = "/tmp",
             Env = ["HOME=/tmp", "CARGO_HOME=/tmp/cargo-home", "CARGO_TERM_COLOR=never"],
-            Labels = new Dictionary<string, string> { ["org.buildsrs.sandbox"] = "true" },
+            Labels = new Dictionary<string, string> { [SandboxLabel] = "true", [OwnerLabel] = owner },
             HostConfig = new HostConfig
             {
                 NetworkMode = network,
@@ -69,6 +73,21 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             // Also on timeout, failure and shutdown: nothing of a build outlives its job.
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
         }
+    }
+
+    /// <summary>Removes the containers an earlier life of this builder left behind; returns how many.</summary>
+    public async Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken)
+    {
+        var leftovers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{OwnerLabel}={owner}"] = true } },
+        }, cancellationToken);
+        foreach (var container in leftovers)
+        {
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
+        }
+        return leftovers.Count;
     }
 
     private async Task<(string Stdout, string Stderr)> FollowAsync(string id, Silence silence, Func<string, Task>? onOutput, CancellationToken cancellationToken)

@@ -24,6 +24,9 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
     /// <summary>A secret the AppHost generated for this run (admin token, enrollment token...).</summary>
     public string Secret(string name) => File.ReadAllText(Path.Combine(dataDirectory, name)).Trim();
 
+    /// <summary>Where the local builders keep their keys, one lock file per running builder.</summary>
+    public string BuilderKeyDirectory => Path.Combine(dataDirectory, "builder-keys");
+
     /// <summary>Each instance (replicas count one by one) and the last snapshot it reported.</summary>
     public IReadOnlyDictionary<string, ResourceEvent> HealthyResources { get; private set; } = new Dictionary<string, ResourceEvent>();
 

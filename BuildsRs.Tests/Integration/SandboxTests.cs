@@ -83,6 +83,23 @@ public sealed class SandboxTests : IDisposable
         Assert.Equal("compiling\n", string.Concat(live));
     }
 
+    [Fact]
+    public async Task A_builder_that_starts_again_removes_the_build_its_killed_predecessor_left_running()
+    {
+        var owner = "test-builder-" + Guid.NewGuid().ToString("N");
+        var orphan = new Sandbox(docker, Options.Create(options), owner);
+        var started = new TaskCompletionSource();
+        var running = orphan.RunAsync(["sh", "-c", "echo started; sleep 300"], [], Generous, CancellationToken.None,
+            onOutput: _ => { started.TrySetResult(); return Task.CompletedTask; });
+        await started.Task.WaitAsync(Generous);
+
+        var removed = await new Sandbox(docker, Options.Create(options), owner).RemoveLeftoversAsync(CancellationToken.None);
+        var again = await new Sandbox(docker, Options.Create(options), owner).RemoveLeftoversAsync(CancellationToken.None);
+
+        Assert.Equal((1, 0), (removed, again));
+        await Assert.ThrowsAnyAsync<Exception>(() => running.WaitAsync(Generous));
+    }
+
     private async Task<int> SandboxContainersAsync() =>
         (await docker.Containers.ListContainersAsync(new ContainersListParameters
         {

@@ -25,6 +25,9 @@ internal static class StorageExtensions
             .WithHttpEndpoint(name: "http", env: "S3_PORT")
             .WithArgs(context =>
             {
+                // s3rver's continuation tokens use DES, which OpenSSL 3 only has in its legacy provider; without it
+                // every truncated listing is a 500.
+                context.Args.Add("--openssl-legacy-provider");
                 context.Args.Add(server);
                 context.Args.Add("--directory");
                 context.Args.Add(dataDirectory);

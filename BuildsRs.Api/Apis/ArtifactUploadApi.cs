@@ -91,7 +91,7 @@ public static class ArtifactUploadApi
                     return Problem(StatusCodes.Status400BadRequest, $"the body's SHA-256 is {actualHash}, {declaredHash} declared");
                 }
                 spool.Position = 0;
-                var key = ArtifactNames.StorageKey(job.Version.Crate.Name, job.Version.Version, job.Target!, file);
+                var key = ArtifactNames.StorageKey(job.Version.Crate.Name, job.Version.Version, job.Target!, job.Attempt, file);
                 await store.PutAsync(key, spool, length, actualHash, cancellationToken);
                 db.Artifacts.Add(new Artifact { JobId = jobId, FileName = file, StorageKey = key, Size = length, Sha256 = actualHash });
                 await db.SaveChangesAsync(cancellationToken);

@@ -330,14 +330,17 @@ namespace BuildsRs.Data.Migrations
                     b.HasIndex("FinishedAt")
                         .HasDatabaseName("ix_jobs_finished_at");
 
+                    b.HasIndex("Target")
+                        .HasDatabaseName("ix_jobs_target");
+
                     b.HasIndex("VersionId", "Kind", "Target", "Attempt")
                         .IsUnique()
                         .HasDatabaseName("ix_jobs_version_id_kind_target_attempt");
 
                     NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("VersionId", "Kind", "Target", "Attempt"), false);
 
-                    b.HasIndex(new[] { "Target", "Priority", "CreatedAt" }, "ix_jobs_claim")
-                        .IsDescending(false, true, false)
+                    b.HasIndex(new[] { "Priority", "CreatedAt", "Id" }, "ix_jobs_claim")
+                        .IsDescending(true, false, false)
                         .HasDatabaseName("ix_jobs_claim")
                         .HasFilter("state = 'queued'");
 

@@ -20,7 +20,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
         }
     }
 
-    private static readonly string Key = ArtifactNames.StorageKey("Demo", "1.0.0", "x86_64-unknown-linux-gnu", "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
+    private static readonly string Key = ArtifactNames.StorageKey("Demo", "1.0.0", "x86_64-unknown-linux-gnu", 0, "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
 
     [Fact]
     public async Task A_stored_artifact_is_the_exact_bytes_under_its_key()
@@ -29,7 +29,7 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
 
         await store.PutAsync(Key, new MemoryStream(bytes), bytes.Length, Sha256(bytes), CancellationToken.None);
 
-        var path = Path.Combine(root, "crates", "demo", "1.0.0", "x86_64-unknown-linux-gnu", "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
+        var path = Path.Combine(root, "crates", "demo", "1.0.0", "x86_64-unknown-linux-gnu", "0", "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
         Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
         Assert.Single(Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BuildsRs.Benchmarks.Queue;
 using BuildsRs.Benchmarks.Registry;
 
 // Benchmarks print figures; they are not tests. See benchmarks/*.sh for how each is run.
@@ -8,11 +9,14 @@ return args switch
         await RegistrySyncBenchmark.RunAsync(importDatabase, floorDatabase, work,
             int.Parse(crates, CultureInfo.InvariantCulture), int.Parse(versions, CultureInfo.InvariantCulture)),
     ["sync", var database, var index, var work] => await SyncPassCommand.RunAsync(database, index, work),
+    ["queue", var api, var database, var enrollmentToken, var jobs, var builders] =>
+        await JobQueueBenchmark.RunAsync(new Uri(api), database, enrollmentToken,
+            int.Parse(jobs, CultureInfo.InvariantCulture), int.Parse(builders, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR");
+    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS");
     return 2;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BuildsRs.Benchmarks.Builds;
 using BuildsRs.Benchmarks.Queue;
 using BuildsRs.Benchmarks.Registry;
 
@@ -12,11 +13,13 @@ return args switch
     ["queue", var api, var database, var enrollmentToken, var jobs, var builders] =>
         await JobQueueBenchmark.RunAsync(new Uri(api), database, enrollmentToken,
             int.Parse(jobs, CultureInfo.InvariantCulture), int.Parse(builders, CultureInfo.InvariantCulture)),
+    ["build-overhead", var database, var registry, var image, var work, var repetitions] =>
+        await BuildOverheadBenchmark.RunAsync(database, new Uri(registry.TrimEnd('/') + "/"), image, work, int.Parse(repetitions, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS");
+    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS | build-overhead DB REGISTRY_URL IMAGE WORK_DIR REPETITIONS");
     return 2;
 }

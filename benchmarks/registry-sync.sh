@@ -3,7 +3,7 @@
 # RegistrySync into a fresh Postgres, then an incremental pass, then a raw COPY of the same rows as the floor.
 # Usage: benchmarks/registry-sync.sh [CRATES VERSIONS]. Needs provisioning (provisioning/provision.sh) first.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/benchmark-postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 crates="${1:-250000}"
 versions="${2:-2000000}"
 

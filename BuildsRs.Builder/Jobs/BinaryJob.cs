@@ -22,7 +22,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         var vendor = WritableBySandbox(Path.Combine(work, "vendor"));
         var output = WritableBySandbox(Path.Combine(work, "out"));
 
-        var fetch = await sandbox.RunAsync(["sh", "-c", FetchScript()], [$"{source}:/src:ro", $"{vendor}:/vendor"],
+        var fetch = await sandbox.RunAsync(["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
             limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk));
         if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false } && RegistryOutage.IsIn(fetch.Stderr))
         {
@@ -46,21 +46,24 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
             [.. binaries.Select(Path.GetFileName).OfType<string>()]);
     }
 
-    private string RegistryConfig() => options.Value.RegistryIndex is { } index
+    private static string RegistryConfig(Uri? registryIndex) => registryIndex is { } index
         ? $"--config 'source.crates-io.replace-with=\"upstream\"' --config 'source.upstream.registry=\"sparse+{index}\"'"
         : "";
 
-    /// <summary>Phase 1: lockfile and vendored sources; cargo runs no build script or other code of the crate here.</summary>
-    private string FetchScript() => $"""
+    /// <summary>
+    /// Phase 1, run in /tmp with the crate at /src (read-only) and a writable /vendor: lockfile and vendored sources;
+    /// cargo runs no build script or other code of the crate here.
+    /// </summary>
+    public static string FetchScript(Uri? registryIndex) => $"""
         set -e
         cp -r /src /tmp/src && cd /tmp/src
-        [ -f Cargo.lock ] || cargo generate-lockfile {RegistryConfig()}
-        cargo vendor --locked --respect-source-config {RegistryConfig()} /vendor/crates > /dev/null
+        [ -f Cargo.lock ] || cargo generate-lockfile {RegistryConfig(registryIndex)}
+        cargo vendor --locked --respect-source-config {RegistryConfig(registryIndex)} /vendor/crates > /dev/null
         cp Cargo.lock /vendor/Cargo.lock
         """;
 
-    /// <summary>Phase 2: offline, from the vendored sources only.</summary>
-    private static string BuildScript(BuildSettings? settings)
+    /// <summary>Phase 2, offline, from /src and /vendor (both read-only); the binaries land in /out/bin.</summary>
+    public static string BuildScript(BuildSettings? settings)
     {
         var flags = new List<string>();
         if (settings?.Features is { Count: > 0 } features)

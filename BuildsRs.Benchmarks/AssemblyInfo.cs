@@ -1,0 +1,2 @@
+// The benchmarks drive Linux builds through the local Docker engine.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

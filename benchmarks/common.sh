@@ -1,0 +1,41 @@
+# Sourced by the benchmarks: throw-away services on free ports, in a fresh work directory removed on exit.
+# start_benchmark_postgres NAME DATABASE  sets repo, work, port, connection (ends in "Database": append "=NAME").
+# start_service NAME URL COMMAND...       runs a service in the background (log in $work/NAME.log) until URL/health answers.
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+background=""
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+random_token() { head -c 24 /dev/urandom | base64 | tr -d '/+='; }
+
+start_benchmark_postgres() {
+  work="$(mktemp -d "${TMPDIR:-/tmp}/buildsrs-bench-$1.XXXXXX")"
+  chmod 755 "$work"
+  port="$(free_port)"
+  local password=benchmark
+  POSTGRES_DATA_DIR="$work/postgres" POSTGRES_PORT="$port" POSTGRES_PASSWORD="$password" POSTGRES_DB="$2" \
+    "$repo/provisioning/postgres.sh" > "$work/postgres.log" 2>&1 &
+  postgres=$!
+  trap stop_benchmark EXIT
+  export PGPASSWORD="$password"
+  until psql -h 127.0.0.1 -p "$port" -U postgres -d "$2" -c 'SELECT 1' >/dev/null 2>&1; do sleep 0.3; done
+  connection="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database"
+}
+
+start_service() {
+  local name="$1" url="$2"
+  shift 2
+  "$@" > "$work/$name.log" 2>&1 &
+  local pid=$!
+  background="$pid $background"
+  until curl -fsS "$url/health" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+
+# Stops the services (last started first), then Postgres, then removes the work directory.
+stop_benchmark() {
+  for pid in $background; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+  kill -TERM "$postgres" 2>/dev/null; wait "$postgres" 2>/dev/null || true
+  rm -rf "$work"
+}

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace BuildsRs.Builder.Jobs;
 
 /// <summary>
-/// Builds a crate's binaries in two sandboxed phases: (1) resolve and vendor the dependencies, with network to the
-/// registry, running none of the crate's code; (2) <c>cargo install</c> offline from the vendored sources, with no
-/// network at all. The binaries are packed at the root of <c>{crate}-{version}-{target}.tar.gz</c>.
+/// Builds a crate's binaries in two sandboxed phases: (1) resolve and vendor the dependencies, with network, from the
+/// registry alone (see <see cref="ManifestSources"/>), running none of the crate's code; (2) <c>cargo install</c>
+/// offline from the vendored sources, with no network at all. The binaries are packed at the root of
+/// <c>{crate}-{version}-{target}.tar.gz</c>.
 /// </summary>
 public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOptions<BuilderOptions> options)
 {
@@ -19,6 +20,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         var limits = options.Value.Sandbox;
         var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
         var source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"));
+        ManifestSources.Check(Path.Combine(source, "Cargo.toml"));
         var vendor = WritableBySandbox(Path.Combine(work, "vendor"));
         var output = WritableBySandbox(Path.Combine(work, "out"));
 
@@ -46,9 +48,10 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
             [.. binaries.Select(Path.GetFileName).OfType<string>()]);
     }
 
-    private static string RegistryConfig(Uri? registryIndex) => registryIndex is { } index
+    /// <summary>The registry as cargo's only source; git fetches go through the git CLI, which the image does not have.</summary>
+    private static string RegistryConfig(Uri? registryIndex) => "--config net.git-fetch-with-cli=true " + (registryIndex is { } index
         ? $"--config 'source.crates-io.replace-with=\"upstream\"' --config 'source.upstream.registry=\"sparse+{index}\"'"
-        : "";
+        : "");
 
     /// <summary>
     /// Phase 1, run in /tmp with the crate at /src (read-only) and a writable /vendor: lockfile and vendored sources;

@@ -1,0 +1,66 @@
+using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts.Builders;
+
+namespace BuildsRs.Tests.Unit;
+
+/// <summary>A hand-made manifest cannot send the fetch phase anywhere but the registry.</summary>
+public sealed class ManifestSourcesTests : IDisposable
+{
+    private readonly string manifest = Path.Combine(Path.GetTempPath(), $"buildsrs-tests-manifest-{Guid.NewGuid():N}.toml");
+
+    public void Dispose() => File.Delete(manifest);
+
+    private const string Package = """
+        [package]
+        name = "demo"
+        version = "1.0.0"
+
+        """;
+
+    [Fact]
+    public void A_manifest_as_cargo_package_writes_it_passes()
+    {
+        File.WriteAllText(manifest, Package + """
+            [dependencies.serde]
+            version = "1"
+            features = ["derive"]
+            [dev-dependencies]
+            memchr = "2"
+            [target.'cfg(unix)'.dependencies]
+            libc = { version = "0.2", default-features = false }
+            [build-dependencies]
+            cc = "1"
+            """);
+
+        ManifestSources.Check(manifest);
+    }
+
+    [Theory]
+    [InlineData("[patch.crates-io]\nmemchr = { version = \"2\" }", "[patch] section")]
+    [InlineData("patch.crates-io.memchr = { version = \"2\" }", "[patch] section")]
+    [InlineData("[replace]\n\"memchr:2.0.0\" = { version = \"2\" }", "[replace] section")]
+    [InlineData("[dependencies]\nevil = { git = \"http://169.254.169.254/repo\" }", "dependency `evil` in [dependencies] comes from a git")]
+    [InlineData("[dependencies.evil]\nversion = \"1\"\nregistry-index = \"sparse+http://10.0.0.1/\"", "comes from a registry-index")]
+    [InlineData("[build-dependencies]\nevil = { path = \"/etc\" }", "dependency `evil` in [build-dependencies] comes from a path")]
+    [InlineData("[dev-dependencies]\nevil = { git = \"https://example.org/x\" }", "in [dev-dependencies] comes from a git")]
+    [InlineData("[target.'cfg(unix)'.dependencies]\nevil = { git = \"https://example.org/x\" }", "in [target.cfg(unix).dependencies] comes from a git")]
+    public void Sources_other_than_the_registry_are_refused_as_the_crates_fault(string section, string expected)
+    {
+        File.WriteAllText(manifest, section + "\n" + Package);
+
+        var refusal = Assert.Throws<JobFailedException>(() => ManifestSources.Check(manifest));
+
+        Assert.Equal(JobOutcomes.BuildFailed, refusal.Outcome);
+        Assert.Contains(expected, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manifest_that_is_not_toml_is_refused_clearly()
+    {
+        File.WriteAllText(manifest, "[package\nname = ");
+
+        var refusal = Assert.Throws<JobFailedException>(() => ManifestSources.Check(manifest));
+
+        Assert.StartsWith("Cargo.toml is not valid TOML", refusal.Message, StringComparison.Ordinal);
+    }
+}

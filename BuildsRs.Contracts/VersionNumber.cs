@@ -11,4 +11,13 @@ public static class VersionNumber
 
     public static bool IsValid([NotNullWhen(true)] string? version) =>
         version is { Length: > 0 and <= MaxLength } && SemVersion.TryParse(version, SemVersionStyles.Strict, out _);
+
+    /// <summary>Highest precedence first (build metadata breaks ties, so the order is total).</summary>
+    public static IOrderedEnumerable<T> NewestFirst<T>(IEnumerable<T> items, Func<T, string> version) =>
+        items.OrderByDescending(item => SemVersion.Parse(version(item), SemVersionStyles.Strict), SemVersion.SortOrderComparer);
+
+    /// <summary>What "latest" means to cargo users: the highest stable version, or the highest pre-release when
+    /// there is no stable one; null for none.</summary>
+    public static T? Latest<T>(IEnumerable<T> items, Func<T, string> version) where T : class =>
+        NewestFirst(items, version).OrderBy(item => SemVersion.Parse(version(item), SemVersionStyles.Strict).IsPrerelease).FirstOrDefault();
 }

@@ -19,6 +19,8 @@ public class BuildsRsDbContext(DbContextOptions<BuildsRsDbContext> options) : Db
     public DbSet<Artifact> Artifacts => Set<Artifact>();
     public DbSet<DailyDownloadCount> DailyDownloads => Set<DailyDownloadCount>();
     public DbSet<RegistrySyncState> RegistrySyncStates => Set<RegistrySyncState>();
+    public DbSet<QueueLock> QueueLocks => Set<QueueLock>();
+    public DbSet<QueueSample> QueueSamples => Set<QueueSample>();
 
     /// <summary>
     /// Options every user of the context must set (the model depends on them): snake_case names everywhere, so that

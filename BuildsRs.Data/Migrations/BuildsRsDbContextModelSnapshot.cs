@@ -396,6 +396,61 @@ namespace BuildsRs.Data.Migrations
                     b.ToTable("job_logs", (string)null);
                 });
 
+            modelBuilder.Entity("BuildsRs.Data.Model.QueueLock", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<bool>("Locked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("locked");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_queue_lock");
+
+                    b.ToTable("queue_lock", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_queue_lock_single_row", "id = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Locked = false
+                        });
+                });
+
+            modelBuilder.Entity("BuildsRs.Data.Model.QueueSample", b =>
+                {
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("Queued")
+                        .HasColumnType("bigint")
+                        .HasColumnName("queued");
+
+                    b.Property<long>("Running")
+                        .HasColumnType("bigint")
+                        .HasColumnName("running");
+
+                    b.HasKey("At")
+                        .HasName("pk_queue_samples");
+
+                    b.ToTable("queue_samples", (string)null);
+                });
+
             modelBuilder.Entity("BuildsRs.Data.Model.RegisteredBuilder", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,11 @@
+namespace BuildsRs.Contracts.Api;
+
+/// <summary>A job as lists show it.</summary>
+public sealed record JobSummary(
+    long Id, string Kind, string? Target, int Attempt, string State, string? Outcome, double? DurationSeconds, string? Builder,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>A job with its crate, result and where its log is.</summary>
+public sealed record JobDetails(
+    JobSummary Job, string Crate, string Version, int Priority, long? QueuePosition, int? ExitCode, string? Error,
+    string LogUrl, string LogStreamUrl, IReadOnlyList<ArtifactInfo> Artifacts);

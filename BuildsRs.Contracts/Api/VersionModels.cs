@@ -1,0 +1,11 @@
+namespace BuildsRs.Contracts.Api;
+
+/// <summary>A version: what the index says, what the metadata job found, and every job and artifact per target.</summary>
+public sealed record VersionDetails(
+    string Crate, string Version, string Checksum, bool Yanked, DateTimeOffset? PublishedAt,
+    IReadOnlyList<string>? BinaryTargets, bool LibraryOnly, IReadOnlyList<JobSummary> Jobs, IReadOnlyList<TargetBuild> Targets);
+
+/// <summary>A version's builds for one target: its newest state, queue position while queued, and its artifacts.</summary>
+public sealed record TargetBuild(string Target, string State, string? Outcome, long? QueuePosition, IReadOnlyList<ArtifactInfo> Artifacts);
+
+public sealed record ArtifactInfo(long JobId, string File, long Size, string Sha256, string DownloadUrl, long Downloads, DateTimeOffset CreatedAt);

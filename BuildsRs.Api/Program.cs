@@ -12,8 +12,15 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 app.MapDefaultEndpoints();
-app.MapBuildersApi();
+app.MapOpenApi();
+app.MapCratesApi();
+app.MapJobsApi();
+app.MapQueueApi();
+app.MapFleetApi();
+app.MapStatisticsApi();
+app.MapDownloadsApi();
 app.MapAdminApi();
+app.MapBuildersApi();
 app.MapArtifactUploadApi();
 
 app.Run();

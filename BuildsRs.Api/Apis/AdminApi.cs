@@ -1,7 +1,10 @@
 using BuildsRs.Api.Builders;
 using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts;
+using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Builders;
 using BuildsRs.Data;
+using BuildsRs.Data.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,23 +12,53 @@ using Npgsql;
 
 namespace BuildsRs.Api.Apis;
 
-/// <summary>What an operator does with the admin token: enable or disable builders, request rebuilds.</summary>
+/// <summary>
+/// What an operator does with the admin token: enroll, enable and disable builders, enable targets, request
+/// rebuilds, lock and unlock the queue.
+/// </summary>
 public static class AdminApi
 {
-    public sealed record RebuildRequest(int? Priority);
-
-    public sealed record RebuildResponse(string Crate, string? Version, int Priority, int Queued);
-
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin").AddEndpointFilter(RequireAdminAsync);
+        var admin = app.MapGroup("/api/v1/admin").AddEndpointFilter(RequireAdminAsync).WithTags("Admin");
+        admin.MapPost("/builders", (EnrollRequest request, BuildsRsDbContext db, CancellationToken ct) => BuildersApi.EnrollKeyAsync(request, db, ct))
+            .WithSummary("Enrolls a builder's public key.");
         admin.MapPost("/builders/{fingerprint}/disable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, false, ct));
         admin.MapPost("/builders/{fingerprint}/enable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, true, ct));
         admin.MapPost("/crates/{crate}/rebuild", (string crate, RebuildRequest? request, BuildsRsDbContext db, IOptions<JobQueueOptions> options, CancellationToken ct) =>
             RebuildAsync(db, crate, null, request?.Priority ?? options.Value.RebuildPriority, ct));
         admin.MapPost("/crates/{crate}/{version}/rebuild", (string crate, string version, RebuildRequest? request, BuildsRsDbContext db, IOptions<JobQueueOptions> options, CancellationToken ct) =>
             RebuildAsync(db, crate, version, request?.Priority ?? options.Value.RebuildPriority, ct));
+        admin.MapPut("/targets/{triple}", SetTargetAsync).WithSummary("Adds a target or enables / disables it; new versions get binary jobs for the enabled ones.");
+        admin.MapPost("/queue/lock", (QueueLockState request, BuildsRsDbContext db, TimeProvider clock, CancellationToken ct) => SetQueueLockAsync(db, clock, true, request.Reason, ct))
+            .WithSummary("Builders get no new jobs until the queue is unlocked; running jobs finish.");
+        admin.MapPost("/queue/unlock", (BuildsRsDbContext db, TimeProvider clock, CancellationToken ct) => SetQueueLockAsync(db, clock, false, null, ct));
         return app;
+    }
+
+    private static async Task<Results<Ok<TargetSetting>, ProblemHttpResult>> SetTargetAsync(
+        string triple, TargetSetting setting, BuildsRsDbContext db, CancellationToken cancellationToken)
+    {
+        if (!TargetTriple.IsValid(triple))
+        {
+            return ApiProblems.BadRequest($"'{ApiProblems.Shown(triple)}' is not a target triple");
+        }
+        var target = await db.Targets.SingleOrDefaultAsync(t => t.Triple == triple, cancellationToken);
+        if (target is null)
+        {
+            db.Targets.Add(target = new Target { Triple = triple });
+        }
+        target.Enabled = setting.Enabled;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new TargetSetting(target.Triple, target.Enabled));
+    }
+
+    private static async Task<Ok<QueueLockState>> SetQueueLockAsync(BuildsRsDbContext db, TimeProvider clock, bool locked, string? reason, CancellationToken cancellationToken)
+    {
+        reason = reason?[..Math.Min(reason.Length, 500)];
+        await db.QueueLocks.ExecuteUpdateAsync(l => l.SetProperty(x => x.Locked, locked).SetProperty(x => x.Reason, reason)
+            .SetProperty(x => x.ChangedAt, clock.GetUtcNow()), cancellationToken);
+        return TypedResults.Ok(new QueueLockState(locked, reason));
     }
 
     private static async Task<Results<NoContent, NotFound>> SetEnabledAsync(BuildsRsDbContext db, string fingerprint, bool enabled, CancellationToken cancellationToken)
@@ -39,13 +72,9 @@ public static class AdminApi
     private static async Task<Results<Accepted<RebuildResponse>, ProblemHttpResult>> RebuildAsync(
         BuildsRsDbContext db, string crate, string? version, int priority, CancellationToken cancellationToken)
     {
-        if (!CrateName.IsValid(crate))
+        if (ApiProblems.Invalid(crate, version) is { } invalid)
         {
-            return TypedResults.Problem($"'{Truncated(crate)}' is not a crate name", statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (version is not null && !VersionNumber.IsValid(version))
-        {
-            return TypedResults.Problem($"'{Truncated(version)}' is not a semantic version", statusCode: StatusCodes.Status400BadRequest);
+            return invalid;
         }
         var normalized = CrateName.Normalize(crate);
         var versions = db.Versions.Where(v => v.Crate.NormalizedName == normalized);
@@ -58,8 +87,6 @@ public static class AdminApi
             cancellationToken);
         return TypedResults.Accepted((string?)null, new RebuildResponse(crate, version, priority, queued));
     }
-
-    private static string Truncated(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
     private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -28,6 +28,13 @@ public static class BuildersApi
         {
             return TypedResults.Unauthorized();
         }
+        return await EnrollKeyAsync(request, db, cancellationToken);
+    }
+
+    /// <summary>Registers a builder's key (idempotent: a known key keeps its record).</summary>
+    internal static async Task<Results<Ok<EnrollResponse>, ValidationProblem, UnauthorizedHttpResult>> EnrollKeyAsync(
+        EnrollRequest request, BuildsRsDbContext db, CancellationToken cancellationToken)
+    {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > MaxNameLength)
         {

@@ -1,7 +1,10 @@
+using System.Text.Json;
 using BuildsRs.Api.Builders;
+using BuildsRs.Api.Downloads;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Jobs;
 using BuildsRs.Api.Storage;
+using BuildsRs.Contracts.Api;
 using BuildsRs.Data;
 
 namespace BuildsRs.Api.Extensions;
@@ -15,6 +18,13 @@ internal static class Extensions
     {
         builder.AddTelemetrySource(ApiTelemetry.SourceName);
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            // snake_case throughout, like crates.io's API and the registry index.
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
 
         builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
         builder.Services.AddHostedService<DatabaseMigrator>();
@@ -28,5 +38,11 @@ internal static class Extensions
         builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<JobQueue>();
         builder.Services.AddHostedService<LeaseSweeper>();
+        builder.Services.AddHostedService<QueueSampler>();
+
+        builder.Services.AddScoped<BuildResolver>();
+        builder.Services.AddOptions<DownloadOptions>().BindConfiguration(DownloadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<DownloadCounter>();
+        builder.Services.AddHostedService<DownloadCountFlusher>();
     }
 }

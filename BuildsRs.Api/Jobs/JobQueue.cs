@@ -33,7 +33,7 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
         var job = await db.Jobs.AsNoTracking().Include(j => j.Version).ThenInclude(v => v.Crate).SingleAsync(j => j.Id == claimed[0], cancellationToken);
         activity?.SetTag("buildsrs.job.id", job.Id);
         var crate = job.Version.Crate.Name;
-        return new JobAssigned(job.Id, SnakeCase(job.Kind), crate, job.Version.Version,
+        return new JobAssigned(job.Id, EnumText.Of(job.Kind), crate, job.Version.Version,
             new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(crate, job.Version.Version, job.Version.Checksum),
             job.Version.Checksum, job.Target, job.LeaseExpiresAt!.Value,
             job.Version.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
@@ -78,7 +78,7 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
                 return "this builder does not hold that job (its lease may have run out)";
             }
 
-            var outcome = Enum.Parse<OutcomeClass>(finished.Outcome.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
+            var outcome = EnumText.Parse<OutcomeClass>(finished.Outcome);
             job.FinishedAt = DateTimeOffset.UtcNow;
             job.ExitCode = finished.ExitCode;
             job.Error = finished.Error?[..Math.Min(finished.Error.Length, 4000)];
@@ -134,6 +134,4 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
             [new NpgsqlParameter("version", job.VersionId), new NpgsqlParameter("priority", job.Priority), new NpgsqlParameter("targets", targets.ToArray())],
             cancellationToken);
     }
-
-    private static string SnakeCase(JobKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
 }

@@ -3,13 +3,15 @@ namespace BuildsRs.Api.Jobs;
 /// <summary>The queue's statements. Postgres is the queue: every state change is one atomic statement.</summary>
 internal static class JobQueueSql
 {
-    /// <summary>The highest-priority, oldest queued job of the builder's targets, taken by exactly one builder.</summary>
+    /// <summary>The highest-priority, oldest queued job of the builder's targets, taken by exactly one builder; none
+    /// while an operator has locked the queue.</summary>
     public const string Claim = """
         UPDATE jobs SET state = 'running', builder_id = @builder, lease_expires_at = now() + @lease,
                         started_at = now(), claims = claims + 1, upload_token_hash = @token_hash
         WHERE id = (
             SELECT id FROM jobs
             WHERE state = 'queued' AND kind = ANY(@kinds) AND (target IS NULL OR target = ANY(@targets))
+              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
             ORDER BY priority DESC, created_at, id
             LIMIT 1
             FOR UPDATE SKIP LOCKED)

@@ -42,6 +42,8 @@ internal sealed class FileSystemArtifactStore(string root) : IArtifactStore
         }
     }
 
+    public Task<ArtifactLocation> LocateAsync(string key, string fileName) => Task.FromResult(new ArtifactLocation(null, PathOf(key)));
+
     /// <summary>The file of a key; keys are relative paths of plain segments, so nothing can point outside the root.</summary>
     public string PathOf(string key)
     {

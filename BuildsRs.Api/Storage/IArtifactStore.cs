@@ -6,4 +6,10 @@ public interface IArtifactStore
     /// <summary>Stores the bytes under <paramref name="key"/> and checks that what storage returns has
     /// <paramref name="sha256"/>; on a mismatch nothing stays stored.</summary>
     Task PutAsync(string key, Stream content, long length, string sha256, CancellationToken cancellationToken);
+
+    /// <summary>Where a client downloads the artifact stored under <paramref name="key"/> as <paramref name="fileName"/>.</summary>
+    Task<ArtifactLocation> LocateAsync(string key, string fileName);
 }
+
+/// <summary>A short-lived URL to send the client to (object storage), or a file this process serves itself.</summary>
+public sealed record ArtifactLocation(Uri? Redirect, string? File);

@@ -6,8 +6,11 @@ using BuildsRs.Api.Infrastructure;
 namespace BuildsRs.Api.Storage;
 
 /// <summary>Artifacts in an S3 bucket (AWS, Wasabi, MinIO or a local server).</summary>
-internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings settings) : IArtifactStore
+internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings settings, TimeProvider clock) : IArtifactStore
 {
+    /// <summary>Long enough for a slow start of a large download; short enough that a shared link soon expires.</summary>
+    private static readonly TimeSpan DownloadLinkLifetime = TimeSpan.FromMinutes(15);
+
     public async Task PutAsync(string key, Stream content, long length, string sha256, CancellationToken cancellationToken)
     {
         using var activity = ApiTelemetry.Source.StartActivity("Store artifact");
@@ -31,4 +34,15 @@ internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings sett
             throw new IOException($"storage returned other bytes for {key} ({readBack}, expected {sha256})");
         }
     }
+
+    public async Task<ArtifactLocation> LocateAsync(string key, string fileName) =>
+        new(new Uri(await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = settings.Bucket,
+            Key = key,
+            Verb = HttpVerb.GET,
+            Expires = clock.GetUtcNow().Add(DownloadLinkLifetime).UtcDateTime,
+            Protocol = settings.Endpoint.Scheme == Uri.UriSchemeHttps ? Protocol.HTTPS : Protocol.HTTP,
+            ResponseHeaderOverrides = { ContentDisposition = $"attachment; filename=\"{fileName}\"" },
+        })), null);
 }

@@ -1,0 +1,118 @@
+using BuildsRs.Api.Builds;
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Api;
+using BuildsRs.Data;
+using BuildsRs.Data.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace BuildsRs.Api.Apis;
+
+/// <summary>Crates and versions as users look them up: search, a crate's versions, a version's builds.</summary>
+public static class CratesApi
+{
+    public const int MaxPerPage = 100;
+
+    public static IEndpointRouteBuilder MapCratesApi(this IEndpointRouteBuilder app)
+    {
+        var crates = app.MapGroup("/api/v1/crates").WithTags("Crates");
+        crates.MapGet("/", SearchAsync).WithSummary("Search crates by name: exact match, then prefix, then similar names.");
+        crates.MapGet("/{crate}", GetCrateAsync).WithSummary("A crate's versions, newest first, with the build state per target.");
+        crates.MapGet("/{crate}/{version}", GetVersionAsync).WithSummary("A version: checksum, binary targets, jobs and artifacts per target.");
+        return app;
+    }
+
+    /// <summary>Page <paramref name="page"/> (from 1) of the crates whose name starts with or resembles <paramref name="q"/>.</summary>
+    public static async Task<Results<Ok<Page<CrateSummary>>, ProblemHttpResult>> SearchAsync(
+        string? q, int? page, [FromQuery(Name = "per_page")] int? perPage, BuildsRsDbContext db, CancellationToken cancellationToken)
+    {
+        var (number, size) = (page ?? 1, perPage ?? 20);
+        if (string.IsNullOrEmpty(q) || q.Length > CrateName.MaxLength || !q.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return ApiProblems.BadRequest($"q must be 1 to {CrateName.MaxLength} ASCII letters, digits, - or _");
+        }
+        if (number < 1 || number > 10_000 || size < 1 || size > MaxPerPage)
+        {
+            return ApiProblems.BadRequest($"page must be 1 to 10000 and per_page 1 to {MaxPerPage}");
+        }
+        var normalized = CrateName.Normalize(q);
+        var hits = await db.Database.SqlQueryRaw<SearchHit>(CrateQueries.Search,
+                new NpgsqlParameter("q", normalized), new NpgsqlParameter("prefix", normalized.Replace("_", "\\_", StringComparison.Ordinal) + "%"),
+                new NpgsqlParameter("limit", size), new NpgsqlParameter("offset", (number - 1) * size))
+            .ToListAsync(cancellationToken);
+        var ids = hits.Select(h => h.Id).ToList();
+        var versions = await db.Versions.Where(v => ids.Contains(v.CrateId))
+            .Select(v => new { v.Id, v.CrateId, v.Version, v.Yanked, v.BinaryTargets }).ToListAsync(cancellationToken);
+        var latest = versions.GroupBy(v => v.CrateId).ToDictionary(g => g.Key,
+            g => VersionNumber.Latest(g.Where(v => !v.Yanked), v => v.Version) ?? VersionNumber.Latest(g, v => v.Version));
+        var latestIds = latest.Values.Select(v => v!.Id).ToList();
+        var jobs = (await Jobs(db, latestIds, cancellationToken)).ToLookup(j => j.VersionId);
+        var items = hits.Select(hit =>
+        {
+            var newest = latest.GetValueOrDefault(hit.Id);
+            return new CrateSummary(hit.Name, newest?.Version, versions.Count(v => v.CrateId == hit.Id),
+                newest is null ? null : new BuildState(newest.Version, BuildStates.Overall([.. jobs[newest.Id]], newest.BinaryTargets)));
+        }).ToList();
+        return TypedResults.Ok(new Page<CrateSummary>(items, number, size, hits.FirstOrDefault()?.Total ?? 0));
+    }
+
+    public static async Task<Results<Ok<CrateDetails>, ProblemHttpResult>> GetCrateAsync(string crate, BuildsRsDbContext db, CancellationToken cancellationToken)
+    {
+        if (ApiProblems.Invalid(crate) is { } invalid)
+        {
+            return invalid;
+        }
+        var normalized = CrateName.Normalize(crate);
+        var found = await db.Crates.Where(c => c.NormalizedName == normalized).Select(c => new { c.Id, c.Name }).SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return ApiProblems.NotFound($"no crate named '{crate}'");
+        }
+        var versions = await db.Versions.Where(v => v.CrateId == found.Id)
+            .Select(v => new { v.Id, v.Version, v.Yanked, v.PublishedAt, v.BinaryTargets }).ToListAsync(cancellationToken);
+        var jobs = (await Jobs(db, versions.Select(v => v.Id).ToList(), cancellationToken)).ToLookup(j => j.VersionId);
+        return TypedResults.Ok(new CrateDetails(found.Name, [.. VersionNumber.NewestFirst(versions, v => v.Version).Select(v =>
+            new VersionSummary(v.Version, v.Yanked, v.PublishedAt, v.BinaryTargets is { Length: 0 }, BuildStates.PerTarget(jobs[v.Id])))]));
+    }
+
+    public static async Task<Results<Ok<VersionDetails>, ProblemHttpResult>> GetVersionAsync(
+        string crate, string version, HttpRequest request, BuildsRsDbContext db, CancellationToken cancellationToken)
+    {
+        if (ApiProblems.Invalid(crate, version) is { } invalid)
+        {
+            return invalid;
+        }
+        var normalized = CrateName.Normalize(crate);
+        var found = await db.Versions.Where(v => v.Crate.NormalizedName == normalized && v.Version == version)
+            .Select(v => new { v.Id, Crate = v.Crate.Name, v.Version, v.Checksum, v.Yanked, v.PublishedAt, v.BinaryTargets })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return ApiProblems.NotFound(await db.Crates.AnyAsync(c => c.NormalizedName == normalized, cancellationToken)
+                ? $"{crate} has no version {version}" : $"no crate named '{crate}'");
+        }
+        var jobs = await db.Jobs.Where(j => j.VersionId == found.Id).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id)
+            .Select(JobViews.Summary).ToListAsync(cancellationToken);
+        var artifacts = await ArtifactViews.ForVersionAsync(db, found.Id, request, cancellationToken);
+        var positions = await QueuePositions.OfAsync(db, jobs.Where(j => j.State == "queued").Select(j => j.Id), cancellationToken);
+        var rows = jobs.Select(j => new JobRow(found.Id, EnumText.Parse<JobKind>(j.Kind), j.Target, j.Attempt, EnumText.Parse<JobState>(j.State),
+            j.Outcome is null ? null : EnumText.Parse<OutcomeClass>(j.Outcome))).ToList();
+        var targets = BuildStates.PerTarget(rows).Select(t =>
+        {
+            var newest = jobs.Where(j => j.Target == t.Target).MaxBy(j => j.Attempt)!;
+            return new TargetBuild(t.Target, t.State, t.Outcome, positions.GetValueOrDefault(newest.Id),
+                [.. artifacts.Where(a => jobs.Any(j => j.Id == a.JobId && j.Target == t.Target)).OrderByDescending(a => a.CreatedAt)]);
+        }).ToList();
+        return TypedResults.Ok(new VersionDetails(found.Crate, found.Version, found.Checksum, found.Yanked, found.PublishedAt,
+            found.BinaryTargets, found.BinaryTargets is { Length: 0 }, jobs, targets));
+    }
+
+    private static Task<List<JobRow>> Jobs(BuildsRsDbContext db, List<long> versionIds, CancellationToken cancellationToken) =>
+        db.Jobs.Where(j => versionIds.Contains(j.VersionId))
+            .Select(j => new JobRow(j.VersionId, j.Kind, j.Target, j.Attempt, j.State, j.Outcome)).ToListAsync(cancellationToken);
+
+    /// <summary>A row of <see cref="CrateQueries.Search"/>.</summary>
+    internal sealed record SearchHit(long Id, string Name, long Total);
+}

@@ -1,0 +1,63 @@
+using BuildsRs.Contracts.Api;
+using BuildsRs.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace BuildsRs.Api.Apis;
+
+/// <summary>Figures over the last days: builds by outcome, queue length, build durations, downloads.</summary>
+public static class StatisticsApi
+{
+    /// <summary>Where the duration histogram's buckets start, in seconds (the first starts at 0, the last is open).</summary>
+    private static readonly double[] DurationBounds = [10, 30, 60, 120, 300, 600, 1800, 3600];
+
+    public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/statistics", GetAsync).WithTags("Statistics")
+            .WithSummary("Binary builds per day by outcome, queue length over time, build durations and downloads per day, for the last `days` (1 to 90, default 30).");
+        return app;
+    }
+
+    public static async Task<Results<Ok<Statistics>, ProblemHttpResult>> GetAsync(int? days, BuildsRsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (days is < 1 or > 90)
+        {
+            return ApiProblems.BadRequest("days must be 1 to 90");
+        }
+        var since = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date.AddDays(1 - (days ?? 30)), TimeSpan.Zero);
+
+        var finished = await db.Database.SqlQueryRaw<FinishedBuilds>("""
+                SELECT (finished_at AT TIME ZONE 'UTC')::date AS day, coalesce(outcome, 'infrastructure_error') AS outcome, count(*) AS builds
+                FROM jobs
+                WHERE kind = 'binary' AND state IN ('succeeded', 'failed') AND finished_at >= @since
+                GROUP BY 1, 2
+                """, new NpgsqlParameter("since", since))
+            .ToListAsync(cancellationToken);
+        var buildsPerDay = finished.GroupBy(f => f.Day).OrderBy(g => g.Key)
+            .Select(g => new DailyBuilds(g.Key, g.ToDictionary(f => f.Outcome, f => f.Builds))).ToList();
+
+        var queue = await db.QueueSamples.Where(s => s.At >= since).OrderBy(s => s.At)
+            .Select(s => new Contracts.Api.QueueSample(s.At, s.Queued)).ToListAsync(cancellationToken);
+
+        var buckets = (await db.Database.SqlQueryRaw<DurationCount>("""
+                SELECT width_bucket(extract(epoch FROM finished_at - started_at)::float8, @bounds) AS bucket, count(*) AS builds
+                FROM jobs
+                WHERE kind = 'binary' AND state = 'succeeded' AND finished_at >= @since AND started_at IS NOT NULL
+                GROUP BY 1
+                """, new NpgsqlParameter("bounds", DurationBounds), new NpgsqlParameter("since", since))
+            .ToListAsync(cancellationToken)).ToDictionary(b => b.Bucket, b => b.Builds);
+        var histogram = Enumerable.Range(0, DurationBounds.Length + 1)
+            .Select(i => new DurationBucket(i < DurationBounds.Length ? DurationBounds[i] : null, buckets.GetValueOrDefault(i))).ToList();
+
+        var sinceDay = DateOnly.FromDateTime(since.UtcDateTime);
+        var downloads = await db.DailyDownloads.Where(d => d.Day >= sinceDay).GroupBy(d => d.Day).OrderBy(g => g.Key)
+            .Select(g => new DailyDownloads(g.Key, g.Sum(d => d.Count))).ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(new Statistics(buildsPerDay, queue, histogram, downloads));
+    }
+
+    internal sealed record FinishedBuilds(DateOnly Day, string Outcome, long Builds);
+
+    internal sealed record DurationCount(int Bucket, long Builds);
+}

@@ -1,0 +1,24 @@
+using BuildsRs.Contracts.Api;
+using BuildsRs.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BuildsRs.Api.Builds;
+
+internal static class ArtifactViews
+{
+    /// <summary>Every stored artifact of a version (all targets, all attempts) with its download count.</summary>
+    public static async Task<List<ArtifactInfo>> ForVersionAsync(BuildsRsDbContext db, long versionId, HttpRequest request, CancellationToken cancellationToken) =>
+        (await db.Artifacts.Where(a => a.Job.VersionId == versionId)
+            .Select(a => new
+            {
+                a.JobId, a.FileName, a.Size, a.Sha256, a.CreatedAt, a.Job.Target, a.Job.Version.Version, Crate = a.Job.Version.Crate.Name,
+                Downloads = db.DailyDownloads.Where(d => d.ArtifactId == a.Id).Sum(d => (long?)d.Count) ?? 0,
+            })
+            .ToListAsync(cancellationToken))
+        .Select(a => new ArtifactInfo(a.JobId, a.FileName, a.Size, a.Sha256, DownloadUrl(request, a.Crate, a.Version, a.Target!), a.Downloads, a.CreatedAt))
+        .ToList();
+
+    /// <summary>The stable download address of a version's build for a target (the newest successful attempt).</summary>
+    public static string DownloadUrl(HttpRequest request, string crate, string version, string target) =>
+        $"{request.Scheme}://{request.Host}/builds/{crate}/{version}/{target}";
+}

@@ -1,0 +1,32 @@
+using BuildsRs.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace BuildsRs.Api.Builds;
+
+internal static class QueuePositions
+{
+    /// <summary>
+    /// Where queued jobs stand (1 = next), in the claim's own order: priority, then age. A builder skips jobs of
+    /// targets it does not build, so for one target a job may come sooner than its position says.
+    /// </summary>
+    public static async Task<Dictionary<long, long>> OfAsync(BuildsRsDbContext db, IEnumerable<long> jobIds, CancellationToken cancellationToken)
+    {
+        var ids = jobIds.ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+        var rows = await db.Database.SqlQueryRaw<QueuedJob>("""
+                SELECT j.id AS job_id,
+                       (SELECT count(*) FROM jobs q
+                        WHERE q.state = 'queued'
+                          AND (q.priority > j.priority OR (q.priority = j.priority AND (q.created_at, q.id) <= (j.created_at, j.id)))) AS position
+                FROM jobs j WHERE j.id = ANY(@ids) AND j.state = 'queued'
+                """, new NpgsqlParameter("ids", ids))
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.JobId, r => r.Position);
+    }
+
+    internal sealed record QueuedJob(long JobId, long Position);
+}

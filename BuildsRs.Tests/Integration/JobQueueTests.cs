@@ -135,6 +135,21 @@ public sealed class JobQueueTests(PostgresServerFixture postgres) : IClassFixtur
             jobs.Select(j => (j.Kind, j.Attempt, j.State, j.Priority)));
     }
 
+    [Fact]
+    public async Task A_locked_queue_hands_out_nothing_until_it_is_unlocked()
+    {
+        await using var db = Db();
+        var queue = Queue(db);
+
+        await db.QueueLocks.ExecuteUpdateAsync(l => l.SetProperty(x => x.Locked, true));
+        var whileLocked = await queue.ClaimAsync(builderA, Targets, Kinds, CancellationToken.None);
+        await db.QueueLocks.ExecuteUpdateAsync(l => l.SetProperty(x => x.Locked, false));
+        var afterwards = await queue.ClaimAsync(builderA, Targets, Kinds, CancellationToken.None);
+
+        Assert.Null(whileLocked);
+        Assert.NotNull(afterwards);
+    }
+
     private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
 
     private JobQueue Queue(BuildsRsDbContext db) => new(db, Options.Create(options));

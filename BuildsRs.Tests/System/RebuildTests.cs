@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Api;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
@@ -26,10 +27,10 @@ public sealed class RebuildTests(BuildsRsAppFixture fixture)
         var crate = await RebuildAsync(http, "Buildsrs_Rebuild_Demo/rebuild");
 
         Assert.Equal(HttpStatusCode.Accepted, version.StatusCode);
-        Assert.Equal(1, (await version.Content.ReadFromJsonAsync<BuildsRs.Api.Apis.AdminApi.RebuildResponse>())!.Queued);
-        Assert.Equal(0, (await again.Content.ReadFromJsonAsync<BuildsRs.Api.Apis.AdminApi.RebuildResponse>())!.Queued);
+        Assert.Equal(1, (await version.Content.ReadFromJsonAsync(ApiJsonContext.Default.RebuildResponse))!.Queued);
+        Assert.Equal(0, (await again.Content.ReadFromJsonAsync(ApiJsonContext.Default.RebuildResponse))!.Queued);
         // 1.0.0 already has its rebuild queued, 1.1.0 is yanked: only 1.2.0 is new.
-        Assert.Equal(1, (await crate.Content.ReadFromJsonAsync<BuildsRs.Api.Apis.AdminApi.RebuildResponse>())!.Queued);
+        Assert.Equal(1, (await crate.Content.ReadFromJsonAsync(ApiJsonContext.Default.RebuildResponse))!.Queued);
         await using var db = await fixture.CreateDbContextAsync();
         var jobs = await db.Jobs.Where(j => j.Version.Crate.Name == Crate).OrderBy(j => j.Version.Version).ThenBy(j => j.Attempt)
             .Select(j => new { j.Version.Version, j.Attempt, j.Priority, j.State }).ToListAsync();

@@ -42,19 +42,10 @@ public static class CratesApi
                 new NpgsqlParameter("q", normalized), new NpgsqlParameter("prefix", normalized.Replace("_", "\\_", StringComparison.Ordinal) + "%"),
                 new NpgsqlParameter("limit", size), new NpgsqlParameter("offset", (number - 1) * size))
             .ToListAsync(cancellationToken);
-        var ids = hits.Select(h => h.Id).ToList();
-        var versions = await db.Versions.Where(v => ids.Contains(v.CrateId))
-            .Select(v => new { v.Id, v.CrateId, v.Version, v.Yanked, v.BinaryTargets }).ToListAsync(cancellationToken);
-        var latest = versions.GroupBy(v => v.CrateId).ToDictionary(g => g.Key,
-            g => VersionNumber.Latest(g.Where(v => !v.Yanked), v => v.Version) ?? VersionNumber.Latest(g, v => v.Version));
-        var latestIds = latest.Values.Select(v => v!.Id).ToList();
-        var jobs = (await Jobs(db, latestIds, cancellationToken)).ToLookup(j => j.VersionId);
-        var items = hits.Select(hit =>
-        {
-            var newest = latest.GetValueOrDefault(hit.Id);
-            return new CrateSummary(hit.Name, newest?.Version, versions.Count(v => v.CrateId == hit.Id),
-                newest is null ? null : new BuildState(newest.Version, BuildStates.Overall([.. jobs[newest.Id]], newest.BinaryTargets)));
-        }).ToList();
+        var latest = await LatestVersions.OfAsync(db, [.. hits.Select(h => h.Id)], cancellationToken);
+        var items = hits.Select(hit => latest.GetValueOrDefault(hit.Id) is { } newest
+            ? new CrateSummary(hit.Name, newest.Build.Version, newest.Versions, newest.Build)
+            : new CrateSummary(hit.Name, null, 0, null)).ToList();
         return TypedResults.Ok(new Page<CrateSummary>(items, number, size, hits.FirstOrDefault()?.Total ?? 0));
     }
 
@@ -72,7 +63,7 @@ public static class CratesApi
         }
         var versions = await db.Versions.Where(v => v.CrateId == found.Id)
             .Select(v => new { v.Id, v.Version, v.Yanked, v.PublishedAt, v.BinaryTargets }).ToListAsync(cancellationToken);
-        var jobs = (await Jobs(db, versions.Select(v => v.Id).ToList(), cancellationToken)).ToLookup(j => j.VersionId);
+        var jobs = await JobRow.ForVersionsAsync(db, [.. versions.Select(v => v.Id)], cancellationToken);
         return TypedResults.Ok(new CrateDetails(found.Name, [.. VersionNumber.NewestFirst(versions, v => v.Version).Select(v =>
             new VersionSummary(v.Version, v.Yanked, v.PublishedAt, v.BinaryTargets is { Length: 0 }, BuildStates.PerTarget(jobs[v.Id])))]));
     }
@@ -108,10 +99,6 @@ public static class CratesApi
         return TypedResults.Ok(new VersionDetails(found.Crate, found.Version, found.Checksum, found.Yanked, found.PublishedAt,
             found.BinaryTargets, found.BinaryTargets is { Length: 0 }, jobs, targets));
     }
-
-    private static Task<List<JobRow>> Jobs(BuildsRsDbContext db, List<long> versionIds, CancellationToken cancellationToken) =>
-        db.Jobs.Where(j => versionIds.Contains(j.VersionId))
-            .Select(j => new JobRow(j.VersionId, j.Kind, j.Target, j.Attempt, j.State, j.Outcome)).ToListAsync(cancellationToken);
 
     /// <summary>A row of <see cref="CrateQueries.Search"/>.</summary>
     internal sealed record SearchHit(long Id, string Name, long Total);

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using System.ServiceModel.Syndication;
+using System.Xml;
+using Aspire.Hosting.Testing;
+using BuildsRs.Tests.Fixtures;
+
+namespace BuildsRs.Tests.SystemTests;
+
+/// <summary>How people and tools install what was built: the install script, cargo-binstall's URL template,
+/// the README badge and the feeds, against the running system.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifetime
+{
+    private const string Demo = PublishedCrates.Demo;
+    private const string Target = "x86_64-unknown-linux-gnu";
+
+    /// <summary>The template the README gives to <c>cargo binstall --pkg-url</c> (with <c>--pkg-fmt tgz</c> and
+    /// <c>--bin-dir '{ bin }{ binary-ext }'</c>), written with binstall's placeholders.</summary>
+    public const string BinstallPkgUrl = "{base}/builds/{ name }-{ version }/{ name }-{ version }-{ target }.tar.gz";
+
+    private readonly string work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-install-" + Guid.NewGuid().ToString("N"));
+    private HttpClient api = null!;
+
+    public async Task InitializeAsync()
+    {
+        await PublishedCrates.EnsureDemoAsync(fixture);
+        api = fixture.App.CreateHttpClient("api");
+        Directory.CreateDirectory(work);
+    }
+
+    public Task DisposeAsync()
+    {
+        api.Dispose();
+        Directory.Delete(work, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_install_script_installs_the_latest_or_a_chosen_version_after_checking_its_hash()
+    {
+        var script = Path.Combine(work, "install.sh");
+        await File.WriteAllTextAsync(script, await api.GetStringAsync("/install.sh"));
+
+        var latest = await ShAsync(script, Demo, "--to", Path.Combine(work, "latest"));
+        var chosen = await ShAsync(script, Demo, "--version", "2.0.0-beta.1", "--to", Path.Combine(work, "chosen"));
+
+        Assert.Equal(0, latest.ExitCode);
+        Assert.Contains($"installed {Path.Combine(work, "latest", Demo)}", latest.Output, StringComparison.Ordinal);
+        Assert.Equal($"{Demo} 1.0.0", (await RunAsync(Path.Combine(work, "latest", Demo))).Trim());
+        Assert.Equal(0, chosen.ExitCode);
+        Assert.Equal($"{Demo} 2.0.0-beta.1", (await RunAsync(Path.Combine(work, "chosen", Demo))).Trim());
+    }
+
+    [Fact]
+    public async Task The_install_script_explains_when_nothing_is_built_and_installs_nothing()
+    {
+        var script = Path.Combine(work, "install.sh");
+        await File.WriteAllTextAsync(script, await api.GetStringAsync("/install.sh"));
+        var to = Path.Combine(work, "none");
+
+        var wrongTarget = await ShAsync(script, Demo, "--target", "wasm32-unknown-unknown", "--to", to);
+        var unknown = await ShAsync(script, "buildsrs-no-such-crate", "--to", to);
+
+        Assert.Equal(1, wrongTarget.ExitCode);
+        Assert.Contains("has a successful build for wasm32-unknown-unknown", wrongTarget.Output, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no crate named 'buildsrs-no-such-crate'", unknown.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(to) && Directory.EnumerateFileSystemEntries(to).Any());
+    }
+
+    [Fact]
+    public async Task The_cargo_binstall_url_template_downloads_a_verified_archive_with_the_binary_at_its_root()
+    {
+        var url = BinstallPkgUrl.Replace("{base}", api.BaseAddress!.ToString().TrimEnd('/'), StringComparison.Ordinal)
+            .Replace("{ name }", Demo, StringComparison.Ordinal).Replace("{ version }", "1.0.0", StringComparison.Ordinal)
+            .Replace("{ target }", Target, StringComparison.Ordinal);
+
+        var archive = await api.GetByteArrayAsync(new Uri(url));
+        var checksum = await api.GetStringAsync(new Uri(url + ".sha256"));
+        var bin = Path.Combine(work, "binstall");
+        Directory.CreateDirectory(bin);
+        await TarFile.ExtractToDirectoryAsync(new GZipStream(new MemoryStream(archive), CompressionMode.Decompress), bin, overwriteFiles: false);
+
+        Assert.StartsWith(Convert.ToHexStringLower(SHA256.HashData(archive)) + "  ", checksum, StringComparison.Ordinal);
+        // binstall's --bin-dir '{ bin }{ binary-ext }': the binary sits at the archive's root.
+        Assert.Equal($"{Demo} 1.0.0", (await RunAsync(Path.Combine(bin, Demo))).Trim());
+    }
+
+    [Fact]
+    public async Task A_crate_badge_shows_its_latest_versions_state_and_an_unknown_crate_has_none()
+    {
+        using var badge = await api.GetAsync($"/badges/{Demo}.svg");
+        using var unknown = await api.GetAsync("/badges/buildsrs-no-such-crate.svg");
+
+        Assert.Equal("image/svg+xml", badge.Content.Headers.ContentType?.MediaType);
+        var svg = new XmlDocument();
+        svg.LoadXml(await badge.Content.ReadAsStringAsync());
+        Assert.Equal("builds.rs: succeeded", svg.DocumentElement!["title"]!.InnerText);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_atom_feeds_list_finished_builds_for_everyone_and_per_crate()
+    {
+        var all = await FeedAsync("/feeds/builds.atom");
+        var crate = await FeedAsync($"/feeds/crates/{Demo}.atom");
+        using var unknown = await api.GetAsync("/feeds/crates/buildsrs-no-such-crate.atom");
+
+        Assert.Contains($"{Demo} 1.0.0 for {Target}: succeeded", all.Items.Select(i => i.Title.Text));
+        Assert.Equal(
+            [$"{Demo} 1.0.0 for {Target}: succeeded", $"{Demo} 1.1.0 for {Target}: succeeded", $"{Demo} 2.0.0-beta.1 for {Target}: succeeded"],
+            crate.Items.Select(i => i.Title.Text).Order());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private async Task<SyndicationFeed> FeedAsync(string path)
+    {
+        using var response = await api.GetAsync(path);
+        Assert.Equal("application/atom+xml", response.Content.Headers.ContentType?.MediaType);
+        using var reader = XmlReader.Create(await response.Content.ReadAsStreamAsync());
+        return SyndicationFeed.Load(reader);
+    }
+
+    private static async Task<(int ExitCode, string Output)> ShAsync(string script, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var sh = Process.Start(start)!;
+        var output = sh.StandardOutput.ReadToEndAsync();
+        var error = sh.StandardError.ReadToEndAsync();
+        await sh.WaitForExitAsync();
+        return (sh.ExitCode, await output + await error);
+    }
+
+    private static async Task<string> RunAsync(string binary)
+    {
+        using var process = Process.Start(new ProcessStartInfo(binary) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+}

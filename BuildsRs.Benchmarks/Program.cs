@@ -1,5 +1,6 @@
 using System.Globalization;
 using BuildsRs.Benchmarks.Builds;
+using BuildsRs.Benchmarks.PublicApi;
 using BuildsRs.Benchmarks.Queue;
 using BuildsRs.Benchmarks.Registry;
 
@@ -15,11 +16,14 @@ return args switch
             int.Parse(jobs, CultureInfo.InvariantCulture), int.Parse(builders, CultureInfo.InvariantCulture)),
     ["build-overhead", var database, var registry, var image, var work, var repetitions] =>
         await BuildOverheadBenchmark.RunAsync(database, new Uri(registry.TrimEnd('/') + "/"), image, work, int.Parse(repetitions, CultureInfo.InvariantCulture)),
+    ["api-data", var database, var work, var crates, var versions, var built] =>
+        await ApiBenchmarkData.RunAsync(database, work, int.Parse(crates, CultureInfo.InvariantCulture),
+            int.Parse(versions, CultureInfo.InvariantCulture), int.Parse(built, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS | build-overhead DB REGISTRY_URL IMAGE WORK_DIR REPETITIONS");
+    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS | build-overhead DB REGISTRY_URL IMAGE WORK_DIR REPETITIONS | api-data DB WORK_DIR CRATES VERSIONS BUILT");
     return 2;
 }

@@ -15,20 +15,20 @@ done
 image="$(cat "$BUILDSRS_STATE_DIR/builder-image")"
 
 registry="http://127.0.0.1:$(free_port)"
-start_service registry "$registry" env ASPNETCORE_URLS="$registry" Logging__LogLevel__Default=Warning \
+start_service registry "$registry/health" env ASPNETCORE_URLS="$registry" Logging__LogLevel__Default=Warning \
   LocalRegistry__DataDirectory="$work/registry" LocalRegistry__SeedDirectory="$BUILDSRS_STATE_DIR/registry-seed" \
   LocalRegistry__PublicUrl="$registry" LocalRegistry__PublishToken="$(random_token)" \
   "$repo/BuildsRs.LocalRegistry/bin/Release/net10.0/BuildsRs.LocalRegistry"
 
 api="http://127.0.0.1:$(free_port)"
 enrollment_token="$(random_token)"
-start_service api "$api" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=overhead" \
+start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=overhead" \
   ConnectionStrings__artifacts="Directory=$work/artifacts" Admin__Token="$(random_token)" \
   Builders__EnrollmentToken="$enrollment_token" Jobs__DownloadUrl="$registry/api/v1/crates/{crate}/{version}/download" \
   Logging__LogLevel__Default=Warning "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 
 builder="http://127.0.0.1:$(free_port)"
-start_service builder "$builder" env ASPNETCORE_URLS="$builder" Builder__ApiUrl="$api" Builder__Image="$image" \
+start_service builder "$builder/health" env ASPNETCORE_URLS="$builder" Builder__ApiUrl="$api" Builder__Image="$image" \
   Builder__EnrollmentToken="$enrollment_token" Builder__KeyDirectory="$work/builder-keys" \
   Builder__RegistryIndex="$registry/index/" Builder__WorkDirectory="$work/builder" Logging__LogLevel__Default=Warning \
   "$repo/BuildsRs.Builder/bin/Release/net10.0/BuildsRs.Builder"

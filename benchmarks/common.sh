@@ -1,6 +1,6 @@
 # Sourced by the benchmarks: throw-away services on free ports, in a fresh work directory removed on exit.
 # start_benchmark_postgres NAME DATABASE  sets repo, work, port, connection (ends in "Database": append "=NAME").
-# start_service NAME URL COMMAND...       runs a service in the background (log in $work/NAME.log) until URL/health answers.
+# start_service NAME URL COMMAND...       runs a service in the background (log in $work/NAME.log) until URL answers.
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 background=""
 
@@ -27,7 +27,7 @@ start_service() {
   "$@" > "$work/$name.log" 2>&1 &
   local pid=$!
   background="$pid $background"
-  until curl -fsS "$url/health" >/dev/null 2>&1; do
+  until curl -fsS "$url" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1; }
     sleep 0.5
   done

@@ -1,4 +1,5 @@
 using BuildsRs.Api.Builds;
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts;
 using BuildsRs.Data;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ public static class BadgesApi
 {
     public static IEndpointRouteBuilder MapBadgesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/badges/{file}", GetAsync).WithTags("Badges")
+        app.MapGet("/badges/{file}", GetAsync).WithTags("Badges").CacheOutput(PublicCaching.PolicyName)
             .WithSummary("An SVG badge for /badges/{crate}.svg: succeeded, failed, queued, running, pending or library.");
         return app;
     }

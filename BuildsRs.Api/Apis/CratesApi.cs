@@ -1,8 +1,9 @@
 using BuildsRs.Api.Builds;
-using BuildsRs.Contracts;
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts.Api;
-using BuildsRs.Data;
+using BuildsRs.Contracts;
 using BuildsRs.Data.Model;
+using BuildsRs.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,7 @@ public static class CratesApi
 
     public static IEndpointRouteBuilder MapCratesApi(this IEndpointRouteBuilder app)
     {
-        var crates = app.MapGroup("/api/v1/crates").WithTags("Crates");
+        var crates = app.MapGroup("/api/v1/crates").WithTags("Crates").CacheOutput(PublicCaching.PolicyName);
         crates.MapGet("/", SearchAsync).WithSummary("Search crates by name: exact match, then prefix, then similar names.");
         crates.MapGet("/{crate}", GetCrateAsync).WithSummary("A crate's versions, newest first, with the build state per target.");
         crates.MapGet("/{crate}/{version}", GetVersionAsync).WithSummary("A version: checksum, binary targets, jobs and artifacts per target.");
@@ -38,15 +39,23 @@ public static class CratesApi
             return ApiProblems.BadRequest($"page must be 1 to 10000 and per_page 1 to {MaxPerPage}");
         }
         var normalized = CrateName.Normalize(q);
-        var hits = await db.Database.SqlQueryRaw<SearchHit>(CrateQueries.Search,
-                new NpgsqlParameter("q", normalized), new NpgsqlParameter("prefix", normalized.Replace("_", "\\_", StringComparison.Ordinal) + "%"),
-                new NpgsqlParameter("limit", size), new NpgsqlParameter("offset", (number - 1) * size))
-            .ToListAsync(cancellationToken);
+        var prefix = normalized.Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var offset = (number - 1) * size;
+        var hits = await PageAsync(db, CrateQueries.PrefixPage, normalized, prefix, size, offset, cancellationToken);
+        var total = await CountAsync(db, CrateQueries.PrefixCount, normalized, prefix, cancellationToken);
+        if (normalized.Length >= CrateQueries.MinSimilarityLength && total < CrateQueries.CountLimit)
+        {
+            if (hits.Count < size)
+            {
+                hits.AddRange(await PageAsync(db, CrateQueries.SimilarPage, normalized, prefix, size - hits.Count, (int)Math.Max(0, offset - total), cancellationToken));
+            }
+            total += await CountAsync(db, CrateQueries.SimilarCount, normalized, prefix, cancellationToken);
+        }
         var latest = await LatestVersions.OfAsync(db, [.. hits.Select(h => h.Id)], cancellationToken);
         var items = hits.Select(hit => latest.GetValueOrDefault(hit.Id) is { } newest
             ? new CrateSummary(hit.Name, newest.Build.Version, newest.Versions, newest.Build)
             : new CrateSummary(hit.Name, null, 0, null)).ToList();
-        return TypedResults.Ok(new Page<CrateSummary>(items, number, size, hits.FirstOrDefault()?.Total ?? 0));
+        return TypedResults.Ok(new Page<CrateSummary>(items, number, size, total));
     }
 
     public static async Task<Results<Ok<CrateDetails>, ProblemHttpResult>> GetCrateAsync(string crate, BuildsRsDbContext db, CancellationToken cancellationToken)
@@ -100,6 +109,13 @@ public static class CratesApi
             found.BinaryTargets, found.BinaryTargets is { Length: 0 }, jobs, targets));
     }
 
-    /// <summary>A row of <see cref="CrateQueries.Search"/>.</summary>
-    internal sealed record SearchHit(long Id, string Name, long Total);
+    private static Task<List<SearchHit>> PageAsync(BuildsRsDbContext db, string sql, string q, string prefix, int limit, int offset, CancellationToken cancellationToken) =>
+        db.Database.SqlQueryRaw<SearchHit>(sql, new NpgsqlParameter("q", q), new NpgsqlParameter("prefix", prefix),
+            new NpgsqlParameter("limit", limit), new NpgsqlParameter("offset", offset)).ToListAsync(cancellationToken);
+
+    private static async Task<long> CountAsync(BuildsRsDbContext db, string sql, string q, string prefix, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQueryRaw<long>(sql, new NpgsqlParameter("q", q), new NpgsqlParameter("prefix", prefix),
+            new NpgsqlParameter("cap", CrateQueries.CountLimit)).ToListAsync(cancellationToken))[0];
+
+    internal sealed record SearchHit(long Id, string Name);
 }

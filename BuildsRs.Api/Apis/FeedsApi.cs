@@ -1,9 +1,10 @@
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts;
-using BuildsRs.Data;
 using BuildsRs.Data.Model;
+using BuildsRs.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace BuildsRs.Api.Apis;
@@ -15,7 +16,7 @@ public static class FeedsApi
 
     public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder app)
     {
-        var feeds = app.MapGroup("/feeds").WithTags("Feeds");
+        var feeds = app.MapGroup("/feeds").WithTags("Feeds").CacheOutput(PublicCaching.PolicyName);
         feeds.MapGet("/builds.atom", (HttpRequest request, BuildsRsDbContext db, CancellationToken ct) => FeedAsync(request, db, null, ct))
             .WithSummary("The latest finished builds, as Atom.");
         feeds.MapGet("/crates/{file}", (string file, HttpRequest request, BuildsRsDbContext db, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +15,7 @@ public static class StatisticsApi
 
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/statistics", GetAsync).WithTags("Statistics")
+        app.MapGet("/api/v1/statistics", GetAsync).WithTags("Statistics").CacheOutput(PublicCaching.PolicyName)
             .WithSummary("Binary builds per day by outcome, queue length over time, build durations and downloads per day, for the last `days` (1 to 90, default 30).");
         return app;
     }

@@ -40,6 +40,11 @@ internal static class Extensions
         builder.Services.AddHostedService<LeaseSweeper>();
         builder.Services.AddHostedService<QueueSampler>();
 
+        builder.Services.AddOptions<PublicCaching>().BindConfiguration(PublicCaching.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var caching = builder.Configuration.GetSection(PublicCaching.SectionName).Get<PublicCaching>() ?? new PublicCaching();
+        builder.Services.AddOutputCache(options =>
+            options.AddPolicy(PublicCaching.PolicyName, policy => policy.Expire(caching.Duration).SetVaryByQuery("*").SetVaryByHost(true)));
+        builder.Services.AddMemoryCache(options => options.SizeLimit = caching.MaxDownloadEntries);
         builder.Services.AddScoped<BuildResolver>();
         builder.Services.AddOptions<DownloadOptions>().BindConfiguration(DownloadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DownloadCounter>();

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Public API benchmark: the Api (Release build) over a database holding the synthetic crates.io-sized index
+# (default 250,000 crates, 2,000,000 versions) and 3,000 built crates; wrk drives search, crate page, version page
+# and the `latest` download redirect from a second process on loopback, and pgbench runs the same queries straight
+# against Postgres as the floor. Usage: benchmarks/public-api.sh [CRATES VERSIONS]. Needs provisioning first.
+# BENCH_CACHE=off runs the Api without reusing answers (Caching:Duration 0), to see the cost of a cold request.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+crates="${1:-250000}"
+versions="${2:-2000000}"
+built=3000
+duration="${BENCH_DURATION:-20s}"
+connections="${BENCH_CONNECTIONS:-200}"
+
+command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
+start_benchmark_postgres api api
+for project in BuildsRs.Benchmarks BuildsRs.Api; do
+  dotnet build "$repo/$project" -c Release -v quiet -nologo
+done
+
+s3="http://127.0.0.1:$(free_port)"
+start_service s3 "$s3/artifacts" node --openssl-legacy-provider "$repo/provisioning/s3rver/node_modules/s3rver/bin/s3rver.js" \
+  --directory "$work/s3" --address 127.0.0.1 --port "${s3##*:}" --configure-bucket artifacts --silent
+api="http://127.0.0.1:$(free_port)"
+start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=api" \
+  ConnectionStrings__artifacts="Endpoint=$s3;AccessKey=S3RVER;SecretKey=S3RVER;Bucket=artifacts" \
+  Admin__Token="$(random_token)" Builders__EnrollmentToken="$(random_token)" Logging__LogLevel__Default=Warning \
+  Caching__Duration="$([ "${BENCH_CACHE:-on}" = off ] && echo 00:00:00 || echo 00:00:10)" \
+  "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
+
+"$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" api-data "$connection=api" "$work" "$crates" "$versions" "$built"
+
+printf '\n%-10s %12s %10s %10s %10s | %14s %12s %8s\n' endpoint "requests/s" p50 p90 p99 "floor tx/s" "floor avg" ratio
+for endpoint in search crate version latest missing; do
+  wrk -t2 -c"$connections" -d5s -s "$repo/benchmarks/public-api/paths.lua" "$api" -- "$work/$endpoint.paths" > /dev/null  # warm-up
+  wrk -t2 -c"$connections" -d"$duration" --latency -s "$repo/benchmarks/public-api/paths.lua" "$api" -- "$work/$endpoint.paths" > "$work/$endpoint.wrk"
+  rps="$(awk '/^Requests\/sec/ {print $2}' "$work/$endpoint.wrk")"
+  p50="$(awk '/^ +50%/ {print $2}' "$work/$endpoint.wrk")"
+  p90="$(awk '/^ +90%/ {print $2}' "$work/$endpoint.wrk")"
+  p99="$(awk '/^ +99%/ {print $2}' "$work/$endpoint.wrk")"
+  errors="$(awk '/Non-2xx or 3xx/ {print $NF}' "$work/$endpoint.wrk")"
+  floor_tps="" floor_latency="" ratio=""
+  if [ -f "$repo/benchmarks/public-api/$endpoint.sql" ]; then
+    pgbench -h 127.0.0.1 -p "$port" -U postgres -n -M prepared -c 32 -j 2 -T "${duration%s}" -D crates="$crates" -D built="$built" \
+      -f "$repo/benchmarks/public-api/$endpoint.sql" api > "$work/$endpoint.pgbench" 2>&1
+    floor_tps="$(awk '/^tps = / {printf "%.0f", $3}' "$work/$endpoint.pgbench")"
+    floor_latency="$(awk '/^latency average/ {print $4 "ms"}' "$work/$endpoint.pgbench")"
+    ratio="$(awk -v a="$rps" -v f="$floor_tps" 'BEGIN {printf "%.2f", a / f}')"
+  fi
+  printf '%-10s %12s %10s %10s %10s | %14s %12s %8s%s\n' "$endpoint" "$rps" "$p50" "$p90" "$p99" "$floor_tps" "$floor_latency" "$ratio" \
+    "${errors:+  (non-2xx/3xx: $errors)}"
+done
+echo "wrk: 2 threads, $connections connections, $duration per endpoint after a 5 s warm-up; pgbench: 32 clients, prepared statements; answer reuse ${BENCH_CACHE:-on}."
+echo "'missing' asks for the latest build of crates that have none (404s): installers probe such addresses."

@@ -33,9 +33,11 @@ start_service() {
   done
 }
 
-# Stops the services (last started first), then Postgres, then removes the work directory.
+# Stops the services (last started first), then Postgres, then removes the work directory (keeping the services'
+# logs in $BENCH_LOGS when that is set).
 stop_benchmark() {
   for pid in $background; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
   kill -TERM "$postgres" 2>/dev/null; wait "$postgres" 2>/dev/null || true
+  if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS" && cp "$work"/*.log "$BENCH_LOGS"/; fi
   rm -rf "$work"
 }

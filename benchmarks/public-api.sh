@@ -29,6 +29,13 @@ start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__bu
   "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 
 "$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" api-data "$connection=api" "$work" "$crates" "$versions" "$built"
+built="$(cat "$work/built.count")"
+if [ -n "${BENCH_CHECK:-}" ]; then
+  # Every path once, sequentially: what does not answer 2xx/3xx (the 'missing' 404s aside)?
+  for endpoint in search crate version latest; do
+    while read -r path; do curl -s -o /dev/null -w "%{http_code} $path\n" "$api$path"; done < "$work/$endpoint.paths" | { grep -v -E '^(200|302) ' || true; } | head -5
+  done
+fi
 
 printf '\n%-10s %12s %10s %10s %10s | %14s %12s %8s\n' endpoint "requests/s" p50 p90 p99 "floor tx/s" "floor avg" ratio
 for endpoint in search crate version latest missing; do
@@ -42,7 +49,7 @@ for endpoint in search crate version latest missing; do
   floor_tps="" floor_latency="" ratio=""
   if [ -f "$repo/benchmarks/public-api/$endpoint.sql" ]; then
     pgbench -h 127.0.0.1 -p "$port" -U postgres -n -M prepared -c 32 -j 2 -T "${duration%s}" -D crates="$crates" -D built="$built" \
-      -f "$repo/benchmarks/public-api/$endpoint.sql" api > "$work/$endpoint.pgbench" 2>&1
+      -f "$repo/benchmarks/public-api/$endpoint.sql" api > "$work/$endpoint.pgbench" 2>&1 || { tail -5 "$work/$endpoint.pgbench" >&2; exit 1; }
     floor_tps="$(awk '/^tps = / {printf "%.0f", $3}' "$work/$endpoint.pgbench")"
     floor_latency="$(awk '/^latency average/ {print $4 "ms"}' "$work/$endpoint.pgbench")"
     ratio="$(awk -v a="$rps" -v f="$floor_tps" 'BEGIN {printf "%.2f", a / f}')"
@@ -50,5 +57,8 @@ for endpoint in search crate version latest missing; do
   printf '%-10s %12s %10s %10s %10s | %14s %12s %8s%s\n' "$endpoint" "$rps" "$p50" "$p90" "$p99" "$floor_tps" "$floor_latency" "$ratio" \
     "${errors:+  (non-2xx/3xx: $errors)}"
 done
+wrk -t1 -c1 -d"$duration" --latency -s "$repo/benchmarks/public-api/paths.lua" "$api" -- "$work/search.paths" > "$work/search-alone.wrk"
+printf 'search, one client at a time: p50 %s, p90 %s, p99 %s\n' "$(awk '/^ +50%/ {print $2}' "$work/search-alone.wrk")" \
+  "$(awk '/^ +90%/ {print $2}' "$work/search-alone.wrk")" "$(awk '/^ +99%/ {print $2}' "$work/search-alone.wrk")"
 echo "wrk: 2 threads, $connections connections, $duration per endpoint after a 5 s warm-up; pgbench: 32 clients, prepared statements; answer reuse ${BENCH_CACHE:-on}."
 echo "'missing' asks for the latest build of crates that have none (404s): installers probe such addresses."

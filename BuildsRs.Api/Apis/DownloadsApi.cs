@@ -1,5 +1,4 @@
 using BuildsRs.Api.Downloads;
-using BuildsRs.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BuildsRs.Api.Apis;
@@ -27,14 +26,14 @@ public static class DownloadsApi
     }
 
     internal static Task<IResult> ByVersionAsync(string crate, string version, string target, HttpContext http,
-        BuildResolver resolver, IArtifactStore store, DownloadCounter counter)
+        BuildResolver resolver, DownloadLocations locations, DownloadCounter counter)
     {
         var checksum = target.EndsWith(Sha256Suffix, StringComparison.Ordinal);
-        return ServeAsync(crate, version, checksum ? target[..^Sha256Suffix.Length] : target, checksum, http, resolver, store, counter);
+        return ServeAsync(crate, version, checksum ? target[..^Sha256Suffix.Length] : target, checksum, http, resolver, locations, counter);
     }
 
     internal static Task<IResult> ByFileNameAsync(string release, string file, HttpContext http,
-        BuildResolver resolver, IArtifactStore store, DownloadCounter counter)
+        BuildResolver resolver, DownloadLocations locations, DownloadCounter counter)
     {
         var checksum = file.EndsWith(Sha256Suffix, StringComparison.Ordinal);
         var archive = checksum ? file[..^Sha256Suffix.Length] : file;
@@ -47,11 +46,11 @@ public static class DownloadsApi
                 $"expected /builds/{{crate}}-{{version}}/{{crate}}-{{version}}-{{target}}{ArchiveSuffix}, not /builds/{ApiProblems.Shown(release)}/{ApiProblems.Shown(file)}"));
         }
         var target = archive[(release.Length + 1)..^ArchiveSuffix.Length];
-        return ServeAsync(release[..dash], release[(dash + 1)..], target, checksum, http, resolver, store, counter);
+        return ServeAsync(release[..dash], release[(dash + 1)..], target, checksum, http, resolver, locations, counter);
     }
 
     private static async Task<IResult> ServeAsync(string crate, string version, string target, bool checksum, HttpContext http,
-        BuildResolver resolver, IArtifactStore store, DownloadCounter counter)
+        BuildResolver resolver, DownloadLocations locations, DownloadCounter counter)
     {
         if (ApiProblems.Invalid(crate, version, target) is { } invalid)
         {
@@ -75,7 +74,7 @@ public static class DownloadsApi
             return TypedResults.Empty;
         }
         counter.Record(build.ArtifactId);
-        var location = await store.LocateAsync(build.StorageKey, build.FileName);
+        var location = await locations.LocateAsync(build);
         return location.Redirect is { } url
             ? TypedResults.Redirect(url.ToString())
             : TypedResults.PhysicalFile(location.File!, "application/gzip", build.FileName, enableRangeProcessing: true);

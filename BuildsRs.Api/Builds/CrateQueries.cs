@@ -8,7 +8,7 @@ namespace BuildsRs.Api.Builds;
 /// </summary>
 internal static class CrateQueries
 {
-    public const int CountLimit = 10_000;
+    public const int CountLimit = 1_000;
 
     /// <summary>Shorter queries resemble too many names for similarity to mean anything; they search by prefix only.</summary>
     public const int MinSimilarityLength = 4;

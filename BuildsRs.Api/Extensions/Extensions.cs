@@ -46,6 +46,7 @@ internal static class Extensions
             options.AddPolicy(PublicCaching.PolicyName, policy => policy.Expire(caching.Duration).SetVaryByQuery("*").SetVaryByHost(true)));
         builder.Services.AddMemoryCache(options => options.SizeLimit = caching.MaxDownloadEntries);
         builder.Services.AddScoped<BuildResolver>();
+        builder.Services.AddSingleton<DownloadLocations>();
         builder.Services.AddOptions<DownloadOptions>().BindConfiguration(DownloadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DownloadCounter>();
         builder.Services.AddHostedService<DownloadCountFlusher>();

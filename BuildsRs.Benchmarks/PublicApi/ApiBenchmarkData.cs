@@ -66,6 +66,7 @@ internal static class ApiBenchmarkData
         }));
         await File.WriteAllLinesAsync(Path.Combine(work, "latest.paths"), Paths(_ => $"/builds/{builtCrates[random.Next(builtCrates.Count)].Name}/latest/{Target}"));
         await File.WriteAllLinesAsync(Path.Combine(work, "missing.paths"), Paths(_ => $"/builds/{names[random.Next(names.Count)]}/latest/{Target}"));
+        await File.WriteAllTextAsync(Path.Combine(work, "built.count"), builtCrates.Count.ToString(CultureInfo.InvariantCulture));
         Console.WriteLine($"{builtCrates.Count:N0} crates with a built newest version; ready in {Stopwatch.GetElapsedTime(started).TotalSeconds:N0} s");
         return 0;
     }

@@ -37,6 +37,6 @@ public static class QueueApi
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<Job, QueueEntry>> Entry = j => new QueueEntry(
-        0, j.Id, j.Version.Crate.Name, j.Version.Version, EnumText.Of(j.Kind), j.Target, j.Priority, EnumText.Of(j.State),
+        null, j.Id, j.Version.Crate.Name, j.Version.Version, EnumText.Of(j.Kind), j.Target, j.Priority, EnumText.Of(j.State),
         j.Builder != null ? j.Builder.Name : null, j.CreatedAt, j.StartedAt);
 }

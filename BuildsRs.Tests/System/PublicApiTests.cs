@@ -173,7 +173,8 @@ public sealed class PublicApiTests(BuildsRsAppFixture fixture) : IAsyncLifetime
 
         Assert.False(queue.Locked);
         Assert.True(queue.Queued.Items.Count <= 5);
-        Assert.Equal(Enumerable.Range(1, queue.Queued.Items.Count).Select(i => (long)i), queue.Queued.Items.Select(e => e.Position));
+        Assert.Equal(Enumerable.Range(1, queue.Queued.Items.Count).Select(i => (long?)i), queue.Queued.Items.Select(e => e.Position));
+        Assert.All(queue.Running, e => Assert.Null(e.Position));
         Assert.Equal(2, builders.Count(b => b.Connected));
         Assert.All(builders.Where(b => b.Connected), b => Assert.Equal([Target], b.Targets));
         Assert.DoesNotContain("public_key", fleet, StringComparison.Ordinal);

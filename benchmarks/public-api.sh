@@ -3,7 +3,8 @@
 # (default 250,000 crates, 2,000,000 versions) and 3,000 built crates; wrk drives search, crate page, version page
 # and the `latest` download redirect from a second process on loopback, and pgbench runs the same queries straight
 # against Postgres as the floor. Usage: benchmarks/public-api.sh [CRATES VERSIONS]. Needs provisioning first.
-# BENCH_CACHE=off runs the Api without reusing answers (Caching:Duration 0), to see the cost of a cold request.
+# BENCH_CACHE=off runs the Api without reusing answers (Caching:Duration 0), to see the cost of a cold request;
+# BENCH_CACHE_DURATION=00:00:10 sets another reuse time than the default 30 s.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 crates="${1:-250000}"
@@ -25,7 +26,7 @@ api="http://127.0.0.1:$(free_port)"
 start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=api" \
   ConnectionStrings__artifacts="Endpoint=$s3;AccessKey=S3RVER;SecretKey=S3RVER;Bucket=artifacts" \
   Admin__Token="$(random_token)" Builders__EnrollmentToken="$(random_token)" Logging__LogLevel__Default=Warning \
-  Caching__Duration="$([ "${BENCH_CACHE:-on}" = off ] && echo 00:00:00 || echo 00:00:10)" \
+  Caching__Duration="${BENCH_CACHE_DURATION:-$([ "${BENCH_CACHE:-on}" = off ] && echo 00:00:00 || echo 00:00:30)}" \
   "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 
 "$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" api-data "$connection=api" "$work" "$crates" "$versions" "$built"
@@ -59,5 +60,5 @@ done
 wrk -t1 -c1 -d"$duration" --latency -s "$repo/benchmarks/public-api/paths.lua" "$api" -- "$work/search.paths" > "$work/search-alone.wrk"
 printf 'search, one client at a time: p50 %s, p90 %s, p99 %s\n' "$(awk '/^ +50%/ {print $2}' "$work/search-alone.wrk")" \
   "$(awk '/^ +90%/ {print $2}' "$work/search-alone.wrk")" "$(awk '/^ +99%/ {print $2}' "$work/search-alone.wrk")"
-echo "wrk: 2 threads, $connections connections, $duration per endpoint after a 5 s warm-up; pgbench: 32 clients, prepared statements; answer reuse ${BENCH_CACHE:-on}."
+echo "wrk: 2 threads, $connections connections, $duration per endpoint after a 5 s warm-up; pgbench: 32 clients, prepared statements; answer reuse ${BENCH_CACHE:-on} (${BENCH_CACHE_DURATION:-default})."
 echo "'missing' asks for the latest build of crates that have none (404s): installers probe such addresses."

@@ -5,7 +5,8 @@ namespace BuildsRs.Api.Infrastructure;
 /// <summary>
 /// How long public answers may be reused. Crate and version pages, search results, badges, feeds and the artifact
 /// behind a download address change only when a build finishes or the index changes, while installers and CI
-/// pipelines ask for the same few addresses all day: a few seconds of reuse take most of the load off the database.
+/// pipelines ask for the same few addresses all day: half a minute of reuse takes most of the load off the database,
+/// and a new build shows at most that much later.
 /// </summary>
 public sealed class PublicCaching
 {
@@ -14,7 +15,7 @@ public sealed class PublicCaching
 
     /// <summary>Zero turns reuse off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The most download addresses whose artifact is remembered at once.</summary>
     [Range(100, 10_000_000)]

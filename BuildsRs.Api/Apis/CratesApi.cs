@@ -95,7 +95,7 @@ public static class CratesApi
         }
         var jobs = await db.Jobs.Where(j => j.VersionId == found.Id).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id)
             .Select(JobViews.Summary).ToListAsync(cancellationToken);
-        var artifacts = await ArtifactViews.ForVersionAsync(db, found.Id, request, cancellationToken);
+        var artifacts = await ArtifactViews.WhereAsync(db, a => a.Job.VersionId == found.Id, request, cancellationToken);
         var positions = await QueuePositions.OfAsync(db, jobs.Where(j => j.State == "queued").Select(j => j.Id), cancellationToken);
         var rows = jobs.Select(j => new JobRow(found.Id, EnumText.Parse<JobKind>(j.Kind), j.Target, j.Attempt, EnumText.Parse<JobState>(j.State),
             j.Outcome is null ? null : EnumText.Parse<OutcomeClass>(j.Outcome))).ToList();

@@ -28,7 +28,7 @@ public static class JobsApi
     public static async Task<Results<Ok<JobDetails>, ProblemHttpResult>> GetJobAsync(long jobId, HttpRequest request, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.Where(j => j.Id == jobId)
-            .Select(j => new { Crate = j.Version.Crate.Name, j.Version.Version, j.VersionId, j.Priority, j.ExitCode, j.Error })
+            .Select(j => new { Crate = j.Version.Crate.Name, j.Version.Version, j.Priority, j.ExitCode, j.Error })
             .SingleOrDefaultAsync(cancellationToken);
         if (job is null)
         {
@@ -36,7 +36,7 @@ public static class JobsApi
         }
         var summary = await db.Jobs.Where(j => j.Id == jobId).Select(JobViews.Summary).SingleAsync(cancellationToken);
         var positions = await QueuePositions.OfAsync(db, [jobId], cancellationToken);
-        var artifacts = (await ArtifactViews.ForVersionAsync(db, job.VersionId, request, cancellationToken)).Where(a => a.JobId == jobId).ToList();
+        var artifacts = await ArtifactViews.WhereAsync(db, a => a.JobId == jobId, request, cancellationToken);
         var self = $"{request.Scheme}://{request.Host}/api/v1/jobs/{jobId}";
         return TypedResults.Ok(new JobDetails(summary, job.Crate, job.Version, job.Priority, positions.GetValueOrDefault(jobId) is > 0 and var p ? p : null,
             job.ExitCode, job.Error, $"{self}/log", $"{self}/log/stream", artifacts));

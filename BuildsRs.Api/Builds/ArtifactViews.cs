@@ -1,14 +1,17 @@
+using System.Linq.Expressions;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Data;
+using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
 
 namespace BuildsRs.Api.Builds;
 
 internal static class ArtifactViews
 {
-    /// <summary>Every stored artifact of a version (all targets, all attempts) with its download count.</summary>
-    public static async Task<List<ArtifactInfo>> ForVersionAsync(BuildsRsDbContext db, long versionId, HttpRequest request, CancellationToken cancellationToken) =>
-        (await db.Artifacts.Where(a => a.Job.VersionId == versionId)
+    /// <summary>The stored artifacts <paramref name="which"/> selects, each with its download count.</summary>
+    public static async Task<List<ArtifactInfo>> WhereAsync(
+        BuildsRsDbContext db, Expression<Func<Artifact, bool>> which, HttpRequest request, CancellationToken cancellationToken) =>
+        (await db.Artifacts.Where(which)
             .Select(a => new
             {
                 a.JobId, a.FileName, a.Size, a.Sha256, a.CreatedAt, a.Job.Target, a.Job.Version.Version, Crate = a.Job.Version.Crate.Name,

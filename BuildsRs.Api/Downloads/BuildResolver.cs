@@ -3,8 +3,6 @@ using BuildsRs.Contracts;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Api.Downloads;
 
@@ -13,25 +11,14 @@ namespace BuildsRs.Api.Downloads;
 /// <c>latest</c> is the newest non-yanked version that has one for the target. Every step uses an index, so an
 /// installer probing addresses that do not exist gets its 404 at once.
 /// </summary>
-internal sealed class BuildResolver(BuildsRsDbContext db, IMemoryCache cache, IOptions<PublicCaching> caching)
+internal sealed class BuildResolver(BuildsRsDbContext db, ReusedAnswers answers)
 {
     public const string Latest = "latest";
 
     /// <summary>The build, or why there is none (to say in the 404); answers are reused for <see cref="PublicCaching.Duration"/>.</summary>
-    public async Task<(StoredBuild? Build, string? Missing)> FindAsync(string crate, string version, string target, CancellationToken cancellationToken)
-    {
-        var key = (nameof(BuildResolver), CrateName.Normalize(crate), version, target);
-        if (cache.TryGetValue(key, out (StoredBuild?, string?) known))
-        {
-            return known;
-        }
-        var found = await FindInDatabaseAsync(crate, version, target, cancellationToken);
-        if (caching.Value.Duration > TimeSpan.Zero)
-        {
-            cache.Set(key, found, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = caching.Value.Duration, Size = 1 });
-        }
-        return found;
-    }
+    public Task<(StoredBuild? Build, string? Missing)> FindAsync(string crate, string version, string target, CancellationToken cancellationToken) =>
+        answers.GetOrAddAsync((nameof(BuildResolver), CrateName.Normalize(crate), version, target),
+            () => FindInDatabaseAsync(crate, version, target, cancellationToken));
 
     private async Task<(StoredBuild? Build, string? Missing)> FindInDatabaseAsync(string crate, string version, string target, CancellationToken cancellationToken)
     {

@@ -45,6 +45,7 @@ internal static class Extensions
         builder.Services.AddOutputCache(options =>
             options.AddPolicy(PublicCaching.PolicyName, policy => policy.Expire(caching.Duration).SetVaryByQuery("*").SetVaryByHost(true)));
         builder.Services.AddMemoryCache(options => options.SizeLimit = caching.MaxDownloadEntries);
+        builder.Services.AddSingleton<ReusedAnswers>();
         builder.Services.AddScoped<BuildResolver>();
         builder.Services.AddSingleton<DownloadLocations>();
         builder.Services.AddOptions<DownloadOptions>().BindConfiguration(DownloadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -54,7 +54,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
         Assert.Equal(["hexyl"], artifact.Binaries);
         var unpacked = await UnpackAsync(artifact);
-        Assert.Contains("hexyl 0.8.0", await RunAsync(Path.Combine(unpacked, "hexyl"), "--version"), StringComparison.Ordinal);
+        Assert.Contains("hexyl 0.8.0", (await Processes.RunAsync(Path.Combine(unpacked, "hexyl"), "--version")).Output, StringComparison.Ordinal);
         Assert.Contains("Vendoring", log.ToString(), StringComparison.Ordinal);
     }
 
@@ -170,13 +170,5 @@ public sealed class BinaryJobTests : IAsyncLifetime
         await using var file = File.OpenRead(artifact.Path);
         await TarFile.ExtractToDirectoryAsync(new GZipStream(file, CompressionMode.Decompress), unpacked, overwriteFiles: false);
         return unpacked;
-    }
-
-    private static async Task<string> RunAsync(string binary, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(binary, arguments) { RedirectStandardOutput = true })!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
     }
 }

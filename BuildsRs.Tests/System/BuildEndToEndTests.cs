@@ -48,10 +48,8 @@ public sealed class BuildEndToEndTests(BuildsRsAppFixture fixture) : IDisposable
         Directory.CreateDirectory(unpacked);
         await TarFile.ExtractToDirectoryAsync(new GZipStream(bytes, CompressionMode.Decompress), unpacked, overwriteFiles: false);
         Assert.Equal(["buildsrs-hello"], Directory.GetFiles(unpacked).Select(Path.GetFileName));
-        using var run = Process.Start(new ProcessStartInfo(Path.Combine(unpacked, "buildsrs-hello"), ["a", "b"]) { RedirectStandardOutput = true })!;
-        var output = await run.StandardOutput.ReadToEndAsync();
-        await run.WaitForExitAsync();
-        Assert.Equal("hello from buildsrs, 2 args", output.Trim());
+        var run = await Processes.RunAsync(Path.Combine(unpacked, "buildsrs-hello"), "a", "b");
+        Assert.Equal("hello from buildsrs, 2 args", run.Output.Trim());
         Console.WriteLine($"Published to runnable binary in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
     }
 

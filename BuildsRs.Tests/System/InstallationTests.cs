@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
@@ -50,9 +49,9 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
 
         Assert.Equal(0, latest.ExitCode);
         Assert.Contains($"installed {Path.Combine(work, "latest", Demo)}", latest.Output, StringComparison.Ordinal);
-        Assert.Equal($"{Demo} 1.0.0", (await RunAsync(Path.Combine(work, "latest", Demo))).Trim());
+        Assert.Equal($"{Demo} 1.0.0", (await Processes.RunAsync(Path.Combine(work, "latest", Demo))).Output.Trim());
         Assert.Equal(0, chosen.ExitCode);
-        Assert.Equal($"{Demo} 2.0.0-beta.1", (await RunAsync(Path.Combine(work, "chosen", Demo))).Trim());
+        Assert.Equal($"{Demo} 2.0.0-beta.1", (await Processes.RunAsync(Path.Combine(work, "chosen", Demo))).Output.Trim());
     }
 
     [Fact]
@@ -87,7 +86,7 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
 
         Assert.StartsWith(Convert.ToHexStringLower(SHA256.HashData(archive)) + "  ", checksum, StringComparison.Ordinal);
         // binstall's --bin-dir '{ bin }{ binary-ext }': the binary sits at the archive's root.
-        Assert.Equal($"{Demo} 1.0.0", (await RunAsync(Path.Combine(bin, Demo))).Trim());
+        Assert.Equal($"{Demo} 1.0.0", (await Processes.RunAsync(Path.Combine(bin, Demo))).Output.Trim());
     }
 
     [Fact]
@@ -127,24 +126,7 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
 
     private static async Task<(int ExitCode, string Output)> ShAsync(string script, params string[] arguments)
     {
-        var start = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var sh = Process.Start(start)!;
-        var output = sh.StandardOutput.ReadToEndAsync();
-        var error = sh.StandardError.ReadToEndAsync();
-        await sh.WaitForExitAsync();
-        return (sh.ExitCode, await output + await error);
-    }
-
-    private static async Task<string> RunAsync(string binary)
-    {
-        using var process = Process.Start(new ProcessStartInfo(binary) { RedirectStandardOutput = true })!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
+        var (exitCode, output, errors) = await Processes.RunAsync("sh", [script, .. arguments]);
+        return (exitCode, output + errors);
     }
 }

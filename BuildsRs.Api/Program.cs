@@ -19,6 +19,7 @@ app.MapJobsApi();
 app.MapQueueApi();
 app.MapFleetApi();
 app.MapStatisticsApi();
+app.MapOverviewApi();
 app.MapDownloadsApi();
 app.MapInstallScriptApi();
 app.MapBadgesApi();

@@ -31,4 +31,18 @@ public sealed class SandboxLimits
     /// <summary>A build that prints nothing for this long is stopped (a hang, not a slow build).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "06:00:00")]
     public TimeSpan NoOutputTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A memory limit as people read it in an outcome: "2 GiB", "384 MiB".</summary>
+    public static string Describe(long bytes) => bytes % (1L << 30) == 0
+        ? $"{bytes >> 30} GiB"
+        : FormattableString.Invariant($"{bytes / (double)(1L << 20):0.#} MiB");
+
+    /// <summary>A time limit as people read it in an outcome: "30 min", "20 s", "1 h 30 min".</summary>
+    public static string Describe(TimeSpan limit) => limit switch
+    {
+        { TotalMinutes: < 1 } => FormattableString.Invariant($"{limit.TotalSeconds:0} s"),
+        { TotalHours: < 1 } => FormattableString.Invariant($"{limit.TotalMinutes:0.#} min"),
+        { Minutes: 0 } => FormattableString.Invariant($"{limit.TotalHours:0} h"),
+        _ => FormattableString.Invariant($"{(int)limit.TotalHours} h {limit.Minutes} min"),
+    };
 }

@@ -20,5 +20,9 @@ public static class CrateName
     /// The form under which a name is unique, as crates.io canonicalises it: lower case, <c>-</c> written as <c>_</c>.
     /// The database computes the same form (crates.normalized_name); keep the two in step.
     /// </summary>
+    /// <summary>A search term: what a name may contain, in any position (a prefix or a misspelling is fine).</summary>
+    public static bool IsSearchable([NotNullWhen(true)] string? query) =>
+        !string.IsNullOrEmpty(query) && query.Length <= MaxLength && query.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
     public static string Normalize(string name) => name.ToLowerInvariant().Replace('-', '_');
 }

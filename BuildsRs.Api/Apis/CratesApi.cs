@@ -30,7 +30,7 @@ public static class CratesApi
         string? q, int? page, [FromQuery(Name = "per_page")] int? perPage, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
         var (number, size) = (page ?? 1, perPage ?? 20);
-        if (string.IsNullOrEmpty(q) || q.Length > CrateName.MaxLength || !q.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (!CrateName.IsSearchable(q))
         {
             return ApiProblems.BadRequest($"q must be 1 to {CrateName.MaxLength} ASCII letters, digits, - or _");
         }

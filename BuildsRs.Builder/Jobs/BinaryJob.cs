@@ -30,11 +30,11 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         {
             throw new JobFailedException(JobOutcomes.InfrastructureError, $"the registry could not be reached: {Tail(fetch.Stderr)}", fetch.ExitCode);
         }
-        Classify(fetch, "fetching dependencies", limits);
+        Classify(fetch, "fetching dependencies", limits, limits.FetchTimeout);
 
         var build = await sandbox.RunAsync(["sh", "-c", BuildScript(job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
             limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk));
-        Classify(build, "the build", limits);
+        Classify(build, "the build", limits, limits.BuildTimeout);
 
         var binaries = Directory.Exists(Path.Combine(output, "bin")) ? Directory.GetFiles(Path.Combine(output, "bin")) : [];
         if (binaries.Length == 0)
@@ -90,19 +90,19 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
     /// <summary>Feature and binary names go into a shell line: only the characters cargo allows in them pass.</summary>
     private static bool IsPlainName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '+' or '.');
 
-    private static void Classify(SandboxRun run, string phase, SandboxLimits limits)
+    private static void Classify(SandboxRun run, string phase, SandboxLimits limits, TimeSpan timeout)
     {
         if (run.Silent)
         {
-            throw new JobFailedException(JobOutcomes.NoOutput, $"{phase} printed nothing for {limits.NoOutputTimeout}", run.ExitCode);
+            throw new JobFailedException(JobOutcomes.NoOutput, $"{phase} printed nothing for {SandboxLimits.Describe(limits.NoOutputTimeout)}", run.ExitCode);
         }
         if (run.OutOfMemory)
         {
-            throw new JobFailedException(JobOutcomes.OutOfMemory, $"{phase} ran out of memory", run.ExitCode);
+            throw new JobFailedException(JobOutcomes.OutOfMemory, $"{phase} ran out of memory at {SandboxLimits.Describe(limits.MemoryBytes)}", run.ExitCode);
         }
         if (run.TimedOut)
         {
-            throw new JobFailedException(JobOutcomes.TimedOut, $"{phase} took longer than its time limit", run.ExitCode);
+            throw new JobFailedException(JobOutcomes.TimedOut, $"{phase} timed out after {SandboxLimits.Describe(timeout)}", run.ExitCode);
         }
         if (run.ExitCode != 0)
         {

@@ -22,11 +22,11 @@ public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, IOp
                 [$"{source}:/src:ro"], options.Value.Sandbox.MetadataTimeout, cancellationToken);
             if (run.OutOfMemory)
             {
-                throw new JobFailedException(JobOutcomes.OutOfMemory, "cargo metadata ran out of memory", run.ExitCode);
+                throw new JobFailedException(JobOutcomes.OutOfMemory, $"cargo metadata ran out of memory at {SandboxLimits.Describe(options.Value.Sandbox.MemoryBytes)}", run.ExitCode);
             }
             if (run.TimedOut)
             {
-                throw new JobFailedException(JobOutcomes.TimedOut, $"cargo metadata took longer than {options.Value.Sandbox.MetadataTimeout}", run.ExitCode);
+                throw new JobFailedException(JobOutcomes.TimedOut, $"cargo metadata timed out after {SandboxLimits.Describe(options.Value.Sandbox.MetadataTimeout)}", run.ExitCode);
             }
             if (run.ExitCode != 0)
             {

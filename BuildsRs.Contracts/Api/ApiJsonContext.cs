@@ -12,6 +12,7 @@ namespace BuildsRs.Contracts.Api;
 [JsonSerializable(typeof(QueueView))]
 [JsonSerializable(typeof(IReadOnlyList<FleetBuilder>))]
 [JsonSerializable(typeof(Statistics))]
+[JsonSerializable(typeof(Overview))]
 [JsonSerializable(typeof(RebuildRequest))]
 [JsonSerializable(typeof(RebuildResponse))]
 [JsonSerializable(typeof(TargetSetting))]

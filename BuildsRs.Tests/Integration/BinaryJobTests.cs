@@ -94,6 +94,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-hog", "1.0.0"));
 
         Assert.Equal(JobOutcomes.OutOfMemory, failure.Outcome);
+        Assert.Equal("the build ran out of memory at 384 MiB", failure.Message);
     }
 
     [Fact]
@@ -106,6 +107,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-sleeper", "1.0.0"));
 
         Assert.Equal(JobOutcomes.TimedOut, failure.Outcome);
+        Assert.Equal("the build timed out after 20 s", failure.Message);
         Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(2));
     }
 

@@ -35,8 +35,10 @@ builder.AddProject<Projects.BuildsRs_Builder>("builder")
     .WithReference(api).WaitFor(api)
     .WithHttpHealthCheck("/health");
 
+// The website reads the Api inside the deployment; browsers and the commands it shows use the Api's public address.
 var web = builder.AddProject<Projects.BuildsRs_Web>("web")
     .WithReference(api).WaitFor(api)
+    .WithEnvironment("Site__ApiUrl", api.GetEndpoint("http"))
     .WithHttpHealthCheck("/health");
 if (builder.Configuration.GetValue<int?>("Web:Port") is > 0 and var webPort)
 {

@@ -1,11 +1,10 @@
 using BuildsRs.Web.Components;
-using MudBlazor.Services;
+using BuildsRs.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 

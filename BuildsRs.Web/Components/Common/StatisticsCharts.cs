@@ -1,0 +1,54 @@
+using System.Globalization;
+using BuildsRs.Contracts.Api;
+using MudBlazor;
+
+namespace BuildsRs.Web.Components.Common;
+
+/// <summary>
+/// The statistics shaped for charts: every day of the range present (a day without builds is a zero, not a gap),
+/// the queue's 5-minute samples folded into hourly peaks, and the duration buckets named.
+/// </summary>
+public sealed record StatisticsCharts(
+    string[] DayLabels, List<ChartSeries<double>> BuildsPerDay, List<ChartSeries<double>> DownloadsPerDay,
+    string[] HourLabels, List<ChartSeries<double>> QueueLength,
+    string[] DurationLabels, List<ChartSeries<double>> DurationCounts,
+    long Builds, long Downloads, long Durations, long QueuePeak)
+{
+    /// <summary>The order outcomes stack in, successes at the bottom.</summary>
+    private static readonly string[] Outcomes = ["succeeded", "build_failed", "no_binaries", "out_of_memory", "timed_out", "no_output", "infrastructure_error"];
+
+    public static StatisticsCharts From(Statistics statistics, DateOnly today, int days)
+    {
+        var range = Enumerable.Range(0, days).Select(i => today.AddDays(i - days + 1)).ToArray();
+        var dayLabels = range.Select((d, i) => i % 5 == days % 5 - 1 || i == days - 1 ? d.ToString("MM-dd", CultureInfo.InvariantCulture) : "").ToArray();
+
+        var builds = statistics.BuildsPerDay.ToDictionary(b => b.Day, b => b.Outcomes);
+        var outcomes = Outcomes.Concat(statistics.BuildsPerDay.SelectMany(b => b.Outcomes.Keys).Except(Outcomes)).ToList();
+        var buildSeries = outcomes
+            .Where(o => statistics.BuildsPerDay.Any(b => b.Outcomes.ContainsKey(o)))
+            .Select(o => Series(BuildOutcomes.Label("finished", o), range.Select(d => (double)(builds.GetValueOrDefault(d)?.GetValueOrDefault(o) ?? 0))))
+            .ToList();
+
+        var downloads = statistics.DownloadsPerDay.ToDictionary(d => d.Day, d => d.Downloads);
+        var hours = statistics.QueueLength
+            .GroupBy(s => new DateTimeOffset(s.At.UtcDateTime.Date.AddHours(s.At.UtcDateTime.Hour), TimeSpan.Zero))
+            .OrderBy(g => g.Key).Select(g => (Hour: g.Key, Peak: g.Max(s => s.Queued))).ToList();
+
+        var durationLabels = statistics.BuildDurations.Select((b, i) => (Bucket: b, From: i == 0 ? 0 : statistics.BuildDurations[i - 1].UpToSeconds))
+            .Select(x => x.Bucket.UpToSeconds is { } upTo ? $"< {Display.Duration(upTo)}" : $"≥ {Display.Duration(x.From)}").ToArray();
+
+        return new StatisticsCharts(
+            dayLabels, buildSeries,
+            [Series("downloads", range.Select(d => (double)downloads.GetValueOrDefault(d)))],
+            [.. hours.Select((h, i) => i % 24 == 0 ? h.Hour.ToString("MM-dd", CultureInfo.InvariantCulture) : "")],
+            [Series("queued jobs", hours.Select(h => (double)h.Peak))],
+            durationLabels,
+            [Series("builds", statistics.BuildDurations.Select(b => (double)b.Builds))],
+            statistics.BuildsPerDay.Sum(b => b.Outcomes.Values.Sum()),
+            statistics.DownloadsPerDay.Sum(d => d.Downloads),
+            statistics.BuildDurations.Sum(b => b.Builds),
+            hours.Count == 0 ? 0 : hours.Max(h => h.Peak));
+    }
+
+    private static ChartSeries<double> Series(string name, IEnumerable<double> values) => new() { Name = name, Data = new ChartData<double>([.. values]) };
+}

@@ -22,6 +22,7 @@ public sealed class StatisticsChartsTests
 
         Assert.Equal(7, charts.DayLabels.Length);
         Assert.Equal(["built", "build failed", "out of memory"], charts.BuildsPerDay.Select(s => s.Name));
+        Assert.Equal(["#2e7d32", "#c62828", "#6a1b9a"], charts.OutcomeColours);
         Assert.Equal([0, 0, 0, 0, 5, 0, 1], charts.BuildsPerDay[0].Data);
         Assert.Equal([0, 0, 0, 0, 0, 40, 0], charts.DownloadsPerDay[0].Data);
         Assert.Equal(["< 10 s", "< 1 min", "≥ 1 min"], charts.DurationLabels);

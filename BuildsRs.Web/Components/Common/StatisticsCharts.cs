@@ -9,13 +9,17 @@ namespace BuildsRs.Web.Components.Common;
 /// the queue's 5-minute samples folded into hourly peaks, and the duration buckets named.
 /// </summary>
 public sealed record StatisticsCharts(
-    string[] DayLabels, List<ChartSeries<double>> BuildsPerDay, List<ChartSeries<double>> DownloadsPerDay,
+    string[] DayLabels, List<ChartSeries<double>> BuildsPerDay, string[] OutcomeColours, List<ChartSeries<double>> DownloadsPerDay,
     string[] HourLabels, List<ChartSeries<double>> QueueLength,
     string[] DurationLabels, List<ChartSeries<double>> DurationCounts,
     long Builds, long Downloads, long Durations, long QueuePeak)
 {
-    /// <summary>The order outcomes stack in, successes at the bottom.</summary>
-    private static readonly string[] Outcomes = ["succeeded", "build_failed", "no_binaries", "out_of_memory", "timed_out", "no_output", "infrastructure_error"];
+    /// <summary>The order outcomes stack in, successes at the bottom, each in its own colour.</summary>
+    private static readonly (string Outcome, string Colour)[] Outcomes =
+    [
+        ("succeeded", "#2e7d32"), ("build_failed", "#c62828"), ("no_binaries", "#78909c"), ("out_of_memory", "#6a1b9a"),
+        ("timed_out", "#ef6c00"), ("no_output", "#8d6e63"), ("infrastructure_error", "#f9a825"),
+    ];
 
     public static StatisticsCharts From(Statistics statistics, DateOnly today, int days)
     {
@@ -23,10 +27,9 @@ public sealed record StatisticsCharts(
         var dayLabels = range.Select((d, i) => i % 5 == days % 5 - 1 || i == days - 1 ? d.ToString("MM-dd", CultureInfo.InvariantCulture) : "").ToArray();
 
         var builds = statistics.BuildsPerDay.ToDictionary(b => b.Day, b => b.Outcomes);
-        var outcomes = Outcomes.Concat(statistics.BuildsPerDay.SelectMany(b => b.Outcomes.Keys).Except(Outcomes)).ToList();
+        var outcomes = Outcomes.Where(o => statistics.BuildsPerDay.Any(b => b.Outcomes.ContainsKey(o.Outcome))).ToList();
         var buildSeries = outcomes
-            .Where(o => statistics.BuildsPerDay.Any(b => b.Outcomes.ContainsKey(o)))
-            .Select(o => Series(BuildOutcomes.Label("finished", o), range.Select(d => (double)(builds.GetValueOrDefault(d)?.GetValueOrDefault(o) ?? 0))))
+            .Select(o => Series(BuildOutcomes.Label("finished", o.Outcome), range.Select(d => (double)(builds.GetValueOrDefault(d)?.GetValueOrDefault(o.Outcome) ?? 0))))
             .ToList();
 
         var downloads = statistics.DownloadsPerDay.ToDictionary(d => d.Day, d => d.Downloads);
@@ -38,7 +41,7 @@ public sealed record StatisticsCharts(
             .Select(x => x.Bucket.UpToSeconds is { } upTo ? $"< {Display.Duration(upTo)}" : $"≥ {Display.Duration(x.From)}").ToArray();
 
         return new StatisticsCharts(
-            dayLabels, buildSeries,
+            dayLabels, buildSeries, [.. outcomes.Select(o => o.Colour)],
             [Series("downloads", range.Select(d => (double)downloads.GetValueOrDefault(d)))],
             [.. hours.Select((h, i) => i % 24 == 0 ? h.Hour.ToString("MM-dd", CultureInfo.InvariantCulture) : "")],
             [Series("queued jobs", hours.Select(h => (double)h.Peak))],

@@ -13,8 +13,20 @@ public sealed class SiteTheme(IServiceProvider services, ILoggerFactory loggers)
 {
     public static readonly MudTheme Theme = new()
     {
-        PaletteLight = new PaletteLight { Primary = "#b7410e", AppbarBackground = "#2b2d31", Secondary = "#3f6e8c" },
-        PaletteDark = new PaletteDark { Primary = "#f0834f", AppbarBackground = "#1f2024", Secondary = "#7fb0d0" },
+        // State colours at WCAG AA contrast (4.5:1): dark ones under white text in the light scheme, light ones under
+        // black text (and as text on the dark background) in the dark scheme.
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#b7410e", Secondary = "#3f6e8c", AppbarBackground = "#2b2d31",
+            Success = "#2e7d32", Error = "#c62828", Warning = "#a05a00", Info = "#1565c0",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#f0834f", PrimaryContrastText = "#000000", Secondary = "#7fb0d0", SecondaryContrastText = "#000000", AppbarBackground = "#1f2024",
+            Success = "#81c784", SuccessContrastText = "#000000", Error = "#ef9a9a", ErrorContrastText = "#000000",
+            Warning = "#ffb74d", WarningContrastText = "#000000", Info = "#64b5f6", InfoContrastText = "#000000",
+            TextSecondary = "rgba(255,255,255,0.72)",
+        },
         Typography = new Typography
         {
             Default = new DefaultTypography { FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"] },

@@ -71,7 +71,8 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
         using var timeout = new CancellationTokenSource(Timeout);
         var registry = new Uri(fixture.App.GetEndpoint("registry", "http"), "index/");
         var cargo = await CargoClient.CreateAsync(Path.Combine(work, "cargo"), registry, fixture.Secret("registry.token"));
-        await cargo.PublishAsync(crate, "1.0.0", buildRs: "fn main() { std::thread::sleep(std::time::Duration::from_secs(15)); }\n");
+        // Longer than any request timeout the website has: the stream must outlast them.
+        await cargo.PublishAsync(crate, "1.0.0", buildRs: "fn main() { std::thread::sleep(std::time::Duration::from_secs(40)); }\n");
         await using var db = await fixture.CreateDbContextAsync();
         long jobId;
         while ((jobId = await db.Jobs.Where(j => j.Version.Crate.Name == crate && j.Kind == JobKind.Binary && j.State == JobState.Running
@@ -84,7 +85,7 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/jobs/{jobId}");
         var log = page.Locator("pre.log[data-follow]");
-        await log.WaitForAsync();
+        await log.WaitForAsync(new() { Timeout = 90_000 });
         await page.EvaluateAsync("() => window.sameDocument = true");
         Assert.Contains("Compiling " + crate, await log.InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("Installed", await log.InnerTextAsync(), StringComparison.Ordinal);

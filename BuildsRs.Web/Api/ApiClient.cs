@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using BuildsRs.Contracts.Api;
 
@@ -43,26 +41,6 @@ public sealed class ApiClient(HttpClient http)
     {
         using var response = await SendAsync($"api/v1/jobs/{jobId}/log", HttpCompletionOption.ResponseContentRead, cancellationToken);
         return response is null ? null : await response.Content.ReadAsStringAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// The job's log as it is written: every chunk after <paramref name="afterSequence"/>, then the job's final state
-    /// as an <c>end</c> event.
-    /// </summary>
-    public async IAsyncEnumerable<SseItem<string>> FollowLogAsync(long jobId, int afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/jobs/{jobId}/log/stream");
-        request.Headers.Add("Last-Event-ID", afterSequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response is null)
-        {
-            yield break;
-        }
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
-        {
-            yield return item;
-        }
     }
 
     private async Task<T?> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class

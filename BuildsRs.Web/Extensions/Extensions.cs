@@ -11,8 +11,16 @@ public static class Extensions
     {
         builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient<ApiClient>(client => client.BaseAddress = new Uri("http://api"));
-        // A page waits for the Api (the website's only client): one quick retry, then the page says the Api is
-        // unavailable instead of hanging.
+        // A log stream lasts as long as its build: no request timeout and no retry
+        // (the build page reconnects and resumes after the last chunk it shows).
+#pragma warning disable EXTEXP0001 // the supported way to take a client out of the defaults' resilience pipeline
+        builder.Services.AddHttpClient<LogStreamClient>(client =>
+        {
+            client.BaseAddress = new Uri("http://api");
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        }).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        // A page waits for the Api: one quick retry, then the page says the Api is unavailable instead of hanging.
         builder.Services.ConfigureAll<HttpStandardResilienceOptions>(resilience =>
         {
             resilience.Retry.MaxRetryAttempts = 1;

@@ -51,6 +51,10 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
 
         var artifact = page.Locator($".artifact[data-target='{Target}']");
         var shown = await artifact.Locator(".sha").InnerTextAsync();
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await artifact.GetByRole(AriaRole.Button, new() { Name = "Copy curl command" }).ClickAsync();
+        await Expect(artifact.Locator(".copy-status").First).ToHaveTextAsync("Copied");
+        Assert.Equal(await artifact.Locator(".copy-line code").First.InnerTextAsync(), await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         var download = await page.RunAndWaitForDownloadAsync(() => artifact.GetByRole(AriaRole.Link, new() { Name = "Download" }).ClickAsync());
         Directory.CreateDirectory(work);
         var file = Path.Combine(work, download.SuggestedFilename);

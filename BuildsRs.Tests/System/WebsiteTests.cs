@@ -39,7 +39,11 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
         await BrowserFixture.ScreenshotAsync(page, "home");
         await page.Locator(".search-box input").FocusAsync();
         await page.Keyboard.TypeAsync("buildsrs-api");
-        await Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToContainTextAsync(PublishedCrates.Demo);
+        // Suggestions come 150 ms after the last key: let the last search land, then Enter takes the highlighted one.
+        var highlighted = page.Locator(".mud-popover-open .mud-selected-item");
+        await Expect(highlighted).ToContainTextAsync(PublishedCrates.Demo);
+        await page.WaitForTimeoutAsync(1000);
+        await Expect(highlighted).ToContainTextAsync(PublishedCrates.Demo);
         await BrowserFixture.ScreenshotAsync(page, "search-suggestions");
         await page.Keyboard.PressAsync("Enter");
 

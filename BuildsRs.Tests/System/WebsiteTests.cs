@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Aspire.Hosting.Testing;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
@@ -47,7 +48,15 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
         await BrowserFixture.ScreenshotAsync(page, "search-suggestions");
         await page.Keyboard.PressAsync("Enter");
 
-        await page.WaitForURLAsync($"**/crates/{PublishedCrates.Demo}");
+        try
+        {
+            await page.WaitForURLAsync($"**/crates/{PublishedCrates.Demo}", new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException)
+        {
+            await BrowserFixture.ScreenshotAsync(page, "search-enter-failed");
+            Assert.Fail($"Enter on the highlighted suggestion did not open the crate; the page is at {page.Url}");
+        }
         await Expect(page.Locator("h1")).ToHaveTextAsync(PublishedCrates.Demo);
         await Expect(page.Locator("#downloads")).ToHaveTextAsync("Downloads of 1.0.0");
         await Expect(page.Locator($"tr.yanked:has-text('{PublishedCrates.Yanked}') >> text=yanked")).ToBeVisibleAsync();
@@ -102,6 +111,7 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
 
         await Expect(page.Locator("pre.log")).ToContainTextAsync("Installed", new() { Timeout = (float)Timeout.TotalMilliseconds });
         await Expect(page.Locator(".job-header .state-chip")).ToHaveAttributeAsync("data-state", "succeeded");
+        await Expect(page.Locator(".job-header .state-chip")).ToHaveClassAsync(new Regex("mud-chip-color-success"));
         await Expect(page.Locator(".artifact")).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page was reloaded");
         await BrowserFixture.ScreenshotAsync(page, "build-finished");

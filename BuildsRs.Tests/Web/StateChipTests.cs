@@ -29,4 +29,15 @@ public sealed class StateChipTests : WebComponentContext
 
         Assert.Equal("x86_64-unknown-linux-gnu: timed out", chip.Find(".state-chip").TextContent.Trim().Replace('\u00A0', ' '));
     }
+
+    [Fact]
+    public void A_chip_whose_build_ends_on_a_live_page_takes_the_colour_of_its_outcome()
+    {
+        var chip = Render<StateChip>(p => p.Add(c => c.State, "running"));
+
+        chip.Render(p => p.Add(c => c.State, "succeeded").Add(c => c.Outcome, "succeeded"));
+
+        Assert.Contains("mud-chip-color-success", chip.Find(".state-chip").ClassList);
+        Assert.Equal("built", chip.Find(".state-chip").TextContent.Trim());
+    }
 }

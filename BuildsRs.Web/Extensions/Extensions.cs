@@ -1,6 +1,6 @@
 using BuildsRs.Web.Api;
-using Microsoft.Extensions.Http.Resilience;
 using BuildsRs.Web.Components.Layout;
+using Microsoft.Extensions.Http.Resilience;
 using MudBlazor.Services;
 
 namespace BuildsRs.Web.Extensions;

@@ -1,6 +1,7 @@
 # Sourced by the benchmarks: throw-away services on free ports, in a fresh work directory removed on exit.
 # start_benchmark_postgres NAME DATABASE  sets repo, work, port, connection (ends in "Database": append "=NAME").
 # start_service NAME URL COMMAND...       runs a service in the background (log in $work/NAME.log) until URL answers.
+# start_release_api [VAR=VALUE...]         the local S3 server and the Release Api over database "api"; sets s3, api.
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 background=""
 
@@ -31,6 +32,17 @@ start_service() {
     kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1; }
     sleep 0.5
   done
+}
+
+start_release_api() {
+  s3="http://127.0.0.1:$(free_port)"
+  start_service s3 "$s3/artifacts" node --openssl-legacy-provider "$repo/provisioning/s3rver/node_modules/s3rver/bin/s3rver.js" \
+    --directory "$work/s3" --address 127.0.0.1 --port "${s3##*:}" --configure-bucket artifacts --silent
+  api="http://127.0.0.1:$(free_port)"
+  start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=api" \
+    ConnectionStrings__artifacts="Endpoint=$s3;AccessKey=S3RVER;SecretKey=S3RVER;Bucket=artifacts" \
+    Admin__Token="$(random_token)" Builders__EnrollmentToken="$(random_token)" Logging__LogLevel__Default=Warning \
+    "$@" "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 }
 
 # Stops the services (last started first), then Postgres, then removes the work directory (keeping the services'

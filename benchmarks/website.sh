@@ -16,14 +16,7 @@ for project in BuildsRs.Benchmarks BuildsRs.Api BuildsRs.Web; do
   dotnet build "$repo/$project" -c Release -v quiet -nologo
 done
 
-s3="http://127.0.0.1:$(free_port)"
-start_service s3 "$s3/artifacts" node --openssl-legacy-provider "$repo/provisioning/s3rver/node_modules/s3rver/bin/s3rver.js" \
-  --directory "$work/s3" --address 127.0.0.1 --port "${s3##*:}" --configure-bucket artifacts --silent
-api="http://127.0.0.1:$(free_port)"
-start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=api" \
-  ConnectionStrings__artifacts="Endpoint=$s3;AccessKey=S3RVER;SecretKey=S3RVER;Bucket=artifacts" \
-  Admin__Token="$(random_token)" Builders__EnrollmentToken="$(random_token)" Logging__LogLevel__Default=Warning \
-  "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
+start_release_api
 web="http://127.0.0.1:$(free_port)"
 start_service web "$web/health" env ASPNETCORE_URLS="$web" services__api__http__0="$api" Site__ApiUrl="$api" \
   Logging__LogLevel__Default=Warning "$repo/BuildsRs.Web/bin/Release/net10.0/BuildsRs.Web"

@@ -1,15 +1,21 @@
 using Microsoft.Extensions.Configuration;
+using BuildsRs.AppHost.Deployment;
 using BuildsRs.AppHost.LocalInfrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
+// Run mode is the local system: Postgres and S3 as processes of this machine, the local registry, builders.
+// Publish mode is the manifest azd deploys (see Deployment/): Postgres and S3 are connection strings and the secrets
+// parameters given at deploy time, the registry is crates.io, and there are no builders: container apps have no
+// Docker engine, so builders run on Docker hosts of their own and join the Api's public address.
+var deployed = builder.ExecutionContext.IsPublishMode;
 var paths = new LocalPaths(builder);
 
-var database = builder.AddBuildsRsDatabase(paths);
-var storage = builder.AddArtifactStorage(paths);
-var registry = builder.AddCrateRegistry(paths);
-var adminToken = builder.AddParameter("admin-token", paths.ReadOrCreateSecret("admin.token"), secret: true);
-// Lets the local builders enroll their own keys, so that any number of replicas work without hand steps.
-var enrollmentToken = builder.AddParameter("builder-enrollment-token", paths.ReadOrCreateSecret("enrollment.token"), secret: true);
+var database = deployed ? builder.AddConnectionString(DatabaseExtensions.DatabaseName) : builder.AddBuildsRsDatabase(paths);
+var storage = deployed ? builder.AddConnectionString(StorageExtensions.ConnectionName) : builder.AddArtifactStorage(paths);
+var registry = deployed ? null : builder.AddCrateRegistry(paths);
+var adminToken = builder.AddSecret("admin-token", "admin.token", paths);
+// Lets builders enroll their own keys, so that any number of replicas work without hand steps.
+var enrollmentToken = builder.AddSecret("builder-enrollment-token", "enrollment.token", paths);
 
 // The Api owns the schema: it applies the migrations before it reports healthy, so whoever waits for it
 // finds the tables in place.
@@ -19,28 +25,33 @@ var api = builder.AddProject<Projects.BuildsRs_Api>("api")
     .WithEnvironment("Admin__Token", adminToken)
     .WithEnvironment("Builders__EnrollmentToken", enrollmentToken)
     .WithCrateDownloads(registry)
+    .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")
     .WithReference(database, DatabaseExtensions.DatabaseName).WaitFor(api)
-    .WithCrateRegistry(registry, paths)
+    .WithCrateRegistry(registry, deployed ? null : paths)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.BuildsRs_Builder>("builder")
-    .WithReplicas(builder.Configuration.GetValue("Builder:Replicas", 2))
-    .WithEnvironment("Builder__Image", BuilderImage.Resolve(builder.Configuration, paths))
-    .WithEnvironment("Builder__EnrollmentToken", enrollmentToken)
-    .WithEnvironment("Builder__KeyDirectory", Path.Combine(paths.DataDirectory, "builder-keys"))
-    .WithCrateDependencies(registry)
-    .WithReference(api).WaitFor(api)
-    .WithHttpHealthCheck("/health");
+if (!deployed)
+{
+    builder.AddProject<Projects.BuildsRs_Builder>("builder")
+        .WithReplicas(builder.Configuration.GetValue("Builder:Replicas", 2))
+        .WithEnvironment("Builder__Image", BuilderImage.Resolve(builder.Configuration, paths))
+        .WithEnvironment("Builder__EnrollmentToken", enrollmentToken)
+        .WithEnvironment("Builder__KeyDirectory", Path.Combine(paths.DataDirectory, "builder-keys"))
+        .WithCrateDependencies(registry)
+        .WithReference(api).WaitFor(api)
+        .WithHttpHealthCheck("/health");
+}
 
 // The website reads the Api inside the deployment; browsers and the commands it shows use the Api's public address.
 var web = builder.AddProject<Projects.BuildsRs_Web>("web")
     .WithReference(api).WaitFor(api)
-    .WithEnvironment("Site__ApiUrl", api.GetEndpoint("http"))
+    .WithPublicApiUrl(api, deployed)
+    .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
-if (builder.Configuration.GetValue<int?>("Web:Port") is > 0 and var webPort)
+if (!deployed && builder.Configuration.GetValue<int?>("Web:Port") is > 0 and var webPort)
 {
     web.WithEndpoint("http", endpoint => endpoint.Port = webPort);
 }

@@ -43,11 +43,17 @@ internal static class RegistryExtensions
             ? builders
             : builders.WithEnvironment("Builder__RegistryIndex", ReferenceExpression.Create($"{registry.GetEndpoint("http")}/index/"));
 
-    /// <summary>Points RegistrySync at the local registry's git and sparse index (crates.io's are its defaults).</summary>
+    /// <summary>
+    /// Points RegistrySync at the local registry's git and sparse index (crates.io's are its defaults), and keeps its
+    /// mirror of the index in the local data directory (a deployment keeps the service's own default).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithCrateRegistry(
-        this IResourceBuilder<ProjectResource> sync, IResourceBuilder<ProjectResource>? registry, LocalPaths paths)
+        this IResourceBuilder<ProjectResource> sync, IResourceBuilder<ProjectResource>? registry, LocalPaths? paths)
     {
-        sync.WithEnvironment("Registry__WorkDirectory", Path.Combine(paths.DataDirectory, "registry-sync"));
+        if (paths is not null)
+        {
+            sync.WithEnvironment("Registry__WorkDirectory", Path.Combine(paths.DataDirectory, "registry-sync"));
+        }
         if (registry is null)
         {
             return sync;

@@ -1,31 +1,35 @@
 using BuildsRs.Api.Apis;
 using BuildsRs.Api.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+// A missing or wrong setting ends the service with one line naming it (see ServiceHost).
+return await ServiceHost.RunAsync(() =>
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
+    builder.AddServiceDefaults();
+    builder.AddApplicationServices();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseOutputCache();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
-app.MapDefaultEndpoints();
-app.MapOpenApi();
-app.MapCratesApi();
-app.MapJobsApi();
-app.MapQueueApi();
-app.MapFleetApi();
-app.MapStatisticsApi();
-app.MapOverviewApi();
-app.MapDownloadsApi();
-app.MapInstallScriptApi();
-app.MapBadgesApi();
-app.MapFeedsApi();
-app.MapAdminApi();
-app.MapBuildersApi();
-app.MapArtifactUploadApi();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseOutputCache();
+    app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+    app.MapDefaultEndpoints();
+    app.MapOpenApi();
+    app.MapCratesApi();
+    app.MapJobsApi();
+    app.MapQueueApi();
+    app.MapFleetApi();
+    app.MapStatisticsApi();
+    app.MapOverviewApi();
+    app.MapDownloadsApi();
+    app.MapInstallScriptApi();
+    app.MapBadgesApi();
+    app.MapFeedsApi();
+    app.MapAdminApi();
+    app.MapBuildersApi();
+    app.MapArtifactUploadApi();
 
-app.Run();
+    return app;
+});

@@ -1,12 +1,16 @@
 using BuildsRs.Builder.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+// A missing or wrong setting ends the service with one line naming it (see ServiceHost).
+return await ServiceHost.RunAsync(() =>
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
+    builder.AddServiceDefaults();
+    builder.AddApplicationServices();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.MapDefaultEndpoints();
+    app.MapDefaultEndpoints();
 
-app.Run();
+    return app;
+});

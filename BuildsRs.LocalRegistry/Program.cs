@@ -7,6 +7,4 @@ if (args is ["seed", var sources, var output])
     return await RegistrySeeder.SeedAsync(sources, output, CancellationToken.None);
 }
 
-var app = await LocalRegistryApp.CreateAsync(args);
-await app.RunAsync();
-return 0;
+return await ServiceHost.RunAsync(() => LocalRegistryApp.CreateAsync(args));

@@ -1,16 +1,20 @@
 using BuildsRs.RegistrySync.Apis;
 using BuildsRs.RegistrySync.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+// A missing or wrong setting ends the service with one line naming it (see ServiceHost).
+return await ServiceHost.RunAsync(() =>
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
+    builder.AddServiceDefaults();
+    builder.AddApplicationServices();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapDefaultEndpoints();
-app.MapRegistryApi();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.MapDefaultEndpoints();
+    app.MapRegistryApi();
 
-app.Run();
+    return app;
+});

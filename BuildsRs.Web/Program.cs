@@ -1,18 +1,22 @@
 using BuildsRs.Web.Components;
 using BuildsRs.Web.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+// A missing or wrong setting ends the service with one line naming it (see ServiceHost).
+return await ServiceHost.RunAsync(() =>
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
+    builder.AddServiceDefaults();
+    builder.AddApplicationServices();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseExceptionHandler("/error", createScopeForErrors: true);
-app.UseStatusCodePagesWithReExecute("/not-found");
-app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.MapDefaultEndpoints();
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseStatusCodePagesWithReExecute("/not-found");
+    app.UseAntiforgery();
+    app.MapStaticAssets();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    app.MapDefaultEndpoints();
 
-app.Run();
+    return app;
+});

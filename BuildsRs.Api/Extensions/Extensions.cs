@@ -26,6 +26,7 @@ internal static class Extensions
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
 
+        builder.RequireConnectionString(DatabaseConnectionName, "the Postgres database (Host=...;Port=...;Username=...;Password=...;Database=...)");
         builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
         builder.Services.AddHostedService<DatabaseMigrator>();
 

@@ -13,9 +13,8 @@ internal static class ArtifactStorageRegistration
     /// </summary>
     public static void AddArtifactStorage(this IHostApplicationBuilder builder, string connectionName)
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException(
-                $"ConnectionStrings:{connectionName} is not set (an S3 endpoint, credentials and bucket, or Directory=<path>).");
+        var connectionString = builder.RequireConnectionString(connectionName,
+            "the artifact storage (Endpoint=...;AccessKey=...;SecretKey=...;Bucket=... for S3, or Directory=<path>)");
         var parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (parts.TryGetValue("Directory", out var directory) && directory?.ToString() is { Length: > 0 } root)
         {

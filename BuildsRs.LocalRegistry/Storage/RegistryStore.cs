@@ -26,8 +26,8 @@ public sealed class RegistryStore(IOptions<LocalRegistryOptions> options) : IDis
         {
             if (!Directory.Exists(Path.Combine(settings.SeedDirectory, "index", ".git")))
             {
-                throw new InvalidOperationException(
-                    $"No registry at {settings.DataDirectory} and no seed at {settings.SeedDirectory}: run provisioning/provision.sh.");
+                throw new InvalidSettingException(
+                    $"no registry at {settings.DataDirectory} and no seed at {settings.SeedDirectory}: run provisioning/provision.sh.");
             }
             CopyDirectory(settings.SeedDirectory, settings.DataDirectory);
         }

@@ -14,6 +14,7 @@ internal static class Extensions
         builder.Services.AddProblemDetails();
 
         // Writes straight to the database; its health check reports whether the database answers.
+        builder.RequireConnectionString(DatabaseConnectionName, "the Postgres database (Host=...;Port=...;Username=...;Password=...;Database=...)");
         builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
 
         builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();

@@ -92,7 +92,15 @@ public static class ArtifactUploadApi
                 }
                 spool.Position = 0;
                 var key = ArtifactNames.StorageKey(job.Version.Crate.Name, job.Version.Version, job.Target!, job.Attempt, file);
-                await store.PutAsync(key, spool, length, actualHash, cancellationToken);
+                try
+                {
+                    await store.PutAsync(key, spool, length, actualHash, cancellationToken);
+                }
+                catch (IOException ex)
+                {
+                    // Not the builder's fault: it reports an infrastructure error and the job is tried again.
+                    return Problem(StatusCodes.Status503ServiceUnavailable, ex.Message);
+                }
                 db.Artifacts.Add(new Artifact { JobId = jobId, FileName = file, StorageKey = key, Size = length, Sha256 = actualHash });
                 await db.SaveChangesAsync(cancellationToken);
             }

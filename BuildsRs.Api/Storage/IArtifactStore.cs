@@ -4,7 +4,8 @@ namespace BuildsRs.Api.Storage;
 public interface IArtifactStore
 {
     /// <summary>Stores the bytes under <paramref name="key"/> and checks that what storage returns has
-    /// <paramref name="sha256"/>; on a mismatch nothing stays stored.</summary>
+    /// <paramref name="sha256"/>; on a mismatch nothing stays stored. Storage that fails throws
+    /// <see cref="IOException"/>.</summary>
     Task PutAsync(string key, Stream content, long length, string sha256, CancellationToken cancellationToken);
 
     /// <summary>Where a client downloads the artifact stored under <paramref name="key"/> as <paramref name="fileName"/>.</summary>

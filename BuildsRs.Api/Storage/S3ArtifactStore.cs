@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using BuildsRs.Api.Infrastructure;
@@ -6,8 +7,11 @@ using BuildsRs.Api.Infrastructure;
 namespace BuildsRs.Api.Storage;
 
 /// <summary>Artifacts in an S3 bucket (AWS, Wasabi, MinIO or a local server).</summary>
-internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings settings, TimeProvider clock) : IArtifactStore
+internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings settings, TimeProvider clock) : IArtifactStore, IDisposable
 {
+    /// <summary>Signs download links for the address clients reach storage at (signing needs no request).</summary>
+    private readonly IAmazonS3 links = settings.PublicEndpoint is { } publicEndpoint ? settings.CreateClient(publicEndpoint) : s3;
+
     /// <summary>Long enough for a slow start of a large download; short enough that a shared link soon expires.</summary>
     private static readonly TimeSpan DownloadLinkLifetime = TimeSpan.FromMinutes(15);
 
@@ -15,6 +19,18 @@ internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings sett
     {
         using var activity = ApiTelemetry.Source.StartActivity("Store artifact");
         activity?.SetTag("buildsrs.artifact.key", key);
+        try
+        {
+            await StoreAndCheckAsync(key, content, length, sha256, cancellationToken);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
+        {
+            throw new IOException($"artifact storage failed: {ex.Message}", ex);
+        }
+    }
+
+    private async Task StoreAndCheckAsync(string key, Stream content, long length, string sha256, CancellationToken cancellationToken)
+    {
         await s3.PutObjectAsync(new PutObjectRequest
         {
             BucketName = settings.Bucket,
@@ -36,13 +52,21 @@ internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings sett
     }
 
     public async Task<ArtifactLocation> LocateAsync(string key, string fileName) =>
-        new(new Uri(await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        new(new Uri(await links.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
             BucketName = settings.Bucket,
             Key = key,
             Verb = HttpVerb.GET,
             Expires = clock.GetUtcNow().Add(DownloadLinkLifetime).UtcDateTime,
-            Protocol = settings.Endpoint.Scheme == Uri.UriSchemeHttps ? Protocol.HTTPS : Protocol.HTTP,
+            Protocol = settings.DownloadEndpoint.Scheme == Uri.UriSchemeHttps ? Protocol.HTTPS : Protocol.HTTP,
             ResponseHeaderOverrides = { ContentDisposition = $"attachment; filename=\"{fileName}\"" },
         })), null);
+
+    public void Dispose()
+    {
+        if (!ReferenceEquals(links, s3))
+        {
+            links.Dispose();
+        }
+    }
 }

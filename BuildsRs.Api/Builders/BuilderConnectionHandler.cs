@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using BuildsRs.Api.Infrastructure;
@@ -115,35 +116,20 @@ internal sealed partial class BuilderConnectionHandler(
                 }
                 await using var scope = scopes.CreateAsyncScope();
                 var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
-                switch (message)
+                try
                 {
-                    case Heartbeat:
-                        await scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>().Builders
-                            .Where(b => b.Id == builder.Id)
-                            .ExecuteUpdateAsync(b => b.SetProperty(x => x.LastSeenAt, clock.GetUtcNow()), aborted);
-                        await queue.ExtendLeasesAsync(builder.Id, aborted);
-                        break;
-                    case JobRequest request:
-                        BuilderMessage reply = await queue.ClaimAsync(builder.Id, builder.Targets, request.Kinds, aborted) is { } job
-                            ? job
-                            : new NoJob((int)NoJobRetry.TotalMilliseconds);
-                        await BuilderSocket.SendAsync(socket, reply, aborted);
-                        break;
-                    case JobLog log:
-                        if (!await queue.AppendLogAsync(builder.Id, log, aborted))
-                        {
-                            await BuilderSocket.SendAsync(socket, new JobResultDiscarded(log.JobId, "this builder does not hold that job"), aborted);
-                        }
-                        break;
-                    case JobFinished finished:
-                        if (await queue.FinishAsync(builder.Id, finished, aborted) is { } discarded)
-                        {
-                            LogResultDiscarded(logger, builder.Name, finished.JobId, discarded);
-                            await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, discarded), aborted);
-                        }
-                        break;
-                    default:
-                        throw new BuilderProtocolException($"unexpected '{message.GetType().Name}'");
+                    await HandleAsync(socket, builder, message, scope, queue, aborted);
+                }
+                catch (Exception ex) when (message is not JobFinished && ex is DbException or TimeoutException or InvalidOperationException)
+                {
+                    // The database is away for a moment: a heartbeat or a log chunk is lost, a request gets "later".
+                    // The connection stays, so the builder's build and lease carry on once the database is back.
+                    // A result is never dropped: its failure ends the connection and the builder sends it again.
+                    LogDatabaseUnavailable(logger, builder.Name, ex.Message);
+                    if (message is JobRequest)
+                    {
+                        await BuilderSocket.SendAsync(socket, new NoJob((int)NoJobRetry.TotalMilliseconds), aborted);
+                    }
                 }
             }
         }
@@ -155,6 +141,45 @@ internal sealed partial class BuilderConnectionHandler(
         {
             // A builder that goes away or falls silent is simply gone; its leases run out on their own.
             LogGone(logger, builder.Name);
+        }
+    }
+
+    private async Task HandleAsync(WebSocket socket, ConnectedBuilder builder, BuilderMessage message, AsyncServiceScope scope, JobQueue queue,
+        CancellationToken aborted)
+    {
+        switch (message)
+        {
+            case Heartbeat heartbeat:
+                await scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>().Builders
+                    .Where(b => b.Id == builder.Id)
+                    .ExecuteUpdateAsync(b => b.SetProperty(x => x.LastSeenAt, clock.GetUtcNow()), aborted);
+                await queue.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted);
+                break;
+            case JobRequest request:
+                BuilderMessage reply = await queue.ClaimAsync(builder.Id, builder.Targets, request.Kinds, aborted) is { } job
+                    ? job
+                    : new NoJob((int)NoJobRetry.TotalMilliseconds);
+                await BuilderSocket.SendAsync(socket, reply, aborted);
+                break;
+            case JobLog log:
+                if (!await queue.AppendLogAsync(builder.Id, log, aborted))
+                {
+                    await BuilderSocket.SendAsync(socket, new JobResultDiscarded(log.JobId, "this builder does not hold that job"), aborted);
+                }
+                break;
+            case JobFinished finished:
+                if (await queue.FinishAsync(builder.Id, finished, aborted) is { } discarded)
+                {
+                    LogResultDiscarded(logger, builder.Name, finished.JobId, discarded);
+                    await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, discarded), aborted);
+                }
+                else
+                {
+                    await BuilderSocket.SendAsync(socket, new JobResultRecorded(finished.JobId), aborted);
+                }
+                break;
+            default:
+                throw new BuilderProtocolException($"unexpected '{message.GetType().Name}'");
         }
     }
 
@@ -186,6 +211,9 @@ internal sealed partial class BuilderConnectionHandler(
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Discarded the result of job {JobId} from builder {Name}: {Reason}")]
     private static partial void LogResultDiscarded(ILogger logger, string name, long jobId, string reason);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "The database did not answer a message of builder {Name}: {Reason}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string name, string reason);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Builder {Name} disconnected")]
     private static partial void LogGone(ILogger logger, string name);

@@ -52,9 +52,11 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
             new NpgsqlParameter("cap", MaxLogCharacters), new NpgsqlParameter("marker", LogCutMarker),
         ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId, cancellationToken);
 
-    public Task<int> ExtendLeasesAsync(long builderId, CancellationToken cancellationToken) =>
+    /// <summary>Extends the leases of the jobs the builder says it works on (and holds).</summary>
+    public Task<int> ExtendLeasesAsync(long builderId, IReadOnlyList<long> jobs, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(JobQueueSql.ExtendLeases,
-            [new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease)], cancellationToken);
+            [new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease), new NpgsqlParameter("jobs", jobs.ToArray())],
+            cancellationToken);
 
     public Task<int> RequeueExpiredAsync(CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(JobQueueSql.RequeueExpired, [new NpgsqlParameter("max_claims", options.Value.MaxClaims)], cancellationToken);

@@ -19,7 +19,7 @@ internal static class JobQueueSql
         """;
 
     public const string ExtendLeases = """
-        UPDATE jobs SET lease_expires_at = now() + @lease WHERE state = 'running' AND builder_id = @builder
+        UPDATE jobs SET lease_expires_at = now() + @lease WHERE state = 'running' AND builder_id = @builder AND id = ANY(@jobs)
         """;
 
     /// <summary>Jobs whose builder went silent: back to the queue, or failed once they were handed out too often.</summary>

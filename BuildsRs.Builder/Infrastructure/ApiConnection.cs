@@ -12,11 +12,11 @@ namespace BuildsRs.Builder.Infrastructure;
 /// <summary>
 /// Keeps this builder connected to the Api: enrolls its key when it has an enrollment token, authenticates on the
 /// WebSocket (hello, signed challenge, welcome), sends heartbeats, and reconnects with a growing delay when the
-/// Api goes away.
+/// Api goes away. A build in progress is not tied to a connection (see <see cref="JobSlot"/>).
 /// </summary>
 internal sealed partial class ApiConnection(
     BuilderKey key, IOptions<BuilderOptions> options, IHttpClientFactory http, ServiceEndpointResolver resolver,
-    ApiConnectionState state, JobRunner runner, ILogger<ApiConnection> logger) : BackgroundService
+    ApiConnectionState state, JobSlot slot, ILogger<ApiConnection> logger) : BackgroundService
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -91,13 +91,20 @@ internal sealed partial class ApiConnection(
     }
 
     /// <summary>
-    /// Asks for jobs and runs them one at a time, while heartbeats keep this builder's leases alive. One task reads the
-    /// socket; sends from the job loop and the heartbeats take turns.
+    /// Asks for a job whenever the slot is free; heartbeats keep the slot's lease alive and the slot's log and result
+    /// go out as they come. One task reads the socket; sends take turns. Whichever task sees the connection end
+    /// first ends the session with its reason; the build in the slot goes on.
     /// </summary>
     private async Task ServeAsync(WebSocket socket, CancellationToken stoppingToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var sending = new SemaphoreSlim(1, 1);
+        Exception? ended = null;
+        void End(Exception reason)
+        {
+            Interlocked.CompareExchange(ref ended, reason, null);
+            session.Cancel();
+        }
         async Task SendAsync(BuilderMessage message)
         {
             await sending.WaitAsync(session.Token);
@@ -110,46 +117,56 @@ internal sealed partial class ApiConnection(
                 sending.Release();
             }
         }
-
-        var replies = Channel.CreateUnbounded<BuilderMessage>();
-        var receiving = Task.Run(async () =>
+        Task Guard(Func<Task> work) => Task.Run(async () =>
         {
             try
             {
-                while (await BuilderSocket.ReceiveAsync(socket, session.Token) is { } message)
-                {
-                    switch (message)
-                    {
-                        case Refused refused:
-                            throw new BuilderProtocolException($"refused: {refused.Reason}");
-                        case JobResultDiscarded discarded:
-                            LogResultDiscarded(logger, discarded.JobId, discarded.Reason);
-                            break;
-                        default:
-                            replies.Writer.TryWrite(message);
-                            break;
-                    }
-                }
-                replies.Writer.Complete();
+                await work();
             }
             catch (Exception ex)
             {
-                replies.Writer.Complete(ex);
-            }
-        }, CancellationToken.None);
-        var heartbeats = Task.Run(async () =>
-        {
-            while (!session.IsCancellationRequested)
-            {
-                await Task.Delay(HeartbeatInterval, session.Token);
-                await SendAsync(new Heartbeat());
+                End(ex);
             }
         }, CancellationToken.None);
 
-        try
+        var replies = Channel.CreateUnbounded<BuilderMessage>();
+        var receiving = Guard(async () =>
+        {
+            while (await BuilderSocket.ReceiveAsync(socket, session.Token) is { } message)
+            {
+                switch (message)
+                {
+                    case Refused refused:
+                        throw new BuilderProtocolException($"refused: {refused.Reason}");
+                    case JobResultRecorded recorded:
+                        slot.Confirmed(recorded.JobId);
+                        break;
+                    case JobResultDiscarded discarded:
+                        LogResultDiscarded(logger, discarded.JobId, discarded.Reason);
+                        slot.Confirmed(discarded.JobId);
+                        break;
+                    default:
+                        replies.Writer.TryWrite(message);
+                        break;
+                }
+            }
+            throw new ConnectionClosedException();
+        });
+        var heartbeats = Guard(async () =>
+        {
+            // The first one at once: a job carried over from a lost connection may be near the end of its lease.
+            while (true)
+            {
+                await SendAsync(new Heartbeat(slot.Jobs));
+                await Task.Delay(HeartbeatInterval, session.Token);
+            }
+        });
+        var outgoing = Guard(() => slot.SendWaitingAsync(SendAsync, session.Token));
+        var asking = Guard(async () =>
         {
             while (true)
             {
+                await slot.Free.WaitAsync(session.Token);
                 await SendAsync(new JobRequest(JobRunner.Kinds));
                 switch (await replies.Reader.ReadAsync(session.Token))
                 {
@@ -157,34 +174,30 @@ internal sealed partial class ApiConnection(
                         await Task.Delay(wait.RetryAfterMs, session.Token);
                         break;
                     case JobAssigned job:
-                        await SendAsync(await runner.RunAsync(job, SendAsync, session.Token));
+                        slot.Start(job, stoppingToken);
                         break;
                     case var other:
                         throw new BuilderProtocolException($"unexpected '{other.GetType().Name}'");
                 }
             }
-        }
-        catch (ChannelClosedException closed) when (closed.InnerException is { } reason)
+        });
+
+        await Task.WhenAll(receiving, heartbeats, outgoing, asking);
+        stoppingToken.ThrowIfCancellationRequested();
+        switch (ended)
         {
-            throw reason is BuilderProtocolException or WebSocketException ? reason : new IOException(reason.Message, reason);
-        }
-        catch (ChannelClosedException)
-        {
-            // The Api closed the connection; the caller reconnects.
-        }
-        finally
-        {
-            await session.CancelAsync();
-            try
-            {
-                await Task.WhenAll(receiving, heartbeats);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-            {
-                // The heartbeats stop by cancellation or with the socket; the reader reports through the channel.
-            }
+            case ConnectionClosedException:
+                return;
+            case BuilderProtocolException or WebSocketException or IOException:
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ended);
+                break;
+            default:
+                throw new IOException(ended?.Message ?? "the connection ended", ended);
         }
     }
+
+    /// <summary>The Api closed the connection in good order.</summary>
+    private sealed class ConnectionClosedException : Exception;
 
     /// <summary>The WebSocket address of the Api, through service discovery.</summary>
     private async Task<Uri> SocketUriAsync(CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ namespace BuildsRs.Contracts.Builders;
 [JsonDerivedType(typeof(JobFinished), "job-finished")]
 [JsonDerivedType(typeof(JobLog), "job-log")]
 [JsonDerivedType(typeof(JobResultDiscarded), "job-result-discarded")]
+[JsonDerivedType(typeof(JobResultRecorded), "job-result-recorded")]
 public abstract record BuilderMessage;
 
 /// <summary>Builder → Api, first: who it is (the SHA-256 of its public key) and what it can build.</summary>
@@ -43,8 +44,12 @@ public sealed record Welcome([property: JsonPropertyName("builder_name")] string
 /// <summary>Api → builder, then the Api closes the connection: why the builder is not accepted.</summary>
 public sealed record Refused([property: JsonPropertyName("reason")] string Reason) : BuilderMessage;
 
-/// <summary>Builder → Api, every few seconds: still here. Extends the leases of the jobs it runs.</summary>
-public sealed record Heartbeat : BuilderMessage;
+/// <summary>
+/// Builder → Api, every few seconds: still here, working on these jobs (including one whose result it has not sent
+/// yet). Extends the leases of exactly those jobs: a job handed out on a connection that broke before the builder
+/// received it is not named, so its lease runs out and it goes back to the queue.
+/// </summary>
+public sealed record Heartbeat([property: JsonPropertyName("jobs")] IReadOnlyList<long> Jobs) : BuilderMessage;
 
 /// <summary>Builder → Api: it has room for a job of these kinds (<c>metadata</c>, <c>binary</c>) and of one of the
 /// targets it announced.</summary>
@@ -94,6 +99,12 @@ public sealed record JobLog(
 public sealed record JobResultDiscarded(
     [property: JsonPropertyName("job_id")] long JobId,
     [property: JsonPropertyName("reason")] string Reason) : BuilderMessage;
+
+/// <summary>
+/// Api → builder: the result of that job is recorded. Until this (or <see cref="JobResultDiscarded"/>) arrives, the
+/// builder keeps the result and sends it again on its next connection.
+/// </summary>
+public sealed record JobResultRecorded([property: JsonPropertyName("job_id")] long JobId) : BuilderMessage;
 
 [JsonSerializable(typeof(BuilderMessage))]
 [JsonSerializable(typeof(EnrollRequest))]

@@ -10,7 +10,7 @@ namespace BuildsRs.Contracts.Builders;
 /// </summary>
 public static class BuilderSignature
 {
-    public const int ProtocolVersion = 1;
+    public const int ProtocolVersion = 2;
 
     public static byte[] Payload(string connectionId, string nonce) =>
         Encoding.UTF8.GetBytes($"buildsrs-builder-challenge\n{ProtocolVersion}\n{connectionId}\n{nonce}");

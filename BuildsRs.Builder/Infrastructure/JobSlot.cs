@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts.Builders;
+
+namespace BuildsRs.Builder.Infrastructure;
+
+/// <summary>
+/// The job this builder works on. It outlives a connection: when the Api goes away mid-build (a restart, or one of
+/// several instances dying), the build goes on, and its log and result wait here for the next connection, to whichever
+/// instance answers. Heartbeats name the job until the Api has recorded its result, so that its lease holds meanwhile,
+/// and a result that a connection lost before the Api confirmed it is sent again on the next one.
+/// </summary>
+internal sealed class JobSlot(JobRunner runner)
+{
+    /// <summary>Log output past this much is dropped while no connection takes it (the Api keeps 1 MiB of a job's log).</summary>
+    private const long MaxWaitingLogChars = 2 * 1024 * 1024;
+
+    private readonly Channel<BuilderMessage> outbox = Channel.CreateUnbounded<BuilderMessage>();
+    private readonly Lock gate = new();
+    private TaskCompletionSource free = Completed();
+    private long? unreported;
+    private JobFinished? unconfirmed;
+    private long waitingLogChars;
+
+    /// <summary>The job whose result the Api has not recorded yet, if any.</summary>
+    public IReadOnlyList<long> Jobs
+    {
+        get
+        {
+            lock (gate)
+            {
+                return unreported is { } job ? [job] : [];
+            }
+        }
+    }
+
+    /// <summary>Completes once the last job ended and the Api recorded its result: then the builder may ask for another.</summary>
+    public Task Free
+    {
+        get
+        {
+            lock (gate)
+            {
+                return free.Task;
+            }
+        }
+    }
+
+    /// <summary>Runs the job in the background, until it ends or the builder stops.</summary>
+    public void Start(JobAssigned job, CancellationToken stoppingToken)
+    {
+        lock (gate)
+        {
+            unreported = job.JobId;
+            free = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        _ = Task.Run(async () => outbox.Writer.TryWrite(await runner.RunAsync(job, PostAsync, stoppingToken)), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Sends what waits, in order, until the connection ends: first a result that an earlier connection may have lost,
+    /// then the log and the result as they come. A message leaves the outbox only once it was sent.
+    /// </summary>
+    public async Task SendWaitingAsync(Func<BuilderMessage, Task> send, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref unconfirmed) is { } again)
+        {
+            await send(again);
+        }
+        while (await outbox.Reader.WaitToReadAsync(cancellationToken))
+        {
+            while (outbox.Reader.TryPeek(out var message))
+            {
+                if (message is JobFinished finished)
+                {
+                    Volatile.Write(ref unconfirmed, finished);
+                }
+                await send(message);
+                outbox.Reader.TryRead(out _);
+                if (message is JobLog log)
+                {
+                    Interlocked.Add(ref waitingLogChars, -log.Chunk.Length);
+                }
+            }
+        }
+    }
+
+    /// <summary>The Api recorded (or discarded) the result of this job: the slot is free.</summary>
+    public void Confirmed(long jobId)
+    {
+        lock (gate)
+        {
+            if (unconfirmed?.JobId == jobId)
+            {
+                (unconfirmed, unreported) = (null, null);
+                free.TrySetResult();
+            }
+        }
+    }
+
+    private Task PostAsync(BuilderMessage message)
+    {
+        if (message is JobLog log && Interlocked.Add(ref waitingLogChars, log.Chunk.Length) > MaxWaitingLogChars)
+        {
+            Interlocked.Add(ref waitingLogChars, -log.Chunk.Length);
+            return Task.CompletedTask;
+        }
+        outbox.Writer.TryWrite(message);
+        return Task.CompletedTask;
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+}

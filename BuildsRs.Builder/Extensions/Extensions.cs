@@ -20,13 +20,15 @@ internal static class Extensions
 
         builder.Services.AddSingleton(services => BuilderKey.Acquire(services.GetRequiredService<IOptions<BuilderOptions>>().Value.KeyDirectory));
         builder.Services.AddSingleton<ApiConnectionState>();
+        builder.Services.AddSingleton<JobSlot>();
         // Before the connection starts: no new job may begin while an earlier life's build still runs.
         builder.Services.AddHostedService<LeftoverSandboxCleanup>();
         builder.Services.AddHostedService<ApiConnection>();
 
         builder.AddTelemetrySource(JobRunner.ActivitySourceName);
+        // Build containers are labelled with the key, which a builder that replaces a killed one takes over.
         builder.Services.AddSingleton(services => new Sandbox(services.GetRequiredService<IDockerClient>(),
-            services.GetRequiredService<IOptions<BuilderOptions>>(), services.GetRequiredService<BuilderKey>().Name));
+            services.GetRequiredService<IOptions<BuilderOptions>>(), services.GetRequiredService<BuilderKey>().Fingerprint));
         builder.Services.AddSingleton<MetadataJob>();
         builder.Services.AddSingleton<BinaryJob>();
         builder.Services.AddSingleton<JobRunner>();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BuildsRs.Contracts.Builders;
 
 namespace BuildsRs.Builder.Infrastructure;
 
@@ -16,11 +17,15 @@ public sealed class BuilderKey : IDisposable
         this.lockFile = lockFile;
         Name = name;
         PublicKey = key.ExportSubjectPublicKeyInfo();
+        Fingerprint = BuilderSignature.Fingerprint(PublicKey);
     }
 
     public ECDsa Key { get; }
     public byte[] PublicKey { get; }
     public string Name { get; }
+
+    /// <summary>Stays with the key file, whichever process or container holds it.</summary>
+    public string Fingerprint { get; }
 
     public static BuilderKey Acquire(string directory)
     {

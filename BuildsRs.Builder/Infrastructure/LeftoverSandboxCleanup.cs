@@ -4,8 +4,8 @@ using Docker.DotNet;
 namespace BuildsRs.Builder.Infrastructure;
 
 /// <summary>
-/// A builder that was killed outright could not remove its running build; when it starts again under the same name,
-/// that container goes before any new job begins.
+/// A builder that was killed outright could not remove its running build; when it, or another builder process that
+/// takes its key over, starts, that container goes before any new job begins.
 /// </summary>
 internal sealed partial class LeftoverSandboxCleanup(Sandbox sandbox, ILogger<LeftoverSandboxCleanup> logger) : IHostedService
 {

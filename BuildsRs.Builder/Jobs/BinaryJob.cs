@@ -112,7 +112,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
 
     private static string Tail(string output) => output.Length <= 4000 ? output : output[^4000..];
 
-    /// <summary>A host folder the sandbox's unprivileged user (uid 1000) may write to.</summary>
+    /// <summary>A host folder the sandbox's unprivileged user (<see cref="Sandbox.SandboxUser"/>) may write to.</summary>
     private static string WritableBySandbox(string path)
     {
         Directory.CreateDirectory(path);

@@ -36,10 +36,7 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
                 }
                 finally
                 {
-                    if (Directory.Exists(work))
-                    {
-                        Directory.Delete(work, recursive: true);
-                    }
+                    RemoveWorkFolder(work);
                 }
             }
             var (binaries, settings) = await metadata.RunAsync(job, cancellationToken);
@@ -58,6 +55,22 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
             return new JobFinished(job.JobId, JobOutcomes.InfrastructureError, Elapsed(), null, ex.Message, null, null);
         }
     }
+
+    /// <summary>A folder that cannot be removed costs disk space, not the job's result.</summary>
+    private void RemoveWorkFolder(string work)
+    {
+        try
+        {
+            WorkFolder.Remove(work);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogWorkFolderLeft(logger, work, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Could not remove the job folder {Folder}: {Reason}")]
+    private static partial void LogWorkFolderLeft(ILogger logger, string folder, string reason);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Metadata of {Crate} {Version}: {Binaries} binary targets")]
     private static partial void LogMetadata(ILogger logger, string crate, string version, int binaries);

@@ -9,8 +9,8 @@ namespace BuildsRs.Builder.Jobs;
 /// <summary>
 /// Runs one command in a fresh container of the build image: no network (unless asked for), a read-only root, an
 /// unprivileged user with no capabilities, memory / CPU / pids limits, a wall-clock timeout and a no-output timeout.
-/// Output is passed on as it comes. The container is always removed; containers carry their builder's name, so that
-/// a builder that was killed outright removes what it left running when it starts again.
+/// Output is passed on as it comes. The container is always removed; containers carry their builder's key, so that
+/// a builder that was killed outright, or the one that takes its key over, removes what it left running.
 /// </summary>
 public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> options, string owner = "")
 {
@@ -31,7 +31,7 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
         {
             Image = settings.Image,
             Cmd = command,
-            User = "1000:1000",
+            User = SandboxUser,
             WorkingDir = "/tmp",
             Env = ["HOME=/tmp", "CARGO_HOME=/tmp/cargo-home", "CARGO_TERM_COLOR=never"],
             Labels = new Dictionary<string, string> { [SandboxLabel] = "true", [OwnerLabel] = owner },
@@ -73,6 +73,20 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             // Also on timeout, failure and shutdown: nothing of a build outlives its job.
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The unprivileged user builds run as: the image's <c>builder</c> (uid 1000) when this builder runs as root, else
+    /// this builder's own uid (a builder in a container), so that it can read and remove what a build wrote.
+    /// </summary>
+    public static string SandboxUser { get; } = OwnUser() is var (uid, gid) && uid != "0" ? $"{uid}:{gid}" : "1000:1000";
+
+    /// <summary>This process's effective uid and gid (the second field of the kernel's Uid and Gid lines).</summary>
+    private static (string Uid, string Gid) OwnUser()
+    {
+        var status = File.ReadAllLines("/proc/self/status");
+        string Effective(string key) => status.Single(line => line.StartsWith(key, StringComparison.Ordinal)).Split('\t')[2];
+        return (Effective("Uid:"), Effective("Gid:"));
     }
 
     /// <summary>Removes the containers an earlier life of this builder left behind; returns how many.</summary>

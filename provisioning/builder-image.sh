@@ -19,15 +19,10 @@ if docker image inspect "$tag" >/dev/null 2>&1; then
   exit 0
 fi
 
-mirror="$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)"
-[ -n "$mirror" ] || mirror="$(awk '/^deb / && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
-[ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; exit 1; }
-
 root="$(mktemp -d "$BUILDSRS_STATE_DIR/builder-root.XXXXXX")"
 trap 'rm -rf "$root"' EXIT
-log "building $tag: debootstrap bookworm from the apt mirror"
-debootstrap --variant=minbase --include="$debian_packages" bookworm "$root" "$mirror" >"$BUILDSRS_STATE_DIR/debootstrap.log" 2>&1 \
-  || { tail -n 20 "$BUILDSRS_STATE_DIR/debootstrap.log" >&2; exit 1; }
+log "building $tag"
+debootstrap_minbase bookworm "$debian_packages" "$root" debootstrap
 
 log "copying the Rust toolchain ($rust_release)"
 mkdir -p "$root/opt/rust"

@@ -5,3 +5,22 @@ export BUILDSRS_STATE_DIR="${BUILDSRS_STATE_DIR:-/var/tmp/buildsrs}"
 export DOCKER_HOST="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 
 log() { printf '[provision] %s\n' "$*" >&2; }
+
+# The Debian mirror this machine's apt uses (never a hard-coded host): images are made from the same packages.
+debian_mirror() {
+  local mirror
+  mirror="$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)"
+  [ -n "$mirror" ] || mirror="$(awk '/^deb / && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
+  [ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; return 1; }
+  echo "$mirror"
+}
+
+# A Debian minbase root of <suite> with <packages> (comma-separated) in <root>, from the apt mirror; the log of
+# debootstrap goes to $BUILDSRS_STATE_DIR/<log name>.log and its end is shown when it fails.
+debootstrap_minbase() {
+  local suite="$1" packages="$2" root="$3" log_name="$4" mirror
+  mirror="$(debian_mirror)"
+  log "debootstrap $suite from the apt mirror into $(basename "$root")"
+  debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$BUILDSRS_STATE_DIR/$log_name.log" 2>&1 \
+    || { tail -n 20 "$BUILDSRS_STATE_DIR/$log_name.log" >&2; return 1; }
+}

@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-wanted=(docker.io debootstrap postgresql-15 git ca-certificates chromium)
+wanted=(docker.io docker-compose docker-registry debootstrap postgresql-15 git ca-certificates chromium)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -112,7 +112,9 @@ YAML
   for service in "${missing[@]}"; do
     log "building buildsrs/${service%%:*}:$commit (dotnet publish -t:PublishContainer)"
     dotnet publish "$repo/${service#*:}" -c Release -r linux-x64 -t:PublishContainer -v quiet -nologo \
-      -p:BuildsRsContainerBaseImage="$base" -p:ContainerImageTags="$commit" -p:BuildsRsRevision="$commit" >/dev/null
+      -p:BuildsRsContainerBaseImage="$base" -p:ContainerImageTags="$commit" -p:BuildsRsRevision="$commit" \
+      >"$BUILDSRS_STATE_DIR/image-${service%%:*}.log" 2>&1 \
+      || { grep -m 20 -E 'error|rror:' "$BUILDSRS_STATE_DIR/image-${service%%:*}.log" >&2; exit 1; }
     image="buildsrs/${service%%:*}:$commit"
     docker build --build-arg "SERVICE_IMAGE=$image" -t "$image" "$deploy/images/health" >"$BUILDSRS_STATE_DIR/image-health.log" 2>&1 \
       || { tail -n 20 "$BUILDSRS_STATE_DIR/image-health.log" >&2; exit 1; }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every image of the BuildsRs deployment on this machine, offline, and writes deploy/.env for docker-compose.
+# Builds every image of the BuildsRs deployment on this machine, offline, and writes deploy/.env for docker-compose
+# (or the file BUILDSRS_ENV_FILE names, for `docker-compose --env-file`).
 #
 #   buildsrs/os         Debian bookworm minbase (images/os/build.sh)
 #   buildsrs/dotnet     the os image plus the .NET runtime of this machine's SDK: the base of the service images
@@ -129,9 +130,15 @@ deploy_state="$BUILDSRS_STATE_DIR/deploy"
 install -d -o 1654 -g 1654 "$deploy_state/builder-work"
 
 # Secrets are generated once and kept; everything else follows this build.
-env_file="$deploy/.env"
-kept() { sed -n "s/^$1=//p" "$env_file" 2>/dev/null | tail -n 1; }
-secret() { local value; value="$(kept "$1")"; [ -n "$value" ] || value="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"; echo "$value"; }
+env_file="${BUILDSRS_ENV_FILE:-$deploy/.env}"
+# A first run has no .env to keep secrets from.
+kept() { if [ -f "$env_file" ]; then sed -n "s/^$1=//p" "$env_file" | tail -n 1; fi; }
+secrets=()
+for name in POSTGRES_PASSWORD ADMIN_TOKEN ENROLLMENT_TOKEN REGISTRY_TOKEN DASHBOARD_TOKEN; do
+  value="$(kept "$name")"
+  [ -n "$value" ] || value="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  secrets+=("$name=$value")
+done
 {
   echo "# Written by deploy/build-images.sh; secrets are kept across runs."
   echo "BUILDSRS_TAG=$commit"
@@ -144,9 +151,7 @@ secret() { local value; value="$(kept "$1")"; [ -n "$value" ] || value="$(head -
   echo "BUILDSRS_REGISTRY_SEED=$BUILDSRS_STATE_DIR/registry-seed"
   echo "DOCKER_SOCKET=${DOCKER_HOST#unix://}"
   echo "DOCKER_GID=$docker_gid"
-  for name in POSTGRES_PASSWORD ADMIN_TOKEN ENROLLMENT_TOKEN REGISTRY_TOKEN DASHBOARD_TOKEN; do
-    echo "$name=$(secret "$name")"
-  done
+  printf '%s\n' "${secrets[@]}"
 } > "$env_file.new"
 mv "$env_file.new" "$env_file"
 chmod 600 "$env_file"

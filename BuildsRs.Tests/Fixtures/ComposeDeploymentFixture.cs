@@ -24,6 +24,12 @@ public sealed class ComposeDeploymentFixture : IAsyncLifetime
     public Uri RegistryIndex => new($"http://127.0.0.1:{RegistryPort}/index/");
     public static string ComposeFile => Path.Combine(RepositoryPaths.Root, "deploy", "docker-compose.yml");
 
+    /// <summary>
+    /// The settings deploy/build-images.sh writes, kept apart from deploy/.env so that a deployment of the checkout
+    /// is left alone, and made afresh each run the way a first deployment makes them.
+    /// </summary>
+    private static readonly string EnvFile = Path.Combine(Path.GetTempPath(), $"buildsrs-test-deployment-{Environment.ProcessId}.env");
+
     /// <summary>How long building the images and bringing the deployment up to healthy took.</summary>
     public TimeSpan ImagesBuiltIn { get; private set; }
     public TimeSpan UpToHealthyIn { get; private set; }
@@ -33,8 +39,9 @@ public sealed class ComposeDeploymentFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        var (exitCode, output, errors) = await Processes.RunAsync(
-            new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, "deploy", "build-images.sh")), BuildImagesTimeout);
+        File.Delete(EnvFile);
+        var buildImages = new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, "deploy", "build-images.sh")) { Environment = { ["BUILDSRS_ENV_FILE"] = EnvFile } };
+        var (exitCode, output, errors) = await Processes.RunAsync(buildImages, BuildImagesTimeout);
         Assert.True(exitCode == 0, $"deploy/build-images.sh failed ({exitCode}):\n{output}\n{errors}");
         ImagesBuiltIn = Stopwatch.GetElapsedTime(started);
 
@@ -50,16 +57,17 @@ public sealed class ComposeDeploymentFixture : IAsyncLifetime
     {
         Http.Dispose();
         await ComposeAsync("down", "-v", "--remove-orphans");
+        File.Delete(EnvFile);
     }
 
-    /// <summary>A value that deploy/build-images.sh wrote to deploy/.env (secrets, image tags).</summary>
+    /// <summary>A value that deploy/build-images.sh wrote to the env file (secrets, image tags).</summary>
     public static string Setting(string name) =>
-        File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "deploy", ".env"))
+        File.ReadAllLines(EnvFile)
             .Select(line => line.Split('=', 2))
             .Last(parts => parts.Length == 2 && parts[0] == name)[1];
 
     /// <summary>docker-compose on this deployment's project, with its ports.</summary>
-    public Task<string> ComposeAsync(params string[] arguments) => ComposeFileAsync(ComposeFile, arguments);
+    public Task<string> ComposeAsync(params string[] arguments) => ComposeFileAsync(ComposeFile, ["--env-file", EnvFile, .. arguments]);
 
     public async Task<string> ComposeFileAsync(string file, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -16,6 +16,7 @@ var registry = deployed ? null : builder.AddCrateRegistry(paths);
 var adminToken = builder.AddSecret("admin-token", "admin.token", paths);
 // Lets builders enroll their own keys, so that any number of replicas work without hand steps.
 var enrollmentToken = builder.AddSecret("builder-enrollment-token", "enrollment.token", paths);
+var buildImages = deployed ? null : BuildImages.Resolve(builder.Configuration, paths);
 
 // The Api owns the schema: it applies the migrations before it reports healthy, so whoever waits for it
 // finds the tables in place.
@@ -27,17 +28,21 @@ var api = builder.AddProject<Projects.BuildsRs_Api>("api")
     .WithCrateDownloads(registry)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
+if (buildImages is not null)
+{
+    api.WithEnabledTargets(buildImages);
+}
 
 builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")
     .WithReference(database, DatabaseExtensions.DatabaseName).WaitFor(api)
     .WithCrateRegistry(registry, deployed ? null : paths)
     .WithHttpHealthCheck("/health");
 
-if (!deployed)
+if (buildImages is not null)
 {
     builder.AddProject<Projects.BuildsRs_Builder>("builder")
         .WithReplicas(builder.Configuration.GetValue("Builder:Replicas", 2))
-        .WithEnvironment("Builder__Image", BuilderImage.Resolve(builder.Configuration, paths))
+        .WithBuildImages(buildImages)
         .WithEnvironment("Builder__EnrollmentToken", enrollmentToken)
         .WithEnvironment("Builder__KeyDirectory", Path.Combine(paths.DataDirectory, "builder-keys"))
         .WithCrateDependencies(registry)

@@ -14,8 +14,8 @@ return args switch
     ["queue", var api, var database, var enrollmentToken, var jobs, var builders] =>
         await JobQueueBenchmark.RunAsync(new Uri(api), database, enrollmentToken,
             int.Parse(jobs, CultureInfo.InvariantCulture), int.Parse(builders, CultureInfo.InvariantCulture)),
-    ["build-overhead", var database, var registry, var image, var work, var repetitions] =>
-        await BuildOverheadBenchmark.RunAsync(database, new Uri(registry.TrimEnd('/') + "/"), image, work, int.Parse(repetitions, CultureInfo.InvariantCulture)),
+    ["build-overhead", var database, var registry, var image, var work, var repetitions, .. var crossTargets] =>
+        await BuildOverheadBenchmark.RunAsync(database, new Uri(registry.TrimEnd('/') + "/"), image, work, int.Parse(repetitions, CultureInfo.InvariantCulture), crossTargets),
     ["api-data", var database, var work, var crates, var versions, var built] =>
         await ApiBenchmarkData.RunAsync(database, work, int.Parse(crates, CultureInfo.InvariantCulture),
             int.Parse(versions, CultureInfo.InvariantCulture), int.Parse(built, CultureInfo.InvariantCulture)),
@@ -24,6 +24,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS | build-overhead DB REGISTRY_URL IMAGE WORK_DIR REPETITIONS | api-data DB WORK_DIR CRATES VERSIONS BUILT");
+    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS | build-overhead DB REGISTRY_URL IMAGE WORK_DIR REPETITIONS [CROSS_TARGET...] | api-data DB WORK_DIR CRATES VERSIONS BUILT");
     return 2;
 }

@@ -1,15 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using BuildsRs.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Builder;
 
-public sealed class BuilderOptions
+public sealed class BuilderOptions : IValidatableObject
 {
     public const string SectionName = "Builder";
 
-    /// <summary>The image builds run in (Rust and C toolchains, an unprivileged user).</summary>
+    /// <summary>
+    /// The image each target builds in, by target triple (a Rust toolchain with that target's standard library, its C
+    /// cross toolchain, an unprivileged user). The builder offers the targets whose images its engine has.
+    /// </summary>
     [Required]
-    public string Image { get; set; } = "";
+    public Dictionary<string, string> Images { get; set; } = [];
 
     /// <summary>The Docker engine's API endpoint.</summary>
     [Required]
@@ -31,9 +35,6 @@ public sealed class BuilderOptions
     /// <summary>The sparse index dependencies come from; empty means crates.io itself.</summary>
     public Uri? RegistryIndex { get; set; }
 
-    /// <summary>The targets this builder builds for.</summary>
-    public string[] Targets { get; set; } = ["x86_64-unknown-linux-gnu"];
-
     /// <summary>How many jobs it runs at once.</summary>
     [Range(1, 1)]
     public int Capacity { get; set; } = 1;
@@ -45,4 +46,19 @@ public sealed class BuilderOptions
     /// <summary>The limits of every sandboxed container.</summary>
     [Required, ValidateObjectMembers]
     public SandboxLimits Sandbox { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Images.Count == 0)
+        {
+            yield return new ValidationResult("no build image: set Builder:Images:<target> to the image each target builds in", [nameof(Images)]);
+        }
+        foreach (var (target, image) in Images)
+        {
+            if (!TargetTriple.IsValid(target) || string.IsNullOrWhiteSpace(image))
+            {
+                yield return new ValidationResult($"Builder:Images:{target} must name a target triple and an image", [nameof(Images)]);
+            }
+        }
+    }
 }

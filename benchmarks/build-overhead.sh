@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build overhead benchmark: the system (local registry, Api, one Builder; Release builds) builds a crate with no
 # dependencies and one with ~30, several times each; the time from the builder's claim to the stored artifact is set
-# against bare `docker run`s of the same two build commands in the same image with the same limits.
+# against bare `docker run`s of the same two build commands in the same image with the same limits. Then the same
+# crates are built for every other target that provisioning made an image for, against the native x86_64 build.
 # Usage: benchmarks/build-overhead.sh [REPETITIONS]. Needs provisioning (provisioning/provision.sh) first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -13,6 +14,15 @@ for project in BuildsRs.Benchmarks BuildsRs.Api BuildsRs.Builder BuildsRs.LocalR
   dotnet build "$repo/$project" -c Release -v quiet -nologo
 done
 image="$(cat "$BUILDSRS_STATE_DIR/builder-image")"
+# Every target provisioning recorded an image for: the builder gets them all, the Api enables them.
+images=() enabled=() cross=()
+for record in "$BUILDSRS_STATE_DIR"/builder-images/*; do
+  target="$(basename "$record")"
+  case "$target" in *.*) continue ;; esac
+  images+=("Builder__Images__$target=$(cat "$record")")
+  enabled+=("Targets__Enabled__${#enabled[@]}=$target")
+  [ "$target" = x86_64-unknown-linux-gnu ] || cross+=("$target")
+done
 
 registry="http://127.0.0.1:$(free_port)"
 start_service registry "$registry/health" env ASPNETCORE_URLS="$registry" Logging__LogLevel__Default=Warning \
@@ -24,14 +34,14 @@ api="http://127.0.0.1:$(free_port)"
 enrollment_token="$(random_token)"
 start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=overhead" \
   ConnectionStrings__artifacts="Directory=$work/artifacts" Admin__Token="$(random_token)" \
-  Builders__EnrollmentToken="$enrollment_token" Jobs__DownloadUrl="$registry/api/v1/crates/{crate}/{version}/download" \
+  Builders__EnrollmentToken="$enrollment_token" "${enabled[@]}" Jobs__DownloadUrl="$registry/api/v1/crates/{crate}/{version}/download" \
   Logging__LogLevel__Default=Warning "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 
 builder="http://127.0.0.1:$(free_port)"
-start_service builder "$builder/health" env ASPNETCORE_URLS="$builder" Builder__ApiUrl="$api" Builder__Image="$image" \
+start_service builder "$builder/health" env ASPNETCORE_URLS="$builder" Builder__ApiUrl="$api" "${images[@]}" \
   Builder__EnrollmentToken="$enrollment_token" Builder__KeyDirectory="$work/builder-keys" \
   Builder__RegistryIndex="$registry/index/" Builder__WorkDirectory="$work/builder" Logging__LogLevel__Default=Warning \
   "$repo/BuildsRs.Builder/bin/Release/net10.0/BuildsRs.Builder"
 
 "$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" build-overhead "$connection=overhead" "$registry" \
-  "$image" "$work/bare" "$repetitions"
+  "$image" "$work/bare" "$repetitions" "${cross[@]}"

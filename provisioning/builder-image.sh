@@ -1,42 +1,135 @@
 #!/usr/bin/env bash
-# Builds the image that builds run in, offline: a minimal Debian (debootstrap from the machine's own apt mirror),
-# a C toolchain, the host's Rust toolchain under /opt/rust and an unprivileged `builder` user.
-# The tag is derived from this recipe and the toolchain version, so a change to either gives a new image.
-# Writes the tag to $BUILDSRS_STATE_DIR/builder-image, where the AppHost reads it.
+# Builds the images that builds run in, one per target, offline. Every one is a minimal Debian (debootstrap from the
+# machine's own apt mirror) with a C toolchain and an unprivileged `builder` user; binaries link against the glibc of
+# the image's Debian release, so they run on it and on everything newer.
+#   x86_64-unknown-linux-gnu    Debian 11 (glibc 2.31) and the host's Rust toolchain, under /opt/rust
+#   aarch64-unknown-linux-gnu, i686-unknown-linux-gnu (any target of `cross_target` below)
+#                               Debian 12 (glibc 2.36; binaries need 2.34) with Debian's rustc-web and cargo-web from
+#                               bookworm-security, the target's standard library (libstd-rust-web-dev:<arch>) and its
+#                               cross gcc as cargo's linker; build scripts and proc macros run on the host, as cargo
+#                               does it. Debian 11's security suite lists rustc-web too, but the mirror does not serve it.
+# Usage: builder-image.sh [TARGET...] (default: $BUILDSRS_TARGETS). An image's tag follows this recipe, its toolchain
+# (rustc -vV) and the versions of the target's packages, so a change to any of them gives a new image.
+# Writes each tag to $BUILDSRS_STATE_DIR/builder-images/<target> (the x86_64 one also to builder-image), where the
+# AppHost and the deployment read them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+export DOCKER_BUILDKIT=0
 
-debian_packages="gcc,libc6-dev,make,pkg-config,ca-certificates"
-sysroot="$(RUSTUP_TOOLCHAIN=stable rustc --print sysroot)"
-toolchain="$(RUSTUP_TOOLCHAIN=stable rustc -vV)"
-recipe_hash="$( { cat "${BASH_SOURCE[0]}"; echo "$toolchain"; } | sha256sum | cut -c1-12)"
-rust_release="$(echo "$toolchain" | sed -n 's/^release: //p')"
-tag="buildsrs-builder:rust-${rust_release}-${recipe_hash}"
+recipe="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)"
+records="$BUILDSRS_STATE_DIR/builder-images"
+mkdir -p "$records"
+read -r -a targets <<< "${*:-$BUILDSRS_TARGETS}"
 
-if docker image inspect "$tag" >/dev/null 2>&1; then
-  log "builder image $tag present"
-  echo "$tag" > "$BUILDSRS_STATE_DIR/builder-image"
-  exit 0
+# <debian architecture> <GNU triple> of a cross target.
+cross_target() {
+  case "$1" in
+    aarch64-unknown-linux-gnu) echo "arm64 aarch64-linux-gnu" ;;
+    i686-unknown-linux-gnu) echo "i386 i686-linux-gnu" ;;
+    *) return 1 ;;
+  esac
+}
+
+# The root a target's image starts from: a Debian release with its updates and security suites, gcc for build scripts.
+base_image() {
+  local suite="$1" tag="buildsrs-builder-base:$1-$recipe"
+  if ! docker image inspect "$tag" >/dev/null 2>&1; then
+    local root
+    root="$(mktemp -d "$BUILDSRS_STATE_DIR/builder-root.XXXXXX")"
+    debootstrap_minbase "$suite" "gcc,libc6-dev,make,pkg-config,ca-certificates" "$root" "debootstrap-$suite"
+    {
+      echo "deb $(debian_mirror) $suite main"
+      echo "deb $(debian_mirror) $suite-updates main"
+      echo "deb $(debian_security_mirror) $suite-security main"
+    } > "$root/etc/apt/sources.list"
+    chroot "$root" /usr/sbin/useradd --uid 1000 --user-group --create-home --shell /bin/sh builder
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/*
+    tar -C "$root" -c . | docker import -c 'ENV PATH=/opt/rust/bin:/usr/local/bin:/usr/bin:/bin' - "$tag" >/dev/null
+    rm -rf "$root"
+  fi
+  echo "$tag"
+}
+
+# What every build image ends with: the sandbox's environment and user, and where the image came from.
+image_tail() {
+  cat <<DOCKERFILE
+ENV CARGO_HOME=/tmp/cargo-home
+USER builder
+WORKDIR /tmp
+LABEL org.buildsrs.target=$1 org.buildsrs.recipe=$recipe
+DOCKERFILE
+}
+
+host_image_tag() {
+  local toolchain
+  toolchain="$(RUSTUP_TOOLCHAIN=stable rustc -vV)"
+  echo "buildsrs-builder:x86_64-unknown-linux-gnu-rust-$(echo "$toolchain" | sed -n 's/^release: //p')-$( { echo "$recipe"; echo "$toolchain"; } | sha256sum | cut -c1-12)"
+}
+
+build_host_image() {
+  local tag="$1" base="$2" sysroot context
+  sysroot="$(RUSTUP_TOOLCHAIN=stable rustc --print sysroot)"
+  log "building $tag (the host's toolchain)"
+  context="$(mktemp -d "$BUILDSRS_STATE_DIR/builder-context.XXXXXX")"
+  { echo "FROM $base"; echo "COPY rust /opt/rust"; image_tail x86_64-unknown-linux-gnu; } > "$context/Dockerfile"
+  # The context is streamed: the Dockerfile and the toolchain under rust/, without its docs and sources.
+  tar -C "$context" -c Dockerfile -C "$sysroot" --exclude=./share/doc --exclude=./lib/rustlib/src --transform 's,^\.,rust,' . \
+    | docker build -q -t "$tag" - >"$BUILDSRS_STATE_DIR/builder-image-x86_64-unknown-linux-gnu.log" 2>&1 \
+    || { rm -rf "$context"; tail -n 20 "$BUILDSRS_STATE_DIR/builder-image-x86_64-unknown-linux-gnu.log" >&2; return 1; }
+  rm -rf "$context"
+}
+
+build_cross_image() {
+  local target="$1" base="$2" arch gnu linker_variable draft versions tag context
+  read -r arch gnu < <(cross_target "$target")
+  linker_variable="CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_LINKER"
+  draft="buildsrs-builder:$target-recipe-$recipe"
+  if ! docker image inspect "$draft" >/dev/null 2>&1; then
+    log "building the $target image (Debian's rustc-web, libstd-rust-web-dev:$arch, gcc-$gnu)"
+    context="$(mktemp -d "$BUILDSRS_STATE_DIR/builder-context.XXXXXX")"
+    cat > "$context/Dockerfile" <<DOCKERFILE
+FROM $base
+USER root
+RUN dpkg --add-architecture $arch && apt-get update -qq \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rustc-web cargo-web gcc-$gnu libc6-dev-$arch-cross >/dev/null \\
+ && cd /tmp && apt-get download -qq libstd-rust-web-dev:$arch \\
+ && dpkg-deb --fsys-tarfile libstd-rust-web-dev_*.deb | tar -x -C / ./usr/lib/rustlib/ \\
+ && dpkg-deb -f libstd-rust-web-dev_*.deb Package Version Architecture > /usr/lib/rustlib/$target/buildsrs-std-package \\
+ && rm -rf /tmp/*.deb /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/*
+ENV $linker_variable=$gnu-gcc
+$(image_tail "$target")
+DOCKERFILE
+    docker build --network host -q -t "$draft" "$context" >"$BUILDSRS_STATE_DIR/builder-image-$target.log" 2>&1 \
+      || { rm -rf "$context"; tail -n 20 "$BUILDSRS_STATE_DIR/builder-image-$target.log" >&2; return 1; }
+    rm -rf "$context"
+  fi
+  # Named after what it holds: the toolchain and the versions of the target's packages.
+  versions="$(docker run --rm --network none "$draft" sh -c \
+    "rustc -vV; dpkg-query -W rustc-web cargo-web gcc-$gnu libc6-dev-$arch-cross; cat /usr/lib/rustlib/$target/buildsrs-std-package")"
+  tag="buildsrs-builder:$target-rust-$(echo "$versions" | sed -n 's/^release: //p')-$(echo "$versions" | sha256sum | cut -c1-12)"
+  docker tag "$draft" "$tag"
+  echo "$tag"
+}
+
+for target in "${targets[@]}"; do
+  if [ "$target" = x86_64-unknown-linux-gnu ]; then
+    tag="$(host_image_tag)"
+    if ! docker image inspect "$tag" >/dev/null 2>&1; then
+      build_host_image "$tag" "$(base_image bullseye)"
+    fi
+  elif cross_target "$target" >/dev/null; then
+    tag="$(cat "$records/$target" 2>/dev/null || true)"
+    if [ -z "$tag" ] || [ "$(cat "$records/$target.recipe" 2>/dev/null)" != "$recipe" ] || ! docker image inspect "$tag" >/dev/null 2>&1; then
+      tag="$(build_cross_image "$target" "$(base_image bookworm)")"
+    fi
+  else
+    log "no build image recipe for $target (see the README's Targets section)"
+    exit 1
+  fi
+  echo "$tag" > "$records/$target"
+  echo "$recipe" > "$records/$target.recipe"
+  log "builder image $tag ready"
+done
+if [ -f "$records/x86_64-unknown-linux-gnu" ]; then
+  cp "$records/x86_64-unknown-linux-gnu" "$BUILDSRS_STATE_DIR/builder-image"
 fi
-
-root="$(mktemp -d "$BUILDSRS_STATE_DIR/builder-root.XXXXXX")"
-trap 'rm -rf "$root"' EXIT
-log "building $tag"
-debootstrap_minbase bookworm "$debian_packages" "$root" debootstrap
-
-log "copying the Rust toolchain ($rust_release)"
-mkdir -p "$root/opt/rust"
-tar -C "$sysroot" --exclude=./share/doc --exclude=./lib/rustlib/src -c . | tar -C "$root/opt/rust" -x
-chroot "$root" /usr/sbin/useradd --uid 1000 --user-group --create-home --shell /bin/sh builder
-rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
-
-log "importing the image"
-tar -C "$root" -c . | docker import \
-  -c 'ENV PATH=/opt/rust/bin:/usr/local/bin:/usr/bin:/bin' \
-  -c 'ENV CARGO_HOME=/tmp/cargo-home' \
-  -c 'USER builder' \
-  -c 'WORKDIR /tmp' \
-  -c "LABEL org.buildsrs.rust=$rust_release org.buildsrs.recipe=$recipe_hash" \
-  - "$tag" >/dev/null
-echo "$tag" > "$BUILDSRS_STATE_DIR/builder-image"
-log "builder image $tag built"

@@ -4,6 +4,9 @@
 export BUILDSRS_STATE_DIR="${BUILDSRS_STATE_DIR:-/var/tmp/buildsrs}"
 export DOCKER_HOST="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 
+# The targets the local system builds for; provisioning makes a build image for each (builder-image.sh).
+export BUILDSRS_TARGETS="${BUILDSRS_TARGETS:-x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu i686-unknown-linux-gnu}"
+
 log() { printf '[provision] %s\n' "$*" >&2; }
 
 # The Debian mirror this machine's apt uses (never a hard-coded host): images are made from the same packages.
@@ -12,6 +15,15 @@ debian_mirror() {
   mirror="$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)"
   [ -n "$mirror" ] || mirror="$(awk '/^deb / && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
   [ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; return 1; }
+  echo "$mirror"
+}
+
+# The security mirror of the same apt sources (Debian's newer Rust toolchains come from there).
+debian_security_mirror() {
+  local mirror
+  mirror="$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep security | head -n 1)"
+  [ -n "$mirror" ] || mirror="$(awk '/^deb / && $2 ~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
+  [ -n "$mirror" ] || { log "no Debian security mirror found in the apt sources"; return 1; }
   echo "$mirror"
 }
 

@@ -31,7 +31,7 @@ public static class BuildersApi
         return await EnrollKeyAsync(request, db, cancellationToken);
     }
 
-    /// <summary>Registers a builder's key (idempotent: a known key keeps its record).</summary>
+    /// <summary>Registers a builder's key (idempotent: a known key keeps its record, and gains the targets it now offers).</summary>
     internal static async Task<Results<Ok<EnrollResponse>, ValidationProblem, UnauthorizedHttpResult>> EnrollKeyAsync(
         EnrollRequest request, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
@@ -64,6 +64,12 @@ public static class BuildersApi
                 Name = request.Name, PublicKey = publicKey!, Fingerprint = fingerprint, Enabled = true, AllowedTargets = [.. request.Targets],
             };
             db.Builders.Add(builder);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else if (request.Targets.Except(builder.AllowedTargets).Any())
+        {
+            // A builder that was given the images of more targets offers them from its next enrollment on.
+            builder.AllowedTargets = [.. builder.AllowedTargets.Union(request.Targets)];
             await db.SaveChangesAsync(cancellationToken);
         }
         return TypedResults.Ok(new EnrollResponse(builder.Name, builder.Fingerprint, builder.Enabled));

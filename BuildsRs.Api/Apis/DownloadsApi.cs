@@ -7,7 +7,8 @@ namespace BuildsRs.Api.Apis;
 /// The artifacts themselves, at addresses installers can compute:
 /// <c>/builds/{crate}/{version|latest}/{target}</c>, and cargo-quickinstall's layout
 /// <c>/builds/{crate}-{version}/{crate}-{version}-{target}.tar.gz</c> (which cargo-binstall takes as a <c>--pkg-url</c>);
-/// each with a <c>.sha256</c> beside it in <c>sha256sum</c>'s format. <c>HEAD</c> answers from the database alone.
+/// each with a <c>.sha256</c> beside it in <c>sha256sum</c>'s format; both say where the binaries run in headers.
+/// <c>HEAD</c> answers from the database alone.
 /// </summary>
 public static class DownloadsApi
 {
@@ -61,6 +62,7 @@ public static class DownloadsApi
         {
             return ApiProblems.NotFound(missing!);
         }
+        RunsOnHeaders(http.Response.Headers, build);
         if (checksum)
         {
             return TypedResults.Text($"{build.Sha256}  {build.FileName}\n", "text/plain; charset=utf-8");
@@ -78,5 +80,23 @@ public static class DownloadsApi
         return location.Redirect is { } url
             ? TypedResults.Redirect(url.ToString())
             : TypedResults.PhysicalFile(location.File!, "application/gzip", build.FileName, enableRangeProcessing: true);
+    }
+
+    /// <summary>Where the archive runs, on the archive and on its checksum, so that an installer can refuse before it
+    /// downloads: <c>X-Artifact-Glibc: 2.31</c> means glibc 2.31 or newer.</summary>
+    private static void RunsOnHeaders(IHeaderDictionary headers, StoredBuild build)
+    {
+        if (build.Machine is { } machine)
+        {
+            headers["X-Artifact-Machine"] = machine;
+        }
+        if (build.Linkage is { } linkage)
+        {
+            headers["X-Artifact-Linkage"] = linkage;
+        }
+        if (build.GlibcFloor is { } glibc)
+        {
+            headers["X-Artifact-Glibc"] = glibc;
+        }
     }
 }

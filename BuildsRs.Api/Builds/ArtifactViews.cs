@@ -14,11 +14,12 @@ internal static class ArtifactViews
         (await db.Artifacts.Where(which)
             .Select(a => new
             {
-                a.JobId, a.FileName, a.Size, a.Sha256, a.CreatedAt, a.Job.Target, a.Job.Version.Version, Crate = a.Job.Version.Crate.Name,
+                a.JobId, a.FileName, a.Size, a.Sha256, a.CreatedAt, a.Machine, a.Linkage, a.GlibcFloor, a.Job.Target, a.Job.Version.Version, Crate = a.Job.Version.Crate.Name,
                 Downloads = db.DailyDownloads.Where(d => d.ArtifactId == a.Id).Sum(d => (long?)d.Count) ?? 0,
             })
             .ToListAsync(cancellationToken))
-        .Select(a => new ArtifactInfo(a.JobId, a.FileName, a.Size, a.Sha256, DownloadUrl(request, a.Crate, a.Version, a.Target!), a.Downloads, a.CreatedAt))
+        .Select(a => new ArtifactInfo(a.JobId, a.FileName, a.Size, a.Sha256, DownloadUrl(request, a.Crate, a.Version, a.Target!), a.Downloads, a.CreatedAt,
+            a.Machine, a.Linkage, a.GlibcFloor))
         .ToList();
 
     /// <summary>The stable download address of a version's build for a target (the newest successful attempt).</summary>

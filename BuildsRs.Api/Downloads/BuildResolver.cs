@@ -26,7 +26,8 @@ internal sealed class BuildResolver(BuildsRsDbContext db, ReusedAnswers answers)
         var builds = db.Artifacts.Where(a => a.Job.Version.Crate.NormalizedName == normalized && a.Job.Target == target && a.Job.State == JobState.Succeeded);
         builds = version == Latest ? builds.Where(a => !a.Job.Version.Yanked) : builds.Where(a => a.Job.Version.Version == version);
         var candidates = await builds
-            .Select(a => new { a.Job.Attempt, Build = new StoredBuild(a.Id, a.Job.Version.Crate.Name, a.Job.Version.Version, a.StorageKey, a.FileName, a.Sha256, a.Size) })
+            .Select(a => new { a.Job.Attempt, Build = new StoredBuild(a.Id, a.Job.Version.Crate.Name, a.Job.Version.Version, a.StorageKey, a.FileName, a.Sha256, a.Size,
+                a.Machine, a.Linkage, a.GlibcFloor) })
             .ToListAsync(cancellationToken);
         var newest = candidates.GroupBy(c => c.Build.Version).Select(g => g.MaxBy(c => c.Attempt)!.Build);
         if (VersionNumber.Latest(newest, b => b.Version) is { } found)
@@ -46,8 +47,12 @@ internal sealed class BuildResolver(BuildsRsDbContext db, ReusedAnswers answers)
         {
             return $"{crate} has no version {version}";
         }
+        var built = db.Artifacts.Where(a => a.Job.Version.Crate.NormalizedName == normalized && a.Job.State == JobState.Succeeded);
+        built = version == Latest ? built.Where(a => !a.Job.Version.Yanked) : built.Where(a => a.Job.Version.Version == version);
+        var targets = await built.Select(a => a.Job.Target!).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
+        var existing = targets.Count == 0 ? "" : $"; built for {string.Join(", ", targets)}";
         return version == Latest
-            ? $"no version of {crate} that is not yanked has a successful build for {target}"
-            : $"{crate} {version} has no successful build for {target}";
+            ? $"no version of {crate} that is not yanked has a successful build for {target}{existing}"
+            : $"{crate} {version} has no successful build for {target}{existing}";
     }
 }

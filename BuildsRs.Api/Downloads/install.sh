@@ -24,27 +24,42 @@ done
 
 host_target() {
   arch="$(uname -m)"
+  abi=gnu
   case "$arch" in
     x86_64|amd64) arch=x86_64 ;;
     aarch64|arm64) arch=aarch64 ;;
+    armv7*|armv8l) arch=armv7 abi=gnueabihf ;;
+    i386|i486|i586|i686) arch=i686 ;;
     *) fail "no builds for the $arch architecture; pass --target if one exists" ;;
   esac
   case "$(uname -s)" in
     Linux)
-      if ldd --version 2>&1 | grep -qi musl; then echo "$arch-unknown-linux-musl"; else echo "$arch-unknown-linux-gnu"; fi ;;
+      if ldd --version 2>&1 | grep -qi musl; then echo "$arch-unknown-linux-musl"; else echo "$arch-unknown-linux-$abi"; fi ;;
     Darwin) echo "$arch-apple-darwin" ;;
     *) fail "no builds for $(uname -s); pass --target if one exists" ;;
   esac
 }
 [ -n "$target" ] || target="$(host_target)"
 
+# fetch URL FILE: the body to FILE, the response headers to FILE.headers, the HTTP status on stdout.
 if command -v curl >/dev/null 2>&1; then
-  fetch() { curl -sSL -o "$2" -w '%{http_code}' "$1"; }
+  fetch() { curl -sSL -o "$2" -D "$2.headers" -w '%{http_code}' "$1"; }
 elif command -v wget >/dev/null 2>&1; then
-  fetch() { if wget -q -O "$2" "$1"; then echo 200; else echo 404; fi; }
+  fetch() { if wget -q -S -O "$2" "$1" 2>"$2.headers"; then echo 200; else echo 404; fi; }
 else
   fail "curl or wget is needed"
 fi
+
+# The glibc of this machine (getconf, else ldd's first line), empty where there is none.
+host_glibc() {
+  { getconf GNU_LIBC_VERSION 2>/dev/null || ldd --version 2>/dev/null | head -n 1; } | grep -o '[0-9][0-9]*\.[0-9][0-9]*' | tail -n 1
+}
+
+# version_older A B: whether version A is older than version B (numeric, dot by dot).
+version_older() {
+  awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, "."); m = split(b, y, "."); if (m > n) n = m
+    for (i = 1; i <= n; i++) { if (x[i] + 0 < y[i] + 0) exit 0; if (x[i] + 0 > y[i] + 0) exit 1 } exit 1 }'
+}
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -55,6 +70,15 @@ if [ "$status" != 200 ]; then
   detail="$(sed -n 's/.*"detail" *: *"\([^"]*\)".*/\1/p' "$work/sha256" 2>/dev/null)"
   fail "${detail:-nothing to download at $url (HTTP $status)}"
 fi
+# The archive says which glibc it needs: refuse before downloading it where this machine's is older.
+needs="$(sed -n 's/^[[:space:]]*[Xx]-[Aa]rtifact-[Gg]libc: *\([0-9.]*\).*/\1/p' "$work/sha256.headers" | tail -n 1)"
+case "$target" in
+  *-linux-gnu*)
+    have="$(host_glibc)"
+    if [ -n "$needs" ] && [ -n "$have" ] && version_older "$have" "$needs"; then
+      fail "$crate's $target build needs glibc $needs or newer; this machine has glibc $have. Nothing installed."
+    fi ;;
+esac
 status="$(fetch "$url" "$work/archive.tar.gz")" || fail "cannot reach $base"
 [ "$status" = 200 ] || fail "downloading $url failed (HTTP $status)"
 

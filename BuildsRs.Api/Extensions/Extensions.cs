@@ -4,6 +4,7 @@ using BuildsRs.Api.Downloads;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Jobs;
 using BuildsRs.Api.Storage;
+using BuildsRs.Api.Targets;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Data;
 
@@ -29,6 +30,8 @@ internal static class Extensions
         builder.RequireConnectionString(DatabaseConnectionName, "the Postgres database (Host=...;Port=...;Username=...;Password=...;Database=...)");
         builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
         builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddOptions<TargetOptions>().BindConfiguration(TargetOptions.SectionName);
+        builder.Services.AddHostedService<EnabledTargets>();
 
         builder.AddArtifactStorage(StorageConnectionName);
 

@@ -79,6 +79,10 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
             {
                 return "this builder does not hold that job (its lease may have run out)";
             }
+            if (finished.Platform is { } platform && ArtifactPlatforms.Invalid(platform, job.Target) is { } invalid)
+            {
+                return invalid;
+            }
 
             var outcome = EnumText.Parse<OutcomeClass>(finished.Outcome);
             job.FinishedAt = DateTimeOffset.UtcNow;
@@ -97,9 +101,17 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
             }
             await db.SaveChangesAsync(cancellationToken);
 
-            if (job.Kind == JobKind.Binary && outcome == OutcomeClass.Succeeded && !await db.Artifacts.AnyAsync(a => a.JobId == job.Id, cancellationToken))
+            if (job.Kind == JobKind.Binary && outcome == OutcomeClass.Succeeded)
             {
-                (job.State, job.Outcome, job.Error) = (JobState.Failed, OutcomeClass.InfrastructureError, "reported success without an uploaded artifact");
+                var artifacts = await db.Artifacts.Where(a => a.JobId == job.Id).ToListAsync(cancellationToken);
+                if (artifacts.Count == 0)
+                {
+                    (job.State, job.Outcome, job.Error) = (JobState.Failed, OutcomeClass.InfrastructureError, "reported success without an uploaded artifact");
+                }
+                foreach (var artifact in artifacts)
+                {
+                    (artifact.Machine, artifact.Linkage, artifact.GlibcFloor) = (finished.Platform?.Machine, finished.Platform?.Linkage, finished.Platform?.Glibc);
+                }
                 await db.SaveChangesAsync(cancellationToken);
             }
             if (job.Kind == JobKind.Metadata && outcome == OutcomeClass.Succeeded)

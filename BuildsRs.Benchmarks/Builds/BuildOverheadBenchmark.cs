@@ -12,7 +12,8 @@ namespace BuildsRs.Benchmarks.Builds;
 /// <summary>
 /// What the system adds to a build: a running Builder's time from claiming a binary job to the artifact being stored
 /// (download, checksum, unpack, both sandboxed phases, packing, upload, verification), set against bare
-/// <c>docker run</c>s of the same two commands in the same image with the same limits.
+/// <c>docker run</c>s of the same two commands in the same image with the same limits; then the same system builds
+/// for each cross target, set against the native x86_64 build.
 /// </summary>
 internal static class BuildOverheadBenchmark
 {
@@ -21,11 +22,12 @@ internal static class BuildOverheadBenchmark
     /// <summary>A crate without dependencies and one with a tree of about thirty.</summary>
     private static readonly (string Name, string Version)[] Crates = [("xml-rs", "0.8.3"), ("hexyl", "0.8.0")];
 
-    public static async Task<int> RunAsync(string database, Uri registry, string image, string work, int repetitions)
+    public static async Task<int> RunAsync(string database, Uri registry, string image, string work, int repetitions, IReadOnlyList<string> crossTargets)
     {
         await using var data = NpgsqlDataSource.Create(database);
         using var http = new HttpClient();
         Console.WriteLine($"{"crate",-22} {"system (claim to stored)",26} {"bare docker run",18} {"overhead",18}");
+        var native = new Dictionary<string, (long VersionId, double Seconds)>();
         foreach (var (name, version) in Crates)
         {
             var checksum = await ChecksumAsync(http, registry, name, version);
@@ -33,8 +35,9 @@ internal static class BuildOverheadBenchmark
             var system = new List<double>();
             for (var attempt = 0; attempt < repetitions; attempt++)
             {
-                system.Add(await BuildInSystemAsync(data, versionId, attempt));
+                system.Add(await BuildInSystemAsync(data, versionId, Target, attempt));
             }
+            native[name] = (versionId, Median(system));
 
             var source = await UnpackAsync(http, registry, name, version, Path.Combine(work, name));
             var bare = new List<double>();
@@ -47,6 +50,23 @@ internal static class BuildOverheadBenchmark
             Console.WriteLine($"{name + " " + version,-22} {s,24:F2} s {b,16:F2} s {s - b,8:F2} s {(s - b) / b,7:P1}");
         }
         Console.WriteLine($"medians of {repetitions} runs each; the system's runs are one Builder taking queued jobs from the Api");
+
+        Console.WriteLine();
+        Console.WriteLine($"{"crate",-22} {"target",-28} {"system (claim to stored)",26} {"against x86_64",16}");
+        foreach (var (name, version) in Crates)
+        {
+            var (versionId, nativeSeconds) = native[name];
+            Console.WriteLine($"{name + " " + version,-22} {Target,-28} {nativeSeconds,24:F2} s {1,15:F2}x");
+            foreach (var target in crossTargets)
+            {
+                var times = new List<double>();
+                for (var attempt = 0; attempt < repetitions; attempt++)
+                {
+                    times.Add(await BuildInSystemAsync(data, versionId, target, attempt));
+                }
+                Console.WriteLine($"{name + " " + version,-22} {target,-28} {Median(times),24:F2} s {Median(times) / nativeSeconds,15:F2}x");
+            }
+        }
         return 0;
     }
 
@@ -71,13 +91,13 @@ internal static class BuildOverheadBenchmark
     }
 
     /// <summary>Queues one binary job and waits for it; the seconds from its claim to its artifact's record.</summary>
-    private static async Task<double> BuildInSystemAsync(NpgsqlDataSource data, long versionId, int attempt)
+    private static async Task<double> BuildInSystemAsync(NpgsqlDataSource data, long versionId, string target, int attempt)
     {
         await using (var queue = data.CreateCommand(
             "INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims) VALUES ($1, 'binary', $2, 'queued', 0, $3, 0)"))
         {
             queue.Parameters.Add(new NpgsqlParameter<long> { TypedValue = versionId });
-            queue.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Target });
+            queue.Parameters.Add(new NpgsqlParameter<string> { TypedValue = target });
             queue.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
             await queue.ExecuteNonQueryAsync();
         }
@@ -87,9 +107,10 @@ internal static class BuildOverheadBenchmark
             await using var poll = data.CreateCommand("""
                 SELECT j.state, j.error, extract(epoch FROM a.created_at - j.started_at)::float8
                 FROM jobs j LEFT JOIN artifacts a ON a.job_id = j.id
-                WHERE j.version_id = $1 AND j.kind = 'binary' AND j.attempt = $2
+                WHERE j.version_id = $1 AND j.kind = 'binary' AND j.target = $2 AND j.attempt = $3
                 """);
             poll.Parameters.Add(new NpgsqlParameter<long> { TypedValue = versionId });
+            poll.Parameters.Add(new NpgsqlParameter<string> { TypedValue = target });
             poll.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
             await using var reader = await poll.ExecuteReaderAsync(timeout.Token);
             await reader.ReadAsync(timeout.Token);
@@ -132,7 +153,7 @@ internal static class BuildOverheadBenchmark
         await DockerAsync([.. sandbox, "--network", "host", "-v", $"{source}:/src:ro", "-v", $"{vendor}:/vendor", image,
             "sh", "-c", BinaryJob.FetchScript(registryIndex)]);
         await DockerAsync([.. sandbox, "--network", "none", "-v", $"{source}:/src:ro", "-v", $"{vendor}:/vendor:ro", "-v", $"{output}:/out", image,
-            "sh", "-c", BinaryJob.BuildScript(null)]);
+            "sh", "-c", BinaryJob.BuildScript(Target, null)]);
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 

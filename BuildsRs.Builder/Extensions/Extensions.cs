@@ -29,6 +29,7 @@ internal static class Extensions
         // Build containers are labelled with the key, which a builder that replaces a killed one takes over.
         builder.Services.AddSingleton(services => new Sandbox(services.GetRequiredService<IDockerClient>(),
             services.GetRequiredService<IOptions<BuilderOptions>>(), services.GetRequiredService<BuilderKey>().Fingerprint));
+        builder.Services.AddSingleton<BuildImages>();
         builder.Services.AddSingleton<MetadataJob>();
         builder.Services.AddSingleton<BinaryJob>();
         builder.Services.AddSingleton<JobRunner>();

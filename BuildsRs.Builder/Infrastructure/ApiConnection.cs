@@ -16,7 +16,7 @@ namespace BuildsRs.Builder.Infrastructure;
 /// </summary>
 internal sealed partial class ApiConnection(
     BuilderKey key, IOptions<BuilderOptions> options, IHttpClientFactory http, ServiceEndpointResolver resolver,
-    ApiConnectionState state, JobSlot slot, ILogger<ApiConnection> logger) : BackgroundService
+    ApiConnectionState state, JobSlot slot, BuildImages images, ILogger<ApiConnection> logger) : BackgroundService
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -28,10 +28,11 @@ internal sealed partial class ApiConnection(
         {
             try
             {
-                await EnrollAsync(stoppingToken);
+                var targets = await images.FindPresentTargetsAsync(stoppingToken);
+                await EnrollAsync(targets, stoppingToken);
                 using var socket = new ClientWebSocket();
                 await socket.ConnectAsync(await SocketUriAsync(stoppingToken), stoppingToken);
-                var name = await AuthenticateAsync(socket, stoppingToken);
+                var name = await AuthenticateAsync(socket, targets, stoppingToken);
                 state.Up(name);
                 failures = 0;
                 LogConnected(logger, name);
@@ -59,7 +60,7 @@ internal sealed partial class ApiConnection(
         }
     }
 
-    private async Task EnrollAsync(CancellationToken cancellationToken)
+    private async Task EnrollAsync(IReadOnlyList<string> targets, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.EnrollmentToken))
@@ -70,7 +71,7 @@ internal sealed partial class ApiConnection(
         client.BaseAddress = settings.ApiUrl;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/builders/enroll")
         {
-            Content = JsonContent.Create(new EnrollRequest(key.Name, Convert.ToBase64String(key.PublicKey), settings.Targets), BuilderJsonContext.Default.EnrollRequest),
+            Content = JsonContent.Create(new EnrollRequest(key.Name, Convert.ToBase64String(key.PublicKey), [.. targets]), BuilderJsonContext.Default.EnrollRequest),
         };
         request.Headers.Authorization = new("Bearer", settings.EnrollmentToken);
         using var response = await client.SendAsync(request, cancellationToken);
@@ -80,11 +81,11 @@ internal sealed partial class ApiConnection(
         }
     }
 
-    private async Task<string> AuthenticateAsync(WebSocket socket, CancellationToken cancellationToken)
+    private async Task<string> AuthenticateAsync(WebSocket socket, IReadOnlyList<string> targets, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         await BuilderSocket.SendAsync(socket, new Hello(BuilderSignature.ProtocolVersion, BuilderSignature.Fingerprint(key.PublicKey),
-            typeof(ApiConnection).Assembly.GetName().Version?.ToString() ?? "unknown", settings.Targets, settings.Capacity), cancellationToken);
+            typeof(ApiConnection).Assembly.GetName().Version?.ToString() ?? "unknown", [.. targets], settings.Capacity), cancellationToken);
         var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, cancellationToken);
         await BuilderSocket.SendAsync(socket, new ChallengeResponse(BuilderSignature.Sign(key.Key, challenge.ConnectionId, challenge.Nonce)), cancellationToken);
         return (await BuilderSocket.ExpectAsync<Welcome>(socket, cancellationToken)).BuilderName;

@@ -4,21 +4,19 @@ using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Builder.Infrastructure;
 
-/// <summary>A builder is only useful with an engine that answers and the build image at hand.</summary>
-internal sealed class DockerEngineHealthCheck(IDockerClient docker, IOptions<BuilderOptions> options) : IHealthCheck
+/// <summary>A builder is only useful with an engine that answers and a build image at hand.</summary>
+internal sealed class DockerEngineHealthCheck(IDockerClient docker, BuildImages images, IOptions<BuilderOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var image = options.Value.Image;
         try
         {
             await docker.System.PingAsync(cancellationToken);
-            var inspected = await docker.Images.InspectImageAsync(image, cancellationToken);
-            return HealthCheckResult.Healthy($"{image} ({inspected.ID})");
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return HealthCheckResult.Unhealthy($"The build image {image} is not in the Docker engine; run provisioning/provision.sh.");
+            var (present, missing) = await images.InspectAsync(cancellationToken);
+            var description = $"builds {string.Join(", ", present)}" + (missing.Count > 0 ? $"; no image for {string.Join(", ", missing)}" : "");
+            return present.Count > 0
+                ? HealthCheckResult.Healthy(description)
+                : HealthCheckResult.Unhealthy($"No build image is in the Docker engine ({string.Join(", ", options.Value.Images.Values)}); run provisioning/provision.sh.");
         }
         catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException)
         {

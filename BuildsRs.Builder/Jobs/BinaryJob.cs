@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
 using Microsoft.Extensions.Options;
@@ -13,18 +14,20 @@ namespace BuildsRs.Builder.Jobs;
 /// offline from the vendored sources, with no network at all. The binaries are packed at the root of
 /// <c>{crate}-{version}-{target}.tar.gz</c>.
 /// </summary>
-public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOptions<BuilderOptions> options)
+public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, BuildImages images, IOptions<BuilderOptions> options)
 {
     public async Task<BuiltArtifact> RunAsync(JobAssigned job, string work, Func<string, string, Task> log, CancellationToken cancellationToken)
     {
         var limits = options.Value.Sandbox;
+        var target = job.Target!;
+        var image = images.For(target);
         var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
         var source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"));
         ManifestSources.Check(Path.Combine(source, "Cargo.toml"));
         var vendor = WritableBySandbox(Path.Combine(work, "vendor"));
         var output = WritableBySandbox(Path.Combine(work, "out"));
 
-        var fetch = await sandbox.RunAsync(["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
+        var fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
             limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk));
         if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false } && RegistryOutage.IsIn(fetch.Stderr))
         {
@@ -32,8 +35,13 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         }
         Classify(fetch, "fetching dependencies", limits, limits.FetchTimeout);
 
-        var build = await sandbox.RunAsync(["sh", "-c", BuildScript(job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
+        var build = await sandbox.RunAsync(image, ["sh", "-c", BuildScript(target, job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
             limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk));
+        if (build is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false } && MissingLibrary.In(build.Stderr) is { } library)
+        {
+            throw new JobFailedException(JobOutcomes.BuildFailed,
+                $"the build needs the C library {library} for {target}, which the build image does not have: {Tail(build.Stderr)}", build.ExitCode);
+        }
         Classify(build, "the build", limits, limits.BuildTimeout);
 
         var binaries = Directory.Exists(Path.Combine(output, "bin")) ? Directory.GetFiles(Path.Combine(output, "bin")) : [];
@@ -41,11 +49,50 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         {
             throw new JobFailedException(JobOutcomes.NoBinaries, "the build succeeded but installed no binary");
         }
-        var archive = Path.Combine(work, ArtifactNames.Archive(job.Crate, job.Version, job.Target!));
+        var platform = PlatformOf(binaries, target);
+        var archive = Path.Combine(work, ArtifactNames.Archive(job.Crate, job.Version, target));
         Pack(binaries, archive);
         await using var stream = File.OpenRead(archive);
         return new BuiltArtifact(archive, stream.Length, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)),
-            [.. binaries.Select(Path.GetFileName).OfType<string>()]);
+            [.. binaries.Select(Path.GetFileName).OfType<string>()], platform);
+    }
+
+    /// <summary>
+    /// A Linux target's binaries must be ELF executables of its machine (a build that swapped in another one is
+    /// refused); the archive runs where its most demanding binary runs.
+    /// </summary>
+    public static BinaryPlatform? PlatformOf(IReadOnlyList<string> binaries, string target)
+    {
+        if (!target.Contains("-linux-", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var expected = TargetTriple.MachineOf(target);
+        var read = new List<ElfBinary>();
+        foreach (var binary in binaries)
+        {
+            var name = Path.GetFileName(binary);
+            ElfBinary? elf;
+            try
+            {
+                elf = ElfBinary.Read(binary);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new JobFailedException(JobOutcomes.BuildFailed, $"{name} is not a readable ELF executable: {ex.Message}");
+            }
+            if (elf is null)
+            {
+                throw new JobFailedException(JobOutcomes.BuildFailed, $"{name} is not an ELF executable, which a {target} binary must be");
+            }
+            if (expected is not null && elf.Machine != expected)
+            {
+                throw new JobFailedException(JobOutcomes.BuildFailed, $"{name} is built for {elf.Machine}, not for {expected} as {target} needs: refused");
+            }
+            read.Add(elf);
+        }
+        var glibc = read.Select(e => e.Glibc).Max();
+        return new BinaryPlatform(read[0].Machine, read.All(e => e.Static) ? "static" : "dynamic", glibc?.ToString());
     }
 
     /// <summary>The registry as cargo's only source; git fetches go through the git CLI, which the image does not have.</summary>
@@ -65,8 +112,11 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         cp Cargo.lock /vendor/Cargo.lock
         """;
 
-    /// <summary>Phase 2, offline, from /src and /vendor (both read-only); the binaries land in /out/bin.</summary>
-    public static string BuildScript(BuildSettings? settings)
+    /// <summary>
+    /// Phase 2, offline, from /src and /vendor (both read-only), for <paramref name="target"/> (whose standard library
+    /// and linker the image has); the binaries land in /out/bin.
+    /// </summary>
+    public static string BuildScript(string target, BuildSettings? settings)
     {
         var flags = new List<string>();
         if (settings?.Features is { Count: > 0 } features)
@@ -81,7 +131,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
         return $"""
             set -e
             cp -r /src /tmp/src && cp /vendor/Cargo.lock /tmp/src/Cargo.lock
-            cargo install --path /tmp/src --locked --offline --root /out --target-dir /tmp/target \
+            cargo install --path /tmp/src --locked --offline --root /out --target-dir /tmp/target --target '{target}' \
               --config 'source.crates-io.replace-with="vendored"' --config 'source.vendored.directory="/vendor/crates"' \
               {string.Join(' ', flags)}
             """;
@@ -141,4 +191,4 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, IOpti
     }
 }
 
-public sealed record BuiltArtifact(string Path, long Size, string Sha256, IReadOnlyList<string> Binaries);
+public sealed record BuiltArtifact(string Path, long Size, string Sha256, IReadOnlyList<string> Binaries, BinaryPlatform? Platform);

@@ -32,7 +32,7 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
                     await uploader.UploadAsync(job, artifact, cancellationToken);
                     var elapsed = Elapsed();
                     LogBuilt(logger, job.Crate, job.Version, job.Target ?? "", artifact.Size, elapsed);
-                    return new JobFinished(job.JobId, JobOutcomes.Succeeded, elapsed, 0, null, artifact.Binaries, null);
+                    return new JobFinished(job.JobId, JobOutcomes.Succeeded, elapsed, 0, null, artifact.Binaries, null, artifact.Platform);
                 }
                 finally
                 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Contracts.Builders;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ namespace BuildsRs.Builder.Jobs;
 /// Reads a crate's binary targets and its author's <c>[package.metadata.buildsrs]</c> settings with
 /// <c>cargo metadata --no-deps</c>, run inside the sandbox against the unpacked, read-only source.
 /// </summary>
-public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, IOptions<BuilderOptions> options)
+public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, BuildImages images, IOptions<BuilderOptions> options)
 {
     public async Task<(IReadOnlyList<string> Binaries, BuildSettings? Settings)> RunAsync(JobAssigned job, CancellationToken cancellationToken)
     {
@@ -17,7 +18,7 @@ public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, IOp
         {
             var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
             var source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, work);
-            var run = await sandbox.RunAsync(
+            var run = await sandbox.RunAsync(images.ForMetadata(),
                 ["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1", "--manifest-path", "/src/Cargo.toml"],
                 [$"{source}:/src:ro"], options.Value.Sandbox.MetadataTimeout, cancellationToken);
             if (run.OutOfMemory)

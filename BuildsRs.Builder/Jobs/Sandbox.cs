@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace BuildsRs.Builder.Jobs;
 
 /// <summary>
-/// Runs one command in a fresh container of the build image: no network (unless asked for), a read-only root, an
+/// Runs one command in a fresh container of a build image: no network (unless asked for), a read-only root, an
 /// unprivileged user with no capabilities, memory / CPU / pids limits, a wall-clock timeout and a no-output timeout.
 /// Output is passed on as it comes. The container is always removed; containers carry their builder's key, so that
 /// a builder that was killed outright, or the one that takes its key over, removes what it left running.
@@ -20,16 +20,17 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
     /// <summary>Each stream is kept up to this size for the caller; the live output is not cut.</summary>
     private const int MaxCapturedChars = 16 * 1024 * 1024;
 
+    /// <param name="image">The build image to run in (one per target, see <see cref="Infrastructure.BuildImages"/>).</param>
     /// <param name="network"><c>none</c> for anything that runs the crate's code; <c>host</c> only to fetch dependencies.</param>
     /// <param name="onOutput">Called with each piece of output as it arrives.</param>
-    public async Task<SandboxRun> RunAsync(IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken,
+    public async Task<SandboxRun> RunAsync(string image, IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken,
         string network = "none", Func<string, Task>? onOutput = null)
     {
         var settings = options.Value;
         var limits = settings.Sandbox;
         var container = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
-            Image = settings.Image,
+            Image = image,
             Cmd = command,
             User = SandboxUser,
             WorkingDir = "/tmp",

@@ -8,4 +8,7 @@ public sealed record VersionDetails(
 /// <summary>A version's builds for one target: its newest state, queue position while queued, and its artifacts.</summary>
 public sealed record TargetBuild(string Target, string State, string? Outcome, long? QueuePosition, IReadOnlyList<ArtifactInfo> Artifacts);
 
-public sealed record ArtifactInfo(long JobId, string File, long Size, string Sha256, string DownloadUrl, long Downloads, DateTimeOffset CreatedAt);
+/// <summary>A stored archive. <see cref="Machine"/>, <see cref="Linkage"/> and <see cref="GlibcFloor"/> say where its
+/// binaries run (the ELF machine, static or dynamic, the oldest glibc they run on); null when not recorded.</summary>
+public sealed record ArtifactInfo(long JobId, string File, long Size, string Sha256, string DownloadUrl, long Downloads, DateTimeOffset CreatedAt,
+    string? Machine, string? Linkage, string? GlibcFloor);

@@ -77,7 +77,8 @@ public sealed record JobAssigned(
 
 /// <summary>
 /// Builder → Api: how a job ended. <see cref="Outcome"/> is one of <see cref="JobOutcomes"/>. A metadata job that
-/// succeeded names the crate's binary targets and the author's <c>[package.metadata.buildsrs]</c> settings.
+/// succeeded names the crate's binary targets and the author's <c>[package.metadata.buildsrs]</c> settings; a binary
+/// job that succeeded says where its binaries run.
 /// </summary>
 public sealed record JobFinished(
     [property: JsonPropertyName("job_id")] long JobId,
@@ -86,7 +87,8 @@ public sealed record JobFinished(
     [property: JsonPropertyName("exit_code")] int? ExitCode,
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("binaries")] IReadOnlyList<string>? Binaries,
-    [property: JsonPropertyName("settings")] BuildSettings? Settings) : BuilderMessage;
+    [property: JsonPropertyName("settings")] BuildSettings? Settings,
+    [property: JsonPropertyName("platform")] BinaryPlatform? Platform = null) : BuilderMessage;
 
 /// <summary>Builder → Api, while a job runs: a piece of its output (<see cref="Stage"/>: <c>fetch</c>, <c>build</c>).
 /// The Api keeps at most 1 MiB per job and marks where it cut.</summary>

@@ -16,6 +16,9 @@ internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
         artifact.Property(a => a.FileName).HasMaxLength(255);
         artifact.Property(a => a.StorageKey).HasMaxLength(1024);
         artifact.Property(a => a.Sha256).HasMaxLength(64).IsFixedLength();
+        artifact.Property(a => a.Machine).HasMaxLength(32);
+        artifact.Property(a => a.Linkage).HasMaxLength(16);
+        artifact.Property(a => a.GlibcFloor).HasMaxLength(16);
         artifact.Property(a => a.CreatedAt).HasDefaultValueSql("now()");
         artifact.HasIndex(a => new { a.JobId, a.FileName }).IsUnique();
         artifact.HasIndex(a => a.StorageKey).IsUnique();

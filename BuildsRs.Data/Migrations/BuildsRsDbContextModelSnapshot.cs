@@ -44,9 +44,24 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("file_name");
 
+                    b.Property<string>("GlibcFloor")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("glibc_floor");
+
                     b.Property<long>("JobId")
                         .HasColumnType("bigint")
                         .HasColumnName("job_id");
+
+                    b.Property<string>("Linkage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("linkage");
+
+                    b.Property<string>("Machine")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("machine");
 
                     b.Property<string>("Sha256")
                         .IsRequired()

@@ -12,5 +12,11 @@ public class Artifact
     /// <summary>Lower-case hex SHA-256 of the stored bytes.</summary>
     public required string Sha256 { get; set; }
 
+    /// <summary>Where its binaries run, as the builder read them (ELF machine, static or dynamic, newest glibc
+    /// symbol version needed); null for artifacts built before builders reported it.</summary>
+    public string? Machine { get; set; }
+    public string? Linkage { get; set; }
+    public string? GlibcFloor { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

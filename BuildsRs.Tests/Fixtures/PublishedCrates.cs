@@ -5,14 +5,17 @@ using Microsoft.EntityFrameworkCore;
 namespace BuildsRs.Tests.Fixtures;
 
 /// <summary>
-/// A crate published to the running system with real cargo and built by its builders, once for every test that
-/// reads it: 1.0.0, 1.1.0 (then yanked) and 2.0.0-beta.1.
+/// A crate published to the running system with real cargo and built by its builders for every target, once for
+/// every test that reads it: 1.0.0, 1.1.0 (then yanked) and 2.0.0-beta.1.
 /// </summary>
 public static class PublishedCrates
 {
     public const string Demo = "buildsrs-api-demo";
     public static readonly string[] Versions = ["1.0.0", "1.1.0", "2.0.0-beta.1"];
     public const string Yanked = "1.1.0";
+
+    /// <summary>The targets the local system builds: the AppHost enables every target provisioning made an image for.</summary>
+    public static IReadOnlyList<string> Targets { get; } = [.. RepositoryPaths.BuildImages.Keys.Order(StringComparer.Ordinal)];
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static bool published;
 
@@ -34,7 +37,7 @@ public static class PublishedCrates
             }
             await using var db = await fixture.CreateDbContextAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
-            while (await db.Jobs.CountAsync(j => j.Version.Crate.Name == Demo && j.Kind == JobKind.Binary && j.State == JobState.Succeeded, timeout.Token) < Versions.Length)
+            while (await db.Jobs.CountAsync(j => j.Version.Crate.Name == Demo && j.Kind == JobKind.Binary && j.State == JobState.Succeeded, timeout.Token) < Versions.Length * Targets.Count)
             {
                 var failed = await db.Jobs.Where(j => j.Version.Crate.Name == Demo && j.State == JobState.Failed).Select(j => j.Error).FirstOrDefaultAsync(timeout.Token);
                 if (failed is not null)

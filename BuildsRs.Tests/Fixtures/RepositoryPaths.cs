@@ -10,6 +10,13 @@ internal static class RepositoryPaths
     public static string StateDirectory =>
         Environment.GetEnvironmentVariable("BUILDSRS_STATE_DIR") is { Length: > 0 } dir ? dir : "/var/tmp/buildsrs";
 
+    /// <summary>The build image of each target, as provisioning/builder-image.sh recorded them.</summary>
+    public static IReadOnlyDictionary<string, string> BuildImages =>
+        Directory.GetFiles(Path.Combine(StateDirectory, "builder-images")).Where(f => Path.GetExtension(f) is "")
+            .ToDictionary(f => Path.GetFileName(f), f => File.ReadAllText(f).Trim(), StringComparer.Ordinal);
+
+    public const string HostTarget = "x86_64-unknown-linux-gnu";
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -4,10 +4,12 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using BuildsRs.Builder;
+using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Tests.Fixtures;
 using Docker.DotNet;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Tests.Integration;
@@ -30,7 +32,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
         registry = await LocalRegistryFixture.StartAsync();
         options = new BuilderOptions
         {
-            Image = (await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.StateDirectory, "builder-image"))).Trim(),
+            Images = new Dictionary<string, string>(RepositoryPaths.BuildImages),
             RegistryIndex = registry.SparseIndexUrl,
             Sandbox = new SandboxLimits { FetchTimeout = TimeSpan.FromMinutes(3), BuildTimeout = TimeSpan.FromMinutes(5), NoOutputTimeout = TimeSpan.FromMinutes(5) },
         };
@@ -48,7 +50,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_crate_with_a_tree_of_dependencies_builds_offline_and_its_binary_runs()
+    public async Task A_crate_with_a_tree_of_dependencies_builds_offline_and_its_binary_runs_on_Debian_11()
     {
         var artifact = await BuildAsync("hexyl", "0.8.0");
 
@@ -56,6 +58,74 @@ public sealed class BinaryJobTests : IAsyncLifetime
         var unpacked = await UnpackAsync(artifact);
         Assert.Contains("hexyl 0.8.0", (await Processes.RunAsync(Path.Combine(unpacked, "hexyl"), "--version")).Output, StringComparison.Ordinal);
         Assert.Contains("Vendoring", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(("x86-64", "dynamic"), (artifact.Platform!.Machine, artifact.Platform.Linkage));
+        Assert.True(Version.Parse(artifact.Platform.Glibc!) <= new Version(2, 31), $"needs glibc {artifact.Platform.Glibc}");
+        // The x86_64 build image is a Debian 11 root: the oldest system the recorded floor promises.
+        var (exitCode, output, errors) = await Processes.RunAsync("docker", "run", "--rm", "--network", "none", "-v", $"{unpacked}:/built:ro",
+            RepositoryPaths.BuildImages[RepositoryPaths.HostTarget], "sh", "-c", "cat /etc/debian_version && /built/hexyl --version");
+        Assert.True(exitCode == 0, errors);
+        Assert.StartsWith("11.", output, StringComparison.Ordinal);
+        Assert.Contains("hexyl 0.8.0", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("aarch64-unknown-linux-gnu", "aarch64")]
+    [InlineData("i686-unknown-linux-gnu", "x86")]
+    public async Task A_crate_with_a_tree_of_dependencies_cross_builds_to_a_binary_that_runs_under_qemu(string target, string machine)
+    {
+        var artifact = await BuildAsync("hexyl", "0.8.0", target);
+
+        Assert.Equal("hexyl-0.8.0-" + target + ".tar.gz", Path.GetFileName(artifact.Path));
+        Assert.Equal((machine, "dynamic"), (artifact.Platform!.Machine, artifact.Platform.Linkage));
+        // Cross images are Debian 12 roots: the floor is at most their glibc.
+        Assert.True(Version.Parse(artifact.Platform.Glibc!) <= new Version(2, 36), $"needs glibc {artifact.Platform.Glibc}");
+        var unpacked = await UnpackAsync(artifact);
+        Assert.Equal(machine, ElfBinary.Read(Path.Combine(unpacked, "hexyl"))!.Machine);
+        var version = await TargetBinaries.RunAsync(target, Path.Combine(unpacked, "hexyl"), "--version");
+        Assert.Equal("hexyl 0.8.0", version.Output.Trim());
+        var input = Path.Combine(work, "input.txt");
+        await File.WriteAllTextAsync(input, "builds.rs");
+        var dump = await TargetBinaries.RunAsync(target, Path.Combine(unpacked, "hexyl"), "--color=never", input);
+        Assert.True(dump.ExitCode == 0, dump.Errors);
+        Assert.Contains("62 75 69 6c 64 73 2e 72", dump.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_build_whose_linker_swaps_in_a_binary_of_another_machine_is_refused()
+    {
+        // The build script puts a collect2 of its own on gcc's program path: it links as gcc's own would, then marks
+        // the binary as an aarch64 one, which is what a build of the wrong architecture hands back.
+        await registry.Cargo.PublishAsync("buildsrs-swapped", "1.0.0", buildRs: """
+            use std::os::unix::fs::PermissionsExt;
+            fn main() {
+                let dir = std::path::Path::new("/tmp/buildsrs-swap");
+                std::fs::create_dir_all(dir).unwrap();
+                let linker = dir.join("collect2");
+                std::fs::write(&linker, concat!(
+                    "#!/bin/sh\n",
+                    "$(ls /usr/lib/gcc/*/*/collect2 | head -n 1) \"$@\" || exit $?\n",
+                    "out=; prev=; for a in \"$@\"; do [ \"$prev\" = -o ] && out=\"$a\"; prev=\"$a\"; done\n",
+                    "printf '\\267\\000' | dd of=\"$out\" bs=1 seek=18 conv=notrunc 2>/dev/null\n")).unwrap();
+                std::fs::set_permissions(&linker, std::fs::Permissions::from_mode(0o755)).unwrap();
+                println!("cargo:rustc-link-arg-bins=-B/tmp/buildsrs-swap/");
+            }
+            """);
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-swapped", "1.0.0"));
+
+        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal("buildsrs-swapped is built for aarch64, not for x86-64 as x86_64-unknown-linux-gnu needs: refused", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_crate_that_needs_a_C_library_the_image_lacks_says_which()
+    {
+        await registry.Cargo.PublishAsync("buildsrs-needs-zstd", "1.0.0", buildRs: "fn main() { println!(\"cargo:rustc-link-lib=zstd\"); }\n");
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-needs-zstd", "1.0.0", "aarch64-unknown-linux-gnu"));
+
+        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.StartsWith("the build needs the C library zstd for aarch64-unknown-linux-gnu, which the build image does not have", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,15 +216,16 @@ public sealed class BinaryJobTests : IAsyncLifetime
         Assert.Contains("the registry could not be reached", failure.Message, StringComparison.Ordinal);
     }
 
-    private async Task<BuiltArtifact> BuildAsync(string crate, string version)
+    private async Task<BuiltArtifact> BuildAsync(string crate, string version, string target = RepositoryPaths.HostTarget)
     {
         var path = BuildsRs.Contracts.Registry.IndexPath.For(crate);
         var lines = await http.GetStringAsync(new Uri(registry.SparseIndexUrl, path));
         var checksum = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
             .Single(l => l.GetProperty("vers").GetString() == version).GetProperty("cksum").GetString()!;
         var job = new JobAssigned(1, "binary", crate, version, new Uri(registry.Url, $"api/v1/crates/{crate}/{version}/download").ToString(),
-            checksum, "x86_64-unknown-linux-gnu", DateTimeOffset.UtcNow.AddHours(1), null, "token");
-        var binaryJob = new BinaryJob(new CrateDownloader(http), new Sandbox(docker, Options.Create(options)), Options.Create(options));
+            checksum, target, DateTimeOffset.UtcNow.AddHours(1), null, "token");
+        var binaryJob = new BinaryJob(new CrateDownloader(http), new Sandbox(docker, Options.Create(options)),
+            new BuildImages(docker, Options.Create(options), NullLogger<BuildImages>.Instance), Options.Create(options));
         return await binaryJob.RunAsync(job, Path.Combine(work, crate), (_, chunk) =>
         {
             lock (log)

@@ -136,6 +136,33 @@ public sealed class JobQueueTests(PostgresServerFixture postgres) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_binary_result_that_claims_another_machine_or_a_malformed_platform_is_discarded_and_the_job_kept()
+    {
+        await using var db = Db();
+        var queue = Queue(db);
+        var metadata = await queue.ClaimAsync(builderA, Targets, ["metadata"], CancellationToken.None);
+        await queue.FinishAsync(builderA, new JobFinished(metadata!.JobId, JobOutcomes.Succeeded, 1, 0, null, ["demo"], null), CancellationToken.None);
+        var binary = await queue.ClaimAsync(builderA, Targets, ["binary"], CancellationToken.None);
+        db.Artifacts.Add(new Artifact { JobId = binary!.JobId, FileName = "demo.tar.gz", StorageKey = "k" + binary.JobId, Size = 1, Sha256 = new string('d', 64) });
+        await db.SaveChangesAsync();
+
+        var otherMachine = await queue.FinishAsync(builderA, new JobFinished(binary.JobId, JobOutcomes.Succeeded, 1, 0, null, null, null,
+            new BinaryPlatform("aarch64", "dynamic", "2.31")), CancellationToken.None);
+        var malformed = await queue.FinishAsync(builderA, new JobFinished(binary.JobId, JobOutcomes.Succeeded, 1, 0, null, null, null,
+            new BinaryPlatform("x86-64", "dynamic", "2.31; <script>")), CancellationToken.None);
+        var honest = await queue.FinishAsync(builderA, new JobFinished(binary.JobId, JobOutcomes.Succeeded, 1, 0, null, null, null,
+            new BinaryPlatform("x86-64", "dynamic", "2.30")), CancellationToken.None);
+
+        Assert.Equal("a x86_64-unknown-linux-gnu build cannot have aarch64 binaries: they are x86-64 binaries", otherMachine);
+        Assert.Equal("malformed platform: glibc is a version such as 2.31", malformed);
+        Assert.Null(honest);
+        db.ChangeTracker.Clear();
+        var artifact = await db.Artifacts.SingleAsync(a => a.JobId == binary.JobId);
+        Assert.Equal(("x86-64", "dynamic", "2.30"), (artifact.Machine, artifact.Linkage, artifact.GlibcFloor));
+        Assert.Equal(JobState.Succeeded, (await db.Jobs.SingleAsync(j => j.Id == binary.JobId)).State);
+    }
+
+    [Fact]
     public async Task A_locked_queue_hands_out_nothing_until_it_is_unlocked()
     {
         await using var db = Db();

@@ -14,7 +14,7 @@ public sealed class SandboxTests : IDisposable
     private readonly DockerClient docker = new DockerClientConfiguration().CreateClient();
     private readonly BuilderOptions options = new()
     {
-        Image = File.ReadAllText(Path.Combine(RepositoryPaths.StateDirectory, "builder-image")).Trim(),
+        Images = { [RepositoryPaths.HostTarget] = RepositoryPaths.BuildImages[RepositoryPaths.HostTarget] },
         Sandbox = new SandboxLimits { MemoryBytes = 128L * 1024 * 1024, TmpBytes = 64L * 1024 * 1024, Pids = 64 },
     };
 
@@ -22,10 +22,12 @@ public sealed class SandboxTests : IDisposable
 
     private Sandbox Sandbox => new(docker, Options.Create(options));
 
+    private string Image => options.Images[RepositoryPaths.HostTarget];
+
     [Fact]
     public async Task The_build_user_is_unprivileged_and_the_system_is_read_only()
     {
-        var run = await Sandbox.RunAsync(["sh", "-c", "id -u; touch /usr/evil 2>&1 || echo refused; touch /tmp/ok && echo tmp-writable"], [], Generous, CancellationToken.None);
+        var run = await Sandbox.RunAsync(Image, ["sh", "-c", "id -u; touch /usr/evil 2>&1 || echo refused; touch /tmp/ok && echo tmp-writable"], [], Generous, CancellationToken.None);
 
         Assert.Equal(["1000", "refused", "tmp-writable"], Lines(run.Stdout).Where(l => !l.StartsWith("touch", StringComparison.Ordinal)));
     }
@@ -33,7 +35,7 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public async Task There_is_no_network_but_loopback()
     {
-        var run = await Sandbox.RunAsync(["sh", "-c", "ls /sys/class/net; cargo search serde 2>&1"], [], Generous, CancellationToken.None);
+        var run = await Sandbox.RunAsync(Image, ["sh", "-c", "ls /sys/class/net; cargo search serde 2>&1"], [], Generous, CancellationToken.None);
 
         Assert.Equal("lo", Lines(run.Stdout)[0]);
         Assert.Contains("Could not resolve host", run.Stdout, StringComparison.Ordinal);
@@ -42,7 +44,7 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public async Task A_memory_hog_is_killed_and_reported_as_out_of_memory()
     {
-        var run = await Sandbox.RunAsync(["sh", "-c", "x=$(head -c 300000000 /dev/zero | tr '\\0' a); echo survived"], [], Generous, CancellationToken.None);
+        var run = await Sandbox.RunAsync(Image, ["sh", "-c", "x=$(head -c 300000000 /dev/zero | tr '\\0' a); echo survived"], [], Generous, CancellationToken.None);
 
         Assert.True(run.OutOfMemory, $"exit {run.ExitCode}: {run.Stderr}");
     }
@@ -50,7 +52,7 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public async Task A_fork_bomb_hits_the_pids_limit_and_the_host_is_untouched()
     {
-        var run = await Sandbox.RunAsync(["sh", "-c", "for i in $(seq 1 500); do sleep 30 & done; echo all-started"],
+        var run = await Sandbox.RunAsync(Image, ["sh", "-c", "for i in $(seq 1 500); do sleep 30 & done; echo all-started"],
             [], TimeSpan.FromSeconds(20), CancellationToken.None);
 
         Assert.Contains("Cannot fork", run.Stderr, StringComparison.Ordinal);
@@ -63,7 +65,7 @@ public sealed class SandboxTests : IDisposable
     {
         var before = await SandboxContainersAsync();
 
-        var run = await Sandbox.RunAsync(["sleep", "300"], [], TimeSpan.FromSeconds(3), CancellationToken.None);
+        var run = await Sandbox.RunAsync(Image, ["sleep", "300"], [], TimeSpan.FromSeconds(3), CancellationToken.None);
 
         Assert.True(run.TimedOut);
         Assert.Equal(before, await SandboxContainersAsync());
@@ -75,7 +77,7 @@ public sealed class SandboxTests : IDisposable
         options.Sandbox.NoOutputTimeout = TimeSpan.FromSeconds(3);
         var live = new List<string>();
 
-        var run = await Sandbox.RunAsync(["sh", "-c", "echo compiling; sleep 300"], [], Generous, CancellationToken.None,
+        var run = await Sandbox.RunAsync(Image, ["sh", "-c", "echo compiling; sleep 300"], [], Generous, CancellationToken.None,
             onOutput: chunk => { live.Add(chunk); return Task.CompletedTask; });
 
         Assert.True(run.Silent);
@@ -89,7 +91,7 @@ public sealed class SandboxTests : IDisposable
         var owner = "test-builder-" + Guid.NewGuid().ToString("N");
         var orphan = new Sandbox(docker, Options.Create(options), owner);
         var started = new TaskCompletionSource();
-        var running = orphan.RunAsync(["sh", "-c", "echo started; sleep 300"], [], Generous, CancellationToken.None,
+        var running = orphan.RunAsync(Image, ["sh", "-c", "echo started; sleep 300"], [], Generous, CancellationToken.None,
             onOutput: _ => { started.TrySetResult(); return Task.CompletedTask; });
         await started.Task.WaitAsync(Generous);
 
@@ -105,7 +107,7 @@ public sealed class SandboxTests : IDisposable
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["org.buildsrs.sandbox=true"] = true } },
-        })).Count(c => c.Image == options.Image && c.Command.StartsWith("sleep", StringComparison.Ordinal));
+        })).Count(c => c.Image == Image && c.Command.StartsWith("sleep", StringComparison.Ordinal));
 
     private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

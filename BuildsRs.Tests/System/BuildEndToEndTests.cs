@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using Amazon.S3;
 using Aspire.Hosting.Testing;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +15,8 @@ namespace BuildsRs.Tests.SystemTests;
 
 /// <summary>
 /// The product's promise, end to end: a crate published with real cargo is synced, its metadata read, its binary
-/// built in the sandbox by one of the builders and stored; the stored archive unpacks to a binary that runs.
+/// built in the sandbox for every enabled target by the builders and stored; each stored archive unpacks to a binary
+/// of its target's machine that runs there (under qemu-user for the cross targets).
 /// </summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class BuildEndToEndTests(BuildsRsAppFixture fixture) : IDisposable
@@ -24,7 +27,7 @@ public sealed class BuildEndToEndTests(BuildsRsAppFixture fixture) : IDisposable
     public void Dispose() => Directory.Delete(work, recursive: true);
 
     [Fact]
-    public async Task A_published_crate_is_built_stored_and_its_binary_runs()
+    public async Task A_published_crate_is_built_for_every_target_stored_and_each_binary_runs_on_its_machine()
     {
         var registry = new Uri(fixture.App.GetEndpoint("registry", "http"), "index/");
         var cargo = await CargoClient.CreateAsync(Path.Combine(work, "cargo"), registry, fixture.Secret("registry.token"));
@@ -32,37 +35,57 @@ public sealed class BuildEndToEndTests(BuildsRsAppFixture fixture) : IDisposable
 
         await cargo.PublishAsync("buildsrs-hello", "1.0.0",
             "fn main() { println!(\"hello from buildsrs, {} args\", std::env::args().count() - 1); }\n");
-        var artifact = await WaitForArtifactAsync("buildsrs-hello");
+        var artifacts = await WaitForArtifactsAsync("buildsrs-hello", PublishedCrates.Targets.Count);
+        Console.WriteLine($"Published to {artifacts.Count} stored builds in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
 
         var storage = ArtifactStorageSettings.Parse(await fixture.App.GetConnectionStringAsync("s3") ?? "");
         using var s3 = storage.CreateClient();
-        using var stored = await s3.GetObjectAsync(storage.Bucket, artifact.StorageKey);
-        using var bytes = new MemoryStream();
-        await stored.ResponseStream.CopyToAsync(bytes);
-        Assert.Equal("buildsrs-hello-1.0.0-x86_64-unknown-linux-gnu.tar.gz", artifact.FileName);
-        Assert.Equal(artifact.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray())));
-        Assert.Equal(artifact.Size, bytes.Length);
+        Assert.Equal(PublishedCrates.Targets, artifacts.Select(a => a.Target).Order(StringComparer.Ordinal));
+        foreach (var (target, artifact) in artifacts)
+        {
+            using var stored = await s3.GetObjectAsync(storage.Bucket, artifact.StorageKey);
+            using var bytes = new MemoryStream();
+            await stored.ResponseStream.CopyToAsync(bytes);
+            Assert.Equal($"buildsrs-hello-1.0.0-{target}.tar.gz", artifact.FileName);
+            Assert.Equal(artifact.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray())));
+            Assert.Equal(artifact.Size, bytes.Length);
 
-        bytes.Position = 0;
-        var unpacked = Path.Combine(work, "unpacked");
-        Directory.CreateDirectory(unpacked);
-        await TarFile.ExtractToDirectoryAsync(new GZipStream(bytes, CompressionMode.Decompress), unpacked, overwriteFiles: false);
-        Assert.Equal(["buildsrs-hello"], Directory.GetFiles(unpacked).Select(Path.GetFileName));
-        var run = await Processes.RunAsync(Path.Combine(unpacked, "buildsrs-hello"), "a", "b");
-        Assert.Equal("hello from buildsrs, 2 args", run.Output.Trim());
-        Console.WriteLine($"Published to runnable binary in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+            bytes.Position = 0;
+            var unpacked = Path.Combine(work, target);
+            Directory.CreateDirectory(unpacked);
+            await TarFile.ExtractToDirectoryAsync(new GZipStream(bytes, CompressionMode.Decompress), unpacked, overwriteFiles: false);
+            Assert.Equal(["buildsrs-hello"], Directory.GetFiles(unpacked).Select(Path.GetFileName));
+            var binary = Path.Combine(unpacked, "buildsrs-hello");
+            Assert.Equal(TargetTriple.MachineOf(target), ElfBinary.Read(binary)!.Machine);
+            Assert.Equal((TargetTriple.MachineOf(target), "dynamic"), (artifact.Machine, artifact.Linkage));
+            // The x86_64 image is a Debian 11 root, the cross images Debian 12 roots: the floor is at most their glibc.
+            var newest = target == RepositoryPaths.HostTarget ? new Version(2, 31) : new Version(2, 36);
+            Assert.True(Version.Parse(artifact.GlibcFloor!) <= newest, $"{target} needs glibc {artifact.GlibcFloor}");
+            var run = await TargetBinaries.RunAsync(target, binary, "a", "b");
+            Assert.Equal("hello from buildsrs, 2 args", run.Output.Trim());
+        }
+
+        // The oldest system the x86_64 floor promises: the Debian 11 root of its build image.
+        var (exitCode, output, errors) = await Processes.RunAsync("docker", "run", "--rm", "--network", "none",
+            "-v", $"{Path.Combine(work, RepositoryPaths.HostTarget)}:/built:ro", RepositoryPaths.BuildImages[RepositoryPaths.HostTarget],
+            "sh", "-c", "cat /etc/debian_version && /built/buildsrs-hello");
+        Assert.True(exitCode == 0, errors);
+        Assert.StartsWith("11.", output, StringComparison.Ordinal);
+        Assert.EndsWith("hello from buildsrs, 0 args", output.Trim(), StringComparison.Ordinal);
     }
 
-    private async Task<Artifact> WaitForArtifactAsync(string crate)
+    /// <summary>Until the crate has <paramref name="count"/> stored builds, by target; fails as soon as a job of it fails.</summary>
+    private async Task<IReadOnlyList<(string Target, Artifact Artifact)>> WaitForArtifactsAsync(string crate, int count)
     {
         await using var db = await fixture.CreateDbContextAsync();
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
         {
-            var artifact = await db.Artifacts.AsNoTracking().FirstOrDefaultAsync(a => a.Job.Version.Crate.Name == crate, timeout.Token);
-            if (artifact is not null)
+            var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.Job.Version.Crate.Name == crate)
+                .Select(a => new { a.Job.Target, Artifact = a }).ToListAsync(timeout.Token);
+            if (artifacts.Count >= count)
             {
-                return artifact;
+                return [.. artifacts.Select(a => (a.Target!, a.Artifact))];
             }
             var failed = await db.Jobs.Where(j => j.Version.Crate.Name == crate && j.State == JobState.Failed).Select(j => j.Error).FirstOrDefaultAsync(timeout.Token);
             Assert.True(failed is null, $"a job of {crate} failed: {failed}");

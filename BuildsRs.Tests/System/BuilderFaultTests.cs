@@ -12,6 +12,8 @@ namespace BuildsRs.Tests.SystemTests;
 public sealed class BuilderFaultTests(BuildsRsAppFixture fixture) : IDisposable
 {
     private const string Crate = "buildsrs-slow-build";
+    // The crate is built for every target; the test follows one of them.
+    private const string Target = RepositoryPaths.HostTarget;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
     private readonly string work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-fault-" + Guid.NewGuid().ToString("N"));
 
@@ -31,23 +33,23 @@ public sealed class BuilderFaultTests(BuildsRsAppFixture fixture) : IDisposable
         await using var db = await fixture.CreateDbContextAsync();
 
         var job = await WaitForAsync(() => db.Jobs.AsNoTracking().Include(j => j.Builder)
-            .SingleOrDefaultAsync(j => j.Version.Crate.Name == Crate && j.Kind == JobKind.Binary && j.State == JobState.Running
+            .SingleOrDefaultAsync(j => j.Version.Crate.Name == Crate && j.Kind == JobKind.Binary && j.Target == Target && j.State == JobState.Running
                 && db.JobLogs.Any(l => l.JobId == j.Id && l.Stage == "build" && l.Text.Contains("Compiling " + Crate)), timeout.Token), timeout.Token);
         var victim = job.Builder!.Name;
         KillBuilder(victim);
         var killedAt = Stopwatch.GetTimestamp();
 
         var artifact = await WaitForAsync(() => db.Artifacts.AsNoTracking().Include(a => a.Job).ThenInclude(j => j.Builder)
-            .SingleOrDefaultAsync(a => a.Job.Version.Crate.Name == Crate && a.Job.State == JobState.Succeeded, timeout.Token), timeout.Token);
+            .SingleOrDefaultAsync(a => a.Job.Version.Crate.Name == Crate && a.Job.Target == Target && a.Job.State == JobState.Succeeded, timeout.Token), timeout.Token);
 
         Assert.Equal(job.Id, artifact.JobId);
         Assert.NotEqual(victim, artifact.Job.Builder!.Name);
         Assert.Equal(2, artifact.Job.Claims);
-        Assert.Equal(1, await db.Jobs.CountAsync(j => j.Version.Crate.Name == Crate && j.Kind == JobKind.Binary));
-        Assert.Equal(1, await db.Artifacts.CountAsync(a => a.Job.Version.Crate.Name == Crate));
+        Assert.Equal(1, await db.Jobs.CountAsync(j => j.Version.Crate.Name == Crate && j.Kind == JobKind.Binary && j.Target == Target));
+        Assert.Equal(1, await db.Artifacts.CountAsync(a => a.Job.Version.Crate.Name == Crate && a.Job.Target == Target));
         var storage = ArtifactStorageSettings.Parse(await fixture.App.GetConnectionStringAsync("s3") ?? "");
         using var s3 = storage.CreateClient();
-        var stored = await s3.ListObjectsV2Async(new() { BucketName = storage.Bucket, Prefix = $"crates/{Crate}/" });
+        var stored = await s3.ListObjectsV2Async(new() { BucketName = storage.Bucket, Prefix = $"crates/{Crate}/1.0.0/{Target}/" });
         Assert.Equal([artifact.StorageKey], stored.S3Objects.Select(o => o.Key));
         Console.WriteLine($"Rebuilt by {artifact.Job.Builder.Name} {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:F0} s after {victim} was killed");
     }

@@ -1,10 +1,14 @@
+using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.ServiceModel.Syndication;
 using System.Xml;
 using Aspire.Hosting.Testing;
+using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts.Api;
 using BuildsRs.Tests.Fixtures;
 
 namespace BuildsRs.Tests.SystemTests;
@@ -66,9 +70,35 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
 
         Assert.Equal(1, wrongTarget.ExitCode);
         Assert.Contains("has a successful build for wasm32-unknown-unknown", wrongTarget.Output, StringComparison.Ordinal);
+        Assert.Contains($"built for {string.Join(", ", PublishedCrates.Targets)}", wrongTarget.Output, StringComparison.Ordinal);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no crate named 'buildsrs-no-such-crate'", unknown.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(to) && Directory.EnumerateFileSystemEntries(to).Any());
+    }
+
+    [Fact]
+    public async Task The_install_script_takes_the_target_from_the_machine_and_refuses_a_glibc_older_than_the_build_needs()
+    {
+        var script = Path.Combine(work, "install.sh");
+        await File.WriteAllTextAsync(script, await api.GetStringAsync("/install.sh"));
+        var version = await api.GetFromJsonAsync($"/api/v1/crates/{Demo}/1.0.0", ApiJsonContext.Default.VersionDetails);
+        var floor = version!.Targets.Single(t => t.Target == Target).Artifacts.Single().GlibcFloor!;
+        using var checksum = await api.GetAsync($"/builds/{Demo}/1.0.0/{Target}.sha256");
+        var arm = FakeCommand("uname", """case "$1" in -m) echo aarch64 ;; -s) echo Linux ;; *) exec /bin/uname "$@" ;; esac""");
+        var oldGlibc = FakeCommand("getconf", "echo 'glibc 2.3'");
+
+        var onArm = await ShAsync(script, arm, Demo, "--version", "1.0.0", "--to", Path.Combine(work, "arm"));
+        var onOld = await ShAsync(script, oldGlibc, Demo, "--version", "1.0.0", "--to", Path.Combine(work, "old"));
+
+        Assert.Equal(floor, checksum.Headers.GetValues("X-Artifact-Glibc").Single());
+        Assert.Equal("x86-64", checksum.Headers.GetValues("X-Artifact-Machine").Single());
+        Assert.True(onArm.ExitCode == 0, onArm.Output);
+        var installed = Path.Combine(work, "arm", Demo);
+        Assert.Equal("aarch64", ElfBinary.Read(installed)!.Machine);
+        Assert.Equal($"{Demo} 1.0.0", (await TargetBinaries.RunAsync("aarch64-unknown-linux-gnu", installed)).Output.Trim());
+        Assert.Equal(1, onOld.ExitCode);
+        Assert.Contains($"{Demo}'s {Target} build needs glibc {floor} or newer; this machine has glibc 2.3. Nothing installed.", onOld.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(work, "old")) && Directory.EnumerateFileSystemEntries(Path.Combine(work, "old")).Any());
     }
 
     [Fact]
@@ -111,8 +141,8 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
 
         Assert.Contains($"{Demo} 1.0.0 for {Target}: succeeded", all.Items.Select(i => i.Title.Text));
         Assert.Equal(
-            [$"{Demo} 1.0.0 for {Target}: succeeded", $"{Demo} 1.1.0 for {Target}: succeeded", $"{Demo} 2.0.0-beta.1 for {Target}: succeeded"],
-            crate.Items.Select(i => i.Title.Text).Order());
+            PublishedCrates.Versions.SelectMany(v => PublishedCrates.Targets.Select(t => $"{Demo} {v} for {t}: succeeded")).Order(StringComparer.Ordinal),
+            crate.Items.Select(i => i.Title.Text).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
@@ -128,5 +158,24 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
     {
         var (exitCode, output, errors) = await Processes.RunAsync("sh", [script, .. arguments]);
         return (exitCode, output + errors);
+    }
+
+    /// <summary>The script run with <paramref name="fakes"/> first on its PATH.</summary>
+    private static async Task<(int ExitCode, string Output)> ShAsync(string script, string fakes, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("sh", [script, .. arguments]);
+        start.Environment["PATH"] = $"{fakes}:{Environment.GetEnvironmentVariable("PATH")}";
+        var (exitCode, output, errors) = await Processes.RunAsync(start, TimeSpan.FromMinutes(2));
+        return (exitCode, output + errors);
+    }
+
+    /// <summary>A folder holding one command, <paramref name="name"/>, that runs <paramref name="body"/>: how the tests make a machine look different.</summary>
+    private string FakeCommand(string name, string body)
+    {
+        var folder = Path.Combine(work, "fake-" + name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, name), $"#!/bin/sh\n{body}\n");
+        File.SetUnixFileMode(Path.Combine(folder, name), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return folder;
     }
 }

@@ -118,9 +118,9 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
             ?? throw new InvalidOperationException($"{resource} has no connection string");
     }
 
-    /// <summary>The image the AppHost hands to the builders, as the dashboard shows it.</summary>
+    /// <summary>The x86_64 image the AppHost hands to the builders, as the dashboard shows it.</summary>
     private string BuilderImage() =>
         fixture.HealthyResources.Values.First(e => e.Resource.Name == "builder")
-            .Snapshot.EnvironmentVariables.Single(e => e.Name == "Builder__Image").Value
+            .Snapshot.EnvironmentVariables.Single(e => e.Name == $"Builder__Images__{RepositoryPaths.HostTarget}").Value
         ?? throw new InvalidOperationException("The builders were given no image");
 }

@@ -33,6 +33,9 @@ public sealed class ApiClient(HttpClient http)
     public Task<IReadOnlyList<FleetBuilder>?> GetBuildersAsync(CancellationToken cancellationToken = default) =>
         GetAsync("api/v1/builders", Json.IReadOnlyListFleetBuilder, cancellationToken);
 
+    public Task<IReadOnlyList<TargetSetting>?> GetTargetsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("api/v1/targets", Json.IReadOnlyListTargetSetting, cancellationToken);
+
     public Task<Statistics?> GetStatisticsAsync(int days, CancellationToken cancellationToken = default) =>
         GetAsync($"api/v1/statistics?days={days}", Json.Statistics, cancellationToken);
 

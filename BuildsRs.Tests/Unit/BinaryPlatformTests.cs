@@ -1,0 +1,58 @@
+using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts.Builders;
+
+namespace BuildsRs.Tests.Unit;
+
+/// <summary>What the builder makes of the files a build installed, before anything is uploaded.</summary>
+public sealed class BinaryPlatformTests : IDisposable
+{
+    private readonly string work = Directory.CreateTempSubdirectory("buildsrs-tests-elf-").FullName;
+
+    public void Dispose() => Directory.Delete(work, recursive: true);
+
+    [Fact]
+    public void This_machines_own_executables_read_as_dynamic_x86_64_with_their_glibc_floor()
+    {
+        var platform = BinaryJob.PlatformOf(["/bin/sh"], "x86_64-unknown-linux-gnu");
+
+        Assert.Equal(("x86-64", "dynamic"), (platform!.Machine, platform.Linkage));
+        Assert.True(Version.Parse(platform.Glibc!) >= new Version(2, 2), platform.Glibc);
+    }
+
+    [Fact]
+    public void A_script_installed_as_a_binary_is_refused()
+    {
+        var script = Write("tool", "#!/bin/sh\necho hello\n"u8.ToArray());
+
+        var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf([script], "x86_64-unknown-linux-gnu"));
+
+        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal("tool is not an ELF executable, which a x86_64-unknown-linux-gnu binary must be", failure.Message);
+    }
+
+    [Fact]
+    public void A_truncated_ELF_file_is_refused_without_reading_past_its_end()
+    {
+        var truncated = Write("tool", [.. File.ReadAllBytes("/bin/sh").Take(70)]);
+
+        var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf([truncated], "x86_64-unknown-linux-gnu"));
+
+        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.StartsWith("tool is not", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_x86_64_binary_for_an_aarch64_target_is_refused()
+    {
+        var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf(["/bin/sh"], "aarch64-unknown-linux-gnu"));
+
+        Assert.Equal("sh is built for x86-64, not for aarch64 as aarch64-unknown-linux-gnu needs: refused", failure.Message);
+    }
+
+    private string Write(string name, byte[] content)
+    {
+        var path = Path.Combine(work, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+}

@@ -87,8 +87,8 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
         var arm = FakeCommand("uname", """case "$1" in -m) echo aarch64 ;; -s) echo Linux ;; *) exec /bin/uname "$@" ;; esac""");
         var oldGlibc = FakeCommand("getconf", "echo 'glibc 2.3'");
 
-        var onArm = await ShAsync(script, arm, Demo, "--version", "1.0.0", "--to", Path.Combine(work, "arm"));
-        var onOld = await ShAsync(script, oldGlibc, Demo, "--version", "1.0.0", "--to", Path.Combine(work, "old"));
+        var onArm = await ShWithFakesAsync(script, arm, Demo, "--version", "1.0.0", "--to", Path.Combine(work, "arm"));
+        var onOld = await ShWithFakesAsync(script, oldGlibc, Demo, "--version", "1.0.0", "--to", Path.Combine(work, "old"));
 
         Assert.Equal(floor, checksum.Headers.GetValues("X-Artifact-Glibc").Single());
         Assert.Equal("x86-64", checksum.Headers.GetValues("X-Artifact-Machine").Single());
@@ -161,7 +161,7 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
     }
 
     /// <summary>The script run with <paramref name="fakes"/> first on its PATH.</summary>
-    private static async Task<(int ExitCode, string Output)> ShAsync(string script, string fakes, params string[] arguments)
+    private static async Task<(int ExitCode, string Output)> ShWithFakesAsync(string script, string fakes, params string[] arguments)
     {
         var start = new ProcessStartInfo("sh", [script, .. arguments]);
         start.Environment["PATH"] = $"{fakes}:{Environment.GetEnvironmentVariable("PATH")}";

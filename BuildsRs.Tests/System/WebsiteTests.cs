@@ -70,7 +70,7 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
         var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(File.OpenRead(file)));
         Assert.Equal(shown, sha256);
         await using var db = await fixture.CreateDbContextAsync();
-        Assert.Equal(sha256, await db.Artifacts.Where(a => a.Job.Version.Crate.Name == PublishedCrates.Demo && a.Job.Version.Version == "1.0.0")
+        Assert.Equal(sha256, await db.Artifacts.Where(a => a.Job.Version.Crate.Name == PublishedCrates.Demo && a.Job.Version.Version == "1.0.0" && a.Job.Target == Target)
             .Select(a => a.Sha256).SingleAsync());
     }
 

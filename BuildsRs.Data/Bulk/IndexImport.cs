@@ -89,9 +89,11 @@ public sealed class IndexImport : IAsyncDisposable
 
         var cratesAdded = await CountAsync(IndexImportSql.InsertCrates, cancellationToken);
         var versionsDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteVersionsEverywhere : IndexImportSql.DeleteVersionsInScope, cancellationToken);
-        var (changed, yanked, unyanked) = await ReadThreeAsync(IndexImportSql.UpdateVersions, null, cancellationToken);
-        var (versionsAdded, jobsQueued, _) = await ReadThreeAsync(IndexImportSql.InsertVersionsAndJobs,
+        var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, new NpgsqlParameter<int>("priority", newVersionPriority), cancellationToken);
+        var (changed, yanked, unyanked, unyankedQueued) = (updated[0], updated[1], updated[2], updated[3]);
+        var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs,
             new NpgsqlParameter<int>("priority", newVersionPriority), cancellationToken);
+        var (versionsAdded, jobsQueued) = (inserted[0], inserted[1] + unyankedQueued);
         // Last, so that a crate is judged by the versions it has after this import.
         var cratesDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteCratesEverywhere : IndexImportSql.DeleteCratesInScope, cancellationToken);
 
@@ -145,13 +147,10 @@ public sealed class IndexImport : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<int> CountAsync(string sql, CancellationToken cancellationToken)
-    {
-        var (count, _, _) = await ReadThreeAsync(sql, null, cancellationToken);
-        return count;
-    }
+    private async Task<int> CountAsync(string sql, CancellationToken cancellationToken) => (await ReadCountsAsync(sql, null, cancellationToken))[0];
 
-    private async Task<(int, int, int)> ReadThreeAsync(string sql, NpgsqlParameter? parameter, CancellationToken cancellationToken)
+    /// <summary>The counts in the one row <paramref name="sql"/> answers.</summary>
+    private async Task<int[]> ReadCountsAsync(string sql, NpgsqlParameter? parameter, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
         if (parameter is not null)
@@ -160,7 +159,6 @@ public sealed class IndexImport : IAsyncDisposable
         }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        int At(int i) => i < reader.FieldCount ? (int)reader.GetInt64(i) : 0;
-        return (At(0), At(1), At(2));
+        return [.. Enumerable.Range(0, reader.FieldCount).Select(i => (int)reader.GetInt64(i))];
     }
 }

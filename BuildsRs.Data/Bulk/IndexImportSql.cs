@@ -96,7 +96,10 @@ internal static class IndexImportSql
         SELECT count(*) FROM deleted
         """;
 
-    /// <summary>Versions the index now states differently (a yank, an unyank, a corrected field).</summary>
+    /// <summary>
+    /// Versions the index now states differently (a yank, an unyank, a corrected field). An unyanked version that never
+    /// had a job (it was yanked when first imported) gets its metadata job now, once.
+    /// </summary>
     public const string UpdateVersions = $"""
         WITH changed AS (
             SELECT v.id, v.yanked AS was_yanked, i.*
@@ -111,10 +114,16 @@ internal static class IndexImportSql
                 links = ch.links, dependency_count = ch.dependency_count, features = ch.features::jsonb
             FROM changed ch
             WHERE v.id = ch.id
-            RETURNING ch.was_yanked, v.yanked)
+            RETURNING v.id, ch.was_yanked, v.yanked),
+        queued AS (
+            INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
+            SELECT u.id, 'metadata', 'queued', @priority, 0, 0 FROM updated u
+            WHERE u.was_yanked AND NOT u.yanked AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.version_id = u.id)
+            RETURNING 1)
         SELECT count(*),
                count(*) FILTER (WHERE yanked AND NOT was_yanked),
-               count(*) FILTER (WHERE was_yanked AND NOT yanked)
+               count(*) FILTER (WHERE was_yanked AND NOT yanked),
+               (SELECT count(*) FROM queued)
         FROM updated
         """;
 

@@ -111,8 +111,33 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
 
         Assert.Equal((1, 0), (yank.Changes.Yanked, yank.Changes.MetadataJobsQueued));
         Assert.True(yanked);
-        Assert.Equal(1, unyank.Changes.Unyanked);
+        Assert.Equal((1, 0), (unyank.Changes.Unyanked, unyank.Changes.MetadataJobsQueued));
         Assert.False(await IsYankedAsync("buildsrs-demo", "0.1.0"));
+    }
+
+    [Fact]
+    public async Task A_version_first_seen_yanked_and_unyanked_later_gets_its_metadata_job_once()
+    {
+        await sync.GitPassAsync();
+        await registry.PublishAsync("buildsrs-demo", "0.1.0");
+        await registry.CargoAsync(registry.CargoHome, "yank", "buildsrs-demo", "--version", "0.1.0", "--registry", "local");
+        var seenYanked = await sync.GitPassAsync();
+        await registry.CargoAsync(registry.CargoHome, "yank", "buildsrs-demo", "--version", "0.1.0", "--undo", "--registry", "local");
+        var unyank = await sync.GitPassAsync();
+        await using (var db = Db())
+        {
+            // Forget the cursor: a full reconcile must not queue it again.
+            await db.RegistrySyncStates.ExecuteUpdateAsync(s => s.SetProperty(x => x.Cursor, (string?)null));
+        }
+        var reconcile = await sync.GitPassAsync();
+
+        Assert.Equal((1, 0), (seenYanked.Changes.VersionsAdded, seenYanked.Changes.MetadataJobsQueued));
+        Assert.Equal((1, 1), (unyank.Changes.Unyanked, unyank.Changes.MetadataJobsQueued));
+        Assert.Equal(0, reconcile.Changes.MetadataJobsQueued);
+        await using var check = Db();
+        var job = await check.Jobs.SingleAsync(j => j.Version.Crate.Name == "buildsrs-demo");
+        Assert.Equal((JobKind.Metadata, JobState.Queued), (job.Kind, job.State));
+        Assert.True(job.Priority > 0, "it is queued as a newly published version is");
     }
 
     [Fact]

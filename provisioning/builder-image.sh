@@ -40,7 +40,7 @@ base_image() {
     {
       echo "deb $(debian_mirror) $suite main"
       echo "deb $(debian_mirror) $suite-updates main"
-      echo "deb $(debian_security_mirror) $suite-security main"
+      echo "deb $(debian_mirror security) $suite-security main"
     } > "$root/etc/apt/sources.list"
     chroot "$root" /usr/sbin/useradd --uid 1000 --user-group --create-home --shell /bin/sh builder
     rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/*

@@ -10,20 +10,12 @@ export BUILDSRS_TARGETS="${BUILDSRS_TARGETS:-x86_64-unknown-linux-gnu aarch64-un
 log() { printf '[provision] %s\n' "$*" >&2; }
 
 # The Debian mirror this machine's apt uses (never a hard-coded host): images are made from the same packages.
+# `debian_mirror security` gives the security mirror of the same sources (Debian's newer Rust toolchains come from there).
 debian_mirror() {
-  local mirror
-  mirror="$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)"
-  [ -n "$mirror" ] || mirror="$(awk '/^deb / && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
-  [ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; return 1; }
-  echo "$mirror"
-}
-
-# The security mirror of the same apt sources (Debian's newer Rust toolchains come from there).
-debian_security_mirror() {
-  local mirror
-  mirror="$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep security | head -n 1)"
-  [ -n "$mirror" ] || mirror="$(awk '/^deb / && $2 ~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
-  [ -n "$mirror" ] || { log "no Debian security mirror found in the apt sources"; return 1; }
+  local want="${1:-main}" mirror
+  mirror="$( { sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources || true; awk '/^deb / {print $2}' /etc/apt/sources.list || true; } 2>/dev/null \
+    | awk -v want="$want" '!found && (want == "security") == ($0 ~ /security/) {print; found = 1}')"
+  [ -n "$mirror" ] || { log "no Debian $want mirror found in the apt sources"; return 1; }
   echo "$mirror"
 }
 

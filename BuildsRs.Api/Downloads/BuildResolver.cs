@@ -15,9 +15,9 @@ internal sealed class BuildResolver(BuildsRsDbContext db, ReusedAnswers answers)
 {
     public const string Latest = "latest";
 
-    /// <summary>The build, or why there is none (to say in the 404); answers are reused for <see cref="PublicCaching.Duration"/>.</summary>
+    /// <summary>The build, or why there is none (to say in the 404); answers are reused until the crate changes.</summary>
     public Task<(StoredBuild? Build, string? Missing)> FindAsync(string crate, string version, string target, CancellationToken cancellationToken) =>
-        answers.GetOrAddAsync((nameof(BuildResolver), CrateName.Normalize(crate), version, target),
+        answers.GetOrAddAsync(crate, (nameof(BuildResolver), CrateName.Normalize(crate), version, target),
             () => FindInDatabaseAsync(crate, version, target, cancellationToken));
 
     private async Task<(StoredBuild? Build, string? Missing)> FindInDatabaseAsync(string crate, string version, string target, CancellationToken cancellationToken)

@@ -10,5 +10,5 @@ namespace BuildsRs.Api.Downloads;
 internal sealed class DownloadLocations(IArtifactStore store, ReusedAnswers answers)
 {
     public Task<ArtifactLocation> LocateAsync(StoredBuild build) =>
-        answers.GetOrAddAsync((nameof(DownloadLocations), build.StorageKey), () => store.LocateAsync(build.StorageKey, build.FileName));
+        answers.GetOrAddAsync(null, (nameof(DownloadLocations), build.StorageKey), () => store.LocateAsync(build.StorageKey, build.FileName));
 }

@@ -47,9 +47,10 @@ internal static class Extensions
         builder.Services.AddOptions<PublicCaching>().BindConfiguration(PublicCaching.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var caching = builder.Configuration.GetSection(PublicCaching.SectionName).Get<PublicCaching>() ?? new PublicCaching();
         builder.Services.AddOutputCache(options =>
-            options.AddPolicy(PublicCaching.PolicyName, policy => policy.Expire(caching.Duration).SetVaryByQuery("*").SetVaryByHost(true)));
+            options.AddPolicy(PublicCaching.PolicyName, policy => policy.Expire(caching.Duration).SetVaryByQuery("*").SetVaryByHost(true).AddPolicy<CrateAnswerTags>()));
         builder.Services.AddMemoryCache(options => options.SizeLimit = caching.MaxDownloadEntries);
         builder.Services.AddSingleton<ReusedAnswers>();
+        builder.Services.AddHostedService<CrateChangeListener>();
         builder.Services.AddScoped<BuildResolver>();
         builder.Services.AddSingleton<DownloadLocations>();
         builder.Services.AddOptions<DownloadOptions>().BindConfiguration(DownloadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

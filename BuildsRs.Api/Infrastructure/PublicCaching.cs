@@ -5,8 +5,9 @@ namespace BuildsRs.Api.Infrastructure;
 /// <summary>
 /// How long public answers may be reused. Crate and version pages, search results, badges, feeds and the artifact
 /// behind a download address change only when a build finishes or the index changes, while installers and CI
-/// pipelines ask for the same few addresses all day: half a minute of reuse takes most of the load off the database,
-/// and a new build shows at most that much later.
+/// pipelines ask for the same few addresses all day: reuse takes most of the load off the database. A change evicts
+/// the answers it affects at once (<see cref="CrateChangeListener"/>); the duration bounds how stale an answer can be
+/// while this instance has lost the database's notifications.
 /// </summary>
 public sealed class PublicCaching
 {

@@ -14,7 +14,7 @@ namespace BuildsRs.Api.Apis;
 
 /// <summary>
 /// What an operator does with the admin token: enroll, enable and disable builders, enable targets, request
-/// rebuilds, lock and unlock the queue.
+/// rebuilds, cancel jobs, lock and unlock the queue.
 /// </summary>
 public static class AdminApi
 {
@@ -29,6 +29,8 @@ public static class AdminApi
             RebuildAsync(db, crate, null, request?.Priority ?? options.Value.RebuildPriority, ct));
         admin.MapPost("/crates/{crate}/{version}/rebuild", (string crate, string version, RebuildRequest? request, BuildsRsDbContext db, IOptions<JobQueueOptions> options, CancellationToken ct) =>
             RebuildAsync(db, crate, version, request?.Priority ?? options.Value.RebuildPriority, ct));
+        admin.MapPost("/crates/{crate}/cancel", CancelCrateAsync).WithSummary("Cancels the crate's queued jobs; running ones finish.");
+        admin.MapPost("/jobs/{jobId:long}/cancel", CancelJobAsync).WithSummary("Cancels a queued or running job; a running one's builder stops it.");
         admin.MapPut("/targets/{triple}", SetTargetAsync).WithSummary("Adds a target or enables / disables it; new versions get binary jobs for the enabled ones.");
         admin.MapPost("/queue/lock", (QueueLockState request, BuildsRsDbContext db, TimeProvider clock, CancellationToken ct) => SetQueueLockAsync(db, clock, true, request.Reason, ct))
             .WithSummary("Builders get no new jobs until the queue is unlocked; running jobs finish.");
@@ -66,6 +68,32 @@ public static class AdminApi
         var changed = await db.Builders.Where(b => b.Fingerprint == fingerprint)
             .ExecuteUpdateAsync(b => b.SetProperty(x => x.Enabled, enabled), cancellationToken);
         return changed == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<CancelResponse>, ProblemHttpResult>> CancelCrateAsync(string crate, BuildsRsDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    {
+        if (ApiProblems.Invalid(crate, null) is { } invalid)
+        {
+            return invalid;
+        }
+        var normalized = CrateName.Normalize(crate);
+        if (!await db.Crates.AnyAsync(c => c.NormalizedName == normalized, cancellationToken))
+        {
+            return ApiProblems.NotFound($"no crate named '{crate}'");
+        }
+        return TypedResults.Ok(new CancelResponse(crate, null, await queue.CancelQueuedAsync(normalized, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<CancelResponse>, ProblemHttpResult>> CancelJobAsync(long jobId, BuildsRsDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    {
+        if (await queue.CancelAsync(jobId, cancellationToken))
+        {
+            return TypedResults.Ok(new CancelResponse(null, jobId, 1));
+        }
+        var state = await db.Jobs.Where(j => j.Id == jobId).Select(j => (JobState?)j.State).SingleOrDefaultAsync(cancellationToken);
+        return state is null
+            ? ApiProblems.NotFound($"no job {jobId}")
+            : TypedResults.Problem($"job {jobId} has already ended ({EnumText.Of(state.Value)})", statusCode: StatusCodes.Status409Conflict);
     }
 
     /// <summary>Queues a version (or every non-yanked version of a crate) again from its metadata job.</summary>

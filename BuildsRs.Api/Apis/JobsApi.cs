@@ -84,7 +84,7 @@ public static class JobsApi
                 yield return new SseItem<string>(chunk.Text, "log") { EventId = chunk.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             }
             // Read before the chunks: a job that ended has stored its last chunk, so nothing is missed.
-            if (state is JobState.Succeeded or JobState.Failed)
+            if (state.Value.IsFinal())
             {
                 yield return new SseItem<string>(EnumText.Of(state.Value), "end");
                 yield break;

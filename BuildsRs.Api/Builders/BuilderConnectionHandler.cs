@@ -153,7 +153,11 @@ internal sealed partial class BuilderConnectionHandler(
                 await scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>().Builders
                     .Where(b => b.Id == builder.Id)
                     .ExecuteUpdateAsync(b => b.SetProperty(x => x.LastSeenAt, clock.GetUtcNow()), aborted);
-                await queue.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted);
+                foreach (var lost in await queue.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted))
+                {
+                    // Cancelled, or its lease ran out and the job went to another builder: the build can stop.
+                    await BuilderSocket.SendAsync(socket, new JobResultDiscarded(lost, "this builder does not hold that job"), aborted);
+                }
                 break;
             case JobRequest request:
                 BuilderMessage reply = await queue.ClaimAsync(builder.Id, builder.Targets, request.Kinds, aborted) is { } job

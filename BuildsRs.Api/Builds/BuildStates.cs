@@ -15,7 +15,7 @@ internal static class BuildStates
             .Select(j => new TargetState(j.Target!, EnumText.Of(j.State), j.Outcome is { } outcome ? EnumText.Of(outcome) : null))];
 
     /// <summary>One word for the whole version: <c>pending</c>, <c>queued</c>, <c>running</c>, <c>library</c>,
-    /// <c>succeeded</c> (every target built) or <c>failed</c> (something could not be built).</summary>
+    /// <c>succeeded</c> (every target built), <c>failed</c> (something could not be built) or <c>cancelled</c>.</summary>
     public static string Overall(IReadOnlyCollection<JobRow> jobs, string[]? binaryTargets)
     {
         var metadata = Newest(jobs.Where(j => j.Kind == JobKind.Metadata)).SingleOrDefault();
@@ -38,6 +38,7 @@ internal static class BuildStates
             _ when targets.Contains(JobState.Running) => EnumText.Of(JobState.Running),
             _ when targets.Contains(JobState.Queued) => EnumText.Of(JobState.Queued),
             _ when targets.All(s => s == JobState.Succeeded) => EnumText.Of(JobState.Succeeded),
+            _ when targets.Contains(JobState.Cancelled) && !targets.Contains(JobState.Failed) => EnumText.Of(JobState.Cancelled),
             _ => EnumText.Of(JobState.Failed),
         };
     }

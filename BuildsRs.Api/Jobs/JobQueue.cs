@@ -52,11 +52,30 @@ internal sealed class JobQueue(BuildsRsDbContext db, IOptions<JobQueueOptions> o
             new NpgsqlParameter("cap", MaxLogCharacters), new NpgsqlParameter("marker", LogCutMarker),
         ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId, cancellationToken);
 
-    /// <summary>Extends the leases of the jobs the builder says it works on (and holds).</summary>
-    public Task<int> ExtendLeasesAsync(long builderId, IReadOnlyList<long> jobs, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlRawAsync(JobQueueSql.ExtendLeases,
-            [new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease), new NpgsqlParameter("jobs", jobs.ToArray())],
-            cancellationToken);
+    /// <summary>Extends the leases of the jobs the builder says it works on; answers those it no longer holds.</summary>
+    public async Task<IReadOnlyList<long>> ExtendLeasesAsync(long builderId, IReadOnlyList<long> jobs, CancellationToken cancellationToken)
+    {
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+        var extended = await db.Database.SqlQueryRaw<long>(JobQueueSql.ExtendLeases,
+                new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease), new NpgsqlParameter("jobs", jobs.ToArray()))
+            .ToListAsync(cancellationToken);
+        return [.. jobs.Except(extended)];
+    }
+
+    public const string CancelledByOperator = "an operator cancelled it";
+
+    /// <summary>Ends a queued or running job; false when it had already ended (or does not exist).</summary>
+    public async Task<bool> CancelAsync(long jobId, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync(JobQueueSql.CancelJob,
+            [new NpgsqlParameter("job", jobId), new NpgsqlParameter("reason", CancelledByOperator)], cancellationToken) > 0;
+
+    /// <summary>Cancels every queued job of a crate; returns how many.</summary>
+    public Task<int> CancelQueuedAsync(string normalizedCrate, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(JobQueueSql.CancelQueuedOfCrate,
+            [new NpgsqlParameter("crate", normalizedCrate), new NpgsqlParameter("reason", CancelledByOperator)], cancellationToken);
 
     public Task<int> RequeueExpiredAsync(CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(JobQueueSql.RequeueExpired, [new NpgsqlParameter("max_claims", options.Value.MaxClaims)], cancellationToken);

@@ -20,6 +20,7 @@ internal static class JobQueueSql
 
     public const string ExtendLeases = """
         UPDATE jobs SET lease_expires_at = now() + @lease WHERE state = 'running' AND builder_id = @builder AND id = ANY(@jobs)
+        RETURNING id
         """;
 
     /// <summary>Jobs whose builder went silent: back to the queue, or failed once they were handed out too often.</summary>
@@ -57,5 +58,19 @@ internal static class JobQueueSql
         FROM versions v JOIN crates c ON c.id = v.crate_id
         WHERE c.normalized_name = @crate AND (v.version = @version OR (@version = '' AND NOT v.yanked))
         ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>An operator ends a job that has not ended yet. A running one's builder learns it on its next heartbeat
+    /// or log chunk and stops; whatever it still sends is refused.</summary>
+    public const string CancelJob = """
+        UPDATE jobs SET state = 'cancelled', finished_at = now(), lease_expires_at = NULL, error = @reason
+        WHERE id = @job AND state IN ('queued', 'running')
+        """;
+
+    /// <summary>Every queued job of a crate (running ones finish).</summary>
+    public const string CancelQueuedOfCrate = """
+        UPDATE jobs j SET state = 'cancelled', finished_at = now(), error = @reason
+        FROM versions v JOIN crates c ON c.id = v.crate_id
+        WHERE j.version_id = v.id AND c.normalized_name = @crate AND j.state = 'queued'
         """;
 }

@@ -144,7 +144,7 @@ internal sealed partial class ApiConnection(
                         break;
                     case JobResultDiscarded discarded:
                         LogResultDiscarded(logger, discarded.JobId, discarded.Reason);
-                        slot.Confirmed(discarded.JobId);
+                        slot.Discarded(discarded.JobId);
                         break;
                     default:
                         replies.Writer.TryWrite(message);

@@ -19,6 +19,7 @@ internal sealed class JobSlot(JobRunner runner)
     private readonly Lock gate = new();
     private TaskCompletionSource free = Completed();
     private long? unreported;
+    private CancellationTokenSource? running;
     private JobFinished? unconfirmed;
     private long waitingLogChars;
 
@@ -46,15 +47,36 @@ internal sealed class JobSlot(JobRunner runner)
         }
     }
 
-    /// <summary>Runs the job in the background, until it ends or the builder stops.</summary>
+    /// <summary>Runs the job in the background, until it ends, the Api gives it up or the builder stops.</summary>
     public void Start(JobAssigned job, CancellationToken stoppingToken)
     {
+        var abandon = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         lock (gate)
         {
             unreported = job.JobId;
+            running = abandon;
             free = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        _ = Task.Run(async () => outbox.Writer.TryWrite(await runner.RunAsync(job, PostAsync, stoppingToken)), CancellationToken.None);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                outbox.Writer.TryWrite(await runner.RunAsync(job, PostAsync, abandon.Token));
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The Api no longer wants it (cancelled, or given to another builder): there is no result to send.
+                Abandoned(job.JobId);
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    running = null;
+                }
+                abandon.Dispose();
+            }
+        }, CancellationToken.None);
     }
 
     /// <summary>
@@ -85,7 +107,7 @@ internal sealed class JobSlot(JobRunner runner)
         }
     }
 
-    /// <summary>The Api recorded (or discarded) the result of this job: the slot is free.</summary>
+    /// <summary>The Api recorded the result of this job: the slot is free.</summary>
     public void Confirmed(long jobId)
     {
         lock (gate)
@@ -93,6 +115,38 @@ internal sealed class JobSlot(JobRunner runner)
             if (unconfirmed?.JobId == jobId)
             {
                 (unconfirmed, unreported) = (null, null);
+                free.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The Api discarded this job's result or log: this builder no longer holds it. A result waiting for confirmation
+    /// is dropped; a build still running is stopped, since whatever it produces would be refused.
+    /// </summary>
+    public void Discarded(long jobId)
+    {
+        lock (gate)
+        {
+            if (unconfirmed?.JobId == jobId)
+            {
+                (unconfirmed, unreported) = (null, null);
+                free.TrySetResult();
+            }
+            else if (unreported == jobId)
+            {
+                running?.Cancel();
+            }
+        }
+    }
+
+    private void Abandoned(long jobId)
+    {
+        lock (gate)
+        {
+            if (unreported == jobId)
+            {
+                unreported = null;
                 free.TrySetResult();
             }
         }

@@ -15,6 +15,7 @@ namespace BuildsRs.Contracts.Api;
 [JsonSerializable(typeof(Overview))]
 [JsonSerializable(typeof(RebuildRequest))]
 [JsonSerializable(typeof(RebuildResponse))]
+[JsonSerializable(typeof(CancelResponse))]
 [JsonSerializable(typeof(TargetSetting))]
 [JsonSerializable(typeof(IReadOnlyList<TargetSetting>))]
 [JsonSerializable(typeof(QueueLockState))]

@@ -90,7 +90,7 @@ public sealed class IndexImport : IAsyncDisposable
         var cratesAdded = await CountAsync(IndexImportSql.InsertCrates, cancellationToken);
         var versionsDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteVersionsEverywhere : IndexImportSql.DeleteVersionsInScope, cancellationToken);
         var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, new NpgsqlParameter<int>("priority", newVersionPriority), cancellationToken);
-        var (changed, yanked, unyanked, unyankedQueued) = (updated[0], updated[1], updated[2], updated[3]);
+        var (changed, yanked, unyanked, unyankedQueued, jobsCancelled) = (updated[0], updated[1], updated[2], updated[3], updated[4]);
         var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs,
             new NpgsqlParameter<int>("priority", newVersionPriority), cancellationToken);
         var (versionsAdded, jobsQueued) = (inserted[0], inserted[1] + unyankedQueued);
@@ -107,7 +107,7 @@ public sealed class IndexImport : IAsyncDisposable
         }
         await transaction.CommitAsync(cancellationToken);
 
-        return new IndexImportResult(cratesAdded, cratesDeleted, versionsAdded, versionsDeleted, changed, yanked, unyanked, jobsQueued);
+        return new IndexImportResult(cratesAdded, cratesDeleted, versionsAdded, versionsDeleted, changed, yanked, unyanked, jobsQueued, jobsCancelled);
     }
 
     public async ValueTask DisposeAsync()

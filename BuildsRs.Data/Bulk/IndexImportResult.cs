@@ -9,7 +9,8 @@ public sealed record IndexImportResult(
     int VersionsChanged,
     int Yanked,
     int Unyanked,
-    int MetadataJobsQueued)
+    int MetadataJobsQueued,
+    int JobsCancelled)
 {
     public bool ChangedAnything =>
         CratesAdded + CratesDeleted + VersionsAdded + VersionsDeleted + VersionsChanged + MetadataJobsQueued > 0;

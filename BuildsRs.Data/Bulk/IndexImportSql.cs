@@ -97,8 +97,10 @@ internal static class IndexImportSql
         """;
 
     /// <summary>
-    /// Versions the index now states differently (a yank, an unyank, a corrected field). An unyanked version that never
-    /// had a job (it was yanked when first imported) gets its metadata job now, once.
+    /// Versions the index now states differently (a yank, an unyank, a corrected field). A yank cancels the version's
+    /// queued jobs (a running one finishes: its result is still true of the files). An unyanked version that has no job
+    /// left but cancelled ones (it was yanked when first imported, or before it was built) gets its metadata job now,
+    /// once.
     /// </summary>
     public const string UpdateVersions = $"""
         WITH changed AS (
@@ -115,15 +117,24 @@ internal static class IndexImportSql
             FROM changed ch
             WHERE v.id = ch.id
             RETURNING v.id, ch.was_yanked, v.yanked),
+        cancelled AS (
+            UPDATE jobs j SET state = 'cancelled', finished_at = now(), error = 'the version was yanked'
+            FROM updated u
+            WHERE j.version_id = u.id AND u.yanked AND NOT u.was_yanked AND j.state = 'queued'
+            RETURNING 1),
         queued AS (
             INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
-            SELECT u.id, 'metadata', 'queued', @priority, 0, 0 FROM updated u
-            WHERE u.was_yanked AND NOT u.yanked AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.version_id = u.id)
+            SELECT u.id, 'metadata', 'queued', @priority,
+                   COALESCE((SELECT max(attempt) + 1 FROM jobs j WHERE j.version_id = u.id AND j.kind = 'metadata'), 0), 0
+            FROM updated u
+            WHERE u.was_yanked AND NOT u.yanked
+              AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.version_id = u.id AND j.state <> 'cancelled')
             RETURNING 1)
         SELECT count(*),
                count(*) FILTER (WHERE yanked AND NOT was_yanked),
                count(*) FILTER (WHERE was_yanked AND NOT yanked),
-               (SELECT count(*) FROM queued)
+               (SELECT count(*) FROM queued),
+               (SELECT count(*) FROM cancelled)
         FROM updated
         """;
 

@@ -8,3 +8,9 @@ public enum JobState
     Failed,
     Cancelled,
 }
+
+public static class JobStateRules
+{
+    /// <summary>Succeeded, failed or cancelled: the job will not change again.</summary>
+    public static bool IsFinal(this JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+}

@@ -40,7 +40,7 @@ public sealed partial class GitIndexSync(
         if (cursor == head)
         {
             telemetry.Behind(0);
-            return new SyncPassResult("none", head, 0, 0, 0, new IndexImportResult(0, 0, 0, 0, 0, 0, 0, 0));
+            return new SyncPassResult("none", head, 0, 0, 0, new IndexImportResult(0, 0, 0, 0, 0, 0, 0, 0, 0));
         }
 
         var full = cursor is null || !await repository.IsAncestorAsync(cursor, head, cancellationToken);
@@ -93,7 +93,7 @@ public sealed partial class GitIndexSync(
         telemetry.PassFinished(changes, stager.MalformedLines, elapsed, mode);
         telemetry.Behind(0);
         LogPass(logger, mode, head, stager.Files, stager.Versions, changes.VersionsAdded, changes.Yanked, changes.Unyanked,
-            changes.VersionsDeleted, stager.MalformedLines, elapsed.TotalMilliseconds);
+            changes.JobsCancelled, changes.VersionsDeleted, stager.MalformedLines, elapsed.TotalMilliseconds);
         return new SyncPassResult(mode, head, stager.Files, stager.Versions, stager.MalformedLines, changes);
     }
 
@@ -114,7 +114,7 @@ public sealed partial class GitIndexSync(
     private static partial void LogHistoryRewritten(ILogger logger, string cursor, string head);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
-        Message = "Sync pass ({Mode}) to {Head}: {Files} files, {Versions} versions read; {Added} added, {Yanked} yanked, {Unyanked} unyanked, {Deleted} deleted, {Malformed} malformed lines skipped in {ElapsedMs:F0} ms")]
+        Message = "Sync pass ({Mode}) to {Head}: {Files} files, {Versions} versions read; {Added} added, {Yanked} yanked ({Cancelled} queued jobs cancelled), {Unyanked} unyanked, {Deleted} deleted, {Malformed} malformed lines skipped in {ElapsedMs:F0} ms")]
     private static partial void LogPass(ILogger logger, string mode, string head, int files, int versions, int added, int yanked,
-        int unyanked, int deleted, int malformed, double elapsedMs);
+        int unyanked, int cancelled, int deleted, int malformed, double elapsedMs);
 }

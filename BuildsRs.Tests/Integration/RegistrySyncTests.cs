@@ -97,7 +97,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
-    public async Task Yank_and_unyank_with_cargo_are_applied()
+    public async Task Yank_cancels_the_versions_queued_jobs_and_unyank_queues_it_again()
     {
         await sync.GitPassAsync();
         await registry.PublishAsync("buildsrs-demo", "0.1.0");
@@ -106,13 +106,25 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         await registry.CargoAsync(registry.CargoHome, "yank", "buildsrs-demo", "--version", "0.1.0", "--registry", "local");
         var yank = await sync.GitPassAsync();
         var yanked = await IsYankedAsync("buildsrs-demo", "0.1.0");
+        var afterYank = await JobsAsync("buildsrs-demo");
         await registry.CargoAsync(registry.CargoHome, "yank", "buildsrs-demo", "--version", "0.1.0", "--undo", "--registry", "local");
         var unyank = await sync.GitPassAsync();
+        var again = await sync.GitPassAsync();
 
-        Assert.Equal((1, 0), (yank.Changes.Yanked, yank.Changes.MetadataJobsQueued));
+        Assert.Equal((1, 0, 1), (yank.Changes.Yanked, yank.Changes.MetadataJobsQueued, yank.Changes.JobsCancelled));
         Assert.True(yanked);
-        Assert.Equal((1, 0), (unyank.Changes.Unyanked, unyank.Changes.MetadataJobsQueued));
+        Assert.Equal([(0, JobState.Cancelled)], afterYank);
+        Assert.Equal((1, 1), (unyank.Changes.Unyanked, unyank.Changes.MetadataJobsQueued));
         Assert.False(await IsYankedAsync("buildsrs-demo", "0.1.0"));
+        Assert.Equal([(0, JobState.Cancelled), (1, JobState.Queued)], await JobsAsync("buildsrs-demo"));
+        Assert.False(again.Changes.ChangedAnything);
+    }
+
+    private async Task<List<(int Attempt, JobState State)>> JobsAsync(string crate)
+    {
+        await using var db = Db();
+        var jobs = await db.Jobs.Where(j => j.Version.Crate.Name == crate).OrderBy(j => j.Attempt).Select(j => new { j.Attempt, j.State }).ToListAsync();
+        return [.. jobs.Select(j => (j.Attempt, j.State))];
     }
 
     [Fact]

@@ -34,7 +34,13 @@ public static class BuildOutcomes
     /// What an outcome means for the person reading it. The builder's own message says which limit was hit
     /// ("the build ran out of memory at 2 GiB"), so it is the explanation when there is one.
     /// </summary>
-    public static string Explain(string? outcome, string? error) => outcome switch
+    public static string Explain(string state, string? outcome, string? error) => (state, outcome) switch
+    {
+        ("cancelled", _) => Sentence(error) is { } why ? $"Cancelled: {char.ToLowerInvariant(why[0])}{why[1..]}" : "Cancelled.",
+        (_, var ended) => Explain(ended, error),
+    };
+
+    private static string Explain(string? outcome, string? error) => outcome switch
     {
         "succeeded" => "Built: the binaries are ready to download.",
         "build_failed" => "The crate did not compile in the sandbox; the log shows why.",

@@ -13,6 +13,8 @@ return await ServiceHost.RunAsync(() =>
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.UseOutputCache();
     app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
     app.MapDefaultEndpoints();

@@ -35,6 +35,7 @@ if (buildImages is not null)
 
 builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")
     .WithReference(database, DatabaseExtensions.DatabaseName).WaitFor(api)
+    .WithEnvironment("Admin__Token", adminToken)
     .WithCrateRegistry(registry, deployed ? null : paths)
     .WithHttpHealthCheck("/health");
 

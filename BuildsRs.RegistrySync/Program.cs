@@ -13,6 +13,8 @@ return await ServiceHost.RunAsync(() =>
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.MapDefaultEndpoints();
     app.MapRegistryApi();
 

@@ -1,4 +1,3 @@
-using BuildsRs.Api.Builders;
 using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Api;
@@ -8,6 +7,7 @@ using BuildsRs.Data.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using BuildsRs.ServiceDefaults.Authentication;
 using Npgsql;
 
 namespace BuildsRs.Api.Apis;
@@ -20,7 +20,7 @@ public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin").AddEndpointFilter(RequireAdminAsync).WithTags("Admin");
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(BearerTokens.Operator).WithTags("Admin");
         admin.MapPost("/builders", (EnrollRequest request, BuildsRsDbContext db, CancellationToken ct) => BuildersApi.EnrollKeyAsync(request, db, ct))
             .WithSummary("Enrolls a builder's public key.");
         admin.MapPost("/builders/{fingerprint}/disable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, false, ct));
@@ -114,11 +114,5 @@ public static class AdminApi
             [new NpgsqlParameter("crate", normalized), new NpgsqlParameter("version", version ?? ""), new NpgsqlParameter("priority", priority)],
             cancellationToken);
         return TypedResults.Accepted((string?)null, new RebuildResponse(crate, version, priority, queued));
-    }
-
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var token = context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.Token;
-        return BearerToken.Matches(context.HttpContext.Request, token) ? await next(context) : TypedResults.Unauthorized();
     }
 }

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using BuildsRs.Api.Jobs;
 using BuildsRs.Api.Storage;
 using BuildsRs.Contracts;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
+using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace BuildsRs.Api.Apis;
 
 /// <summary>
-/// <c>PUT /api/v1/jobs/{id}/artifacts/{file}</c>: a builder uploads its artifact with the job's upload token, the
+/// <c>PUT /api/v1/jobs/{id}/artifacts/{file}</c>: a builder uploads its artifact with the job's upload token (the
+/// <see cref="BearerTokens.Uploader"/> policy), the
 /// declared size (Content-Length) and SHA-256 (<c>X-Artifact-Sha256</c>). The body is streamed to disk while it is
 /// hashed, never held in memory; only a complete, matching upload is stored and recorded.
 /// </summary>
@@ -22,7 +23,7 @@ public static class ArtifactUploadApi
 
     public static IEndpointRouteBuilder MapArtifactUploadApi(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/api/v1/jobs/{jobId:long}/artifacts/{file}", UploadAsync);
+        app.MapPut("/api/v1/jobs/{jobId:long}/artifacts/{file}", UploadAsync).RequireAuthorization(BearerTokens.Uploader);
         return app;
     }
 
@@ -30,12 +31,10 @@ public static class ArtifactUploadApi
         long jobId, string file, HttpRequest request, BuildsRsDbContext db, IArtifactStore store, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.Include(j => j.Version).ThenInclude(v => v.Crate).SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-        var header = request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
-        if (job is null || job.State != JobState.Running || !UploadTokens.Matches(token, job.UploadTokenHash))
+        if (job is not { State: JobState.Running })
         {
-            // The same answer for unknown jobs, finished jobs and wrong tokens: nothing to learn by probing.
-            return Problem(StatusCodes.Status403Forbidden, "a running job and its upload token are required");
+            // Its token was valid a moment ago: the job ended (a result or a cancel) while the upload began.
+            return Problem(StatusCodes.Status409Conflict, "the job is no longer running");
         }
         var expectedName = ArtifactNames.Archive(job.Version.Crate.Name, job.Version.Version, job.Target ?? "");
         if (job.Kind != JobKind.Binary || file != expectedName)

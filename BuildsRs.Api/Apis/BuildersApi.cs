@@ -1,10 +1,10 @@
 using BuildsRs.Api.Builders;
+using BuildsRs.ServiceDefaults.Authentication;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Api.Apis;
 
@@ -15,24 +15,17 @@ public static class BuildersApi
 
     public static IEndpointRouteBuilder MapBuildersApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/builders/enroll", EnrollAsync);
+        app.MapPost("/api/v1/builders/enroll", EnrollAsync).RequireAuthorization(BearerTokens.Enroller);
         app.Map("/api/v1/builders/connect", (HttpContext context, BuilderConnectionHandler handler) => handler.HandleAsync(context));
 
         return app;
     }
 
-    public static async Task<Results<Ok<EnrollResponse>, ValidationProblem, UnauthorizedHttpResult>> EnrollAsync(
-        EnrollRequest request, HttpRequest http, BuildsRsDbContext db, IOptions<BuilderFleetOptions> options, CancellationToken cancellationToken)
-    {
-        if (!BearerToken.Matches(http, options.Value.EnrollmentToken))
-        {
-            return TypedResults.Unauthorized();
-        }
-        return await EnrollKeyAsync(request, db, cancellationToken);
-    }
+    public static Task<Results<Ok<EnrollResponse>, ValidationProblem>> EnrollAsync(EnrollRequest request, BuildsRsDbContext db, CancellationToken cancellationToken) =>
+        EnrollKeyAsync(request, db, cancellationToken);
 
     /// <summary>Registers a builder's key (idempotent: a known key keeps its record, and gains the targets it now offers).</summary>
-    internal static async Task<Results<Ok<EnrollResponse>, ValidationProblem, UnauthorizedHttpResult>> EnrollKeyAsync(
+    internal static async Task<Results<Ok<EnrollResponse>, ValidationProblem>> EnrollKeyAsync(
         EnrollRequest request, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();

@@ -7,6 +7,7 @@ using BuildsRs.Api.Storage;
 using BuildsRs.Api.Targets;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Data;
+using BuildsRs.ServiceDefaults.Authentication;
 
 namespace BuildsRs.Api.Extensions;
 
@@ -19,7 +20,7 @@ internal static class Extensions
     {
         builder.AddTelemetrySource(ApiTelemetry.SourceName);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiSecurity>().AddOperationTransformer<OpenApiSecurity>());
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             // snake_case throughout, like crates.io's API and the registry index.
@@ -38,6 +39,10 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BuilderFleetOptions>().BindConfiguration(BuilderFleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddConfiguredBearerToken(BearerTokens.Operator, $"{AdminOptions.SectionName}:{nameof(AdminOptions.Token)}");
+        builder.AddConfiguredBearerToken(BearerTokens.Enroller, $"{BuilderFleetOptions.SectionName}:{nameof(BuilderFleetOptions.EnrollmentToken)}");
+        builder.AddBearerTokenRole(BearerTokens.Uploader);
+        builder.Services.AddSingleton<IBearerTokenValidator, UploadTokens>();
         builder.Services.AddSingleton<BuilderConnectionHandler>();
         builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<JobQueue>();

@@ -1,15 +1,16 @@
 using BuildsRs.Contracts;
 using BuildsRs.RegistrySync.Sync;
+using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BuildsRs.RegistrySync.Apis;
 
-/// <summary>On-demand work for the other services: refresh named crates from the sparse index now.</summary>
+/// <summary>On-demand work for operators: refresh named crates from the sparse index now.</summary>
 public static class RegistryApi
 {
     public static IEndpointRouteBuilder MapRegistryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/registry");
+        var api = app.MapGroup("/api/v1/registry").RequireAuthorization(BearerTokens.Operator);
         api.MapPost("/refresh", RefreshCratesAsync);
         return app;
     }

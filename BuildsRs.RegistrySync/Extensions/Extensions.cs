@@ -1,4 +1,5 @@
 using BuildsRs.Data;
+using BuildsRs.ServiceDefaults.Authentication;
 using BuildsRs.RegistrySync.Sync;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,8 @@ internal static class Extensions
     {
         builder.AddTelemetrySource(SyncTelemetry.SourceName);
         builder.Services.AddProblemDetails();
+        // Refreshing on demand is an operator's call: the Api's admin token (without one, the endpoint refuses all).
+        builder.AddConfiguredBearerToken(BearerTokens.Operator, "Admin:Token");
 
         // Writes straight to the database; its health check reports whether the database answers.
         builder.RequireConnectionString(DatabaseConnectionName, "the Postgres database (Host=...;Port=...;Username=...;Password=...;Database=...)");

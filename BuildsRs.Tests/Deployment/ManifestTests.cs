@@ -62,6 +62,7 @@ public sealed class ManifestTests
 
         var sync = resources["registry-sync"]!;
         Assert.Equal("{buildsrs.connectionString}", Env(sync, "ConnectionStrings__buildsrs"));
+        Assert.Equal("{admin-token.value}", Env(sync, "Admin__Token"));
         // crates.io is the service's default: nothing points it at a local registry.
         Assert.Null(sync["env"]!["Registry__GitIndexUrl"]);
 

@@ -148,14 +148,14 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         await FinishAsync(socket, job, JobOutcomes.Succeeded);
         using var afterFinish = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
 
-        Assert.Equal(HttpStatusCode.Forbidden, wrongToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, wrongHash.StatusCode);
         Assert.Contains("SHA-256", await wrongHash.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(wrongName.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, wrongName.StatusCode.ToString());
         Assert.NotEqual(HttpStatusCode.Created, shortBody.StatusCode);
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, afterFinish.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterFinish.StatusCode);
         await using var db = await fixture.CreateDbContextAsync();
         var stored = Assert.Single(await db.Artifacts.Where(a => a.JobId == job.JobId).ToListAsync());
         Assert.Equal((hash, 100_000L), (stored.Sha256, stored.Size));

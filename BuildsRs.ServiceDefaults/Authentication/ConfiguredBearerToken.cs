@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+
+namespace BuildsRs.ServiceDefaults.Authentication;
+
+/// <summary>A token given in configuration (the admin or the enrollment token); an empty setting matches nothing.</summary>
+internal sealed class ConfiguredBearerToken(string role, string configurationKey, IConfiguration configuration) : IBearerTokenValidator
+{
+    public ValueTask<ClaimsIdentity?> ValidateAsync(string token, HttpContext context)
+    {
+        var expected = configuration[configurationKey];
+        var matches = !string.IsNullOrEmpty(expected)
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+        return ValueTask.FromResult(matches ? BearerTokenIdentity.Of(role) : null);
+    }
+}

@@ -14,9 +14,17 @@ public sealed class SandboxLimits
     [Range(16, 65536)]
     public long Pids { get; set; } = 1024;
 
-    /// <summary>The writable, executable scratch space (/tmp); its pages count against the memory limit.</summary>
+    /// <summary>The writable, executable scratch space (/tmp, where the build's target folder lives). Its pages are
+    /// memory, so the container's memory limit is <see cref="MemoryBytes"/> plus this: a build that fills /tmp gets
+    /// "no space left on device" (a disk limit), and one whose processes need more than <see cref="MemoryBytes"/> is
+    /// out of memory, whatever /tmp holds.</summary>
     [Range(16L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
     public long TmpBytes { get; set; } = 3L * 1024 * 1024 * 1024;
+
+    /// <summary>How much a build may write to its output folder (a folder of the builder's host): past it, the build is
+    /// stopped as a disk limit.</summary>
+    [Range(1L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
+    public long OutputBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
     [Range(typeof(TimeSpan), "00:00:05", "06:00:00")]
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromMinutes(2);

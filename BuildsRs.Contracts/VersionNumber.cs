@@ -16,8 +16,12 @@ public static class VersionNumber
     public static IOrderedEnumerable<T> NewestFirst<T>(IEnumerable<T> items, Func<T, string> version) =>
         items.OrderByDescending(item => SemVersion.Parse(version(item), SemVersionStyles.Strict), SemVersion.SortOrderComparer);
 
-    /// <summary>What "latest" means to cargo users: the highest stable version, or the highest pre-release when
-    /// there is no stable one; null for none.</summary>
-    public static T? Latest<T>(IEnumerable<T> items, Func<T, string> version) where T : class =>
-        NewestFirst(items, version).OrderBy(item => SemVersion.Parse(version(item), SemVersionStyles.Strict).IsPrerelease).FirstOrDefault();
+    /// <summary>
+    /// What "latest" means everywhere (the crate page, search, badges, feeds and the <c>latest</c> download): the
+    /// highest stable version that is not yanked, or the highest pre-release when there is no stable one. A yanked
+    /// version is never the latest; null when there is none.
+    /// </summary>
+    public static T? Latest<T>(IEnumerable<T> items, Func<T, string> version, Func<T, bool> yanked) where T : class =>
+        NewestFirst(items.Where(item => !yanked(item)), version)
+            .OrderBy(item => SemVersion.Parse(version(item), SemVersionStyles.Strict).IsPrerelease).FirstOrDefault();
 }

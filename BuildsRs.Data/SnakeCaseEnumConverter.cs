@@ -1,3 +1,4 @@
+using BuildsRs.Contracts;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BuildsRs.Data;

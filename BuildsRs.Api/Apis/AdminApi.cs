@@ -1,14 +1,13 @@
-using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
+using BuildsRs.Data.Jobs;
 using BuildsRs.Data.Model;
+using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using BuildsRs.ServiceDefaults.Authentication;
-using Npgsql;
 
 namespace BuildsRs.Api.Apis;
 
@@ -25,16 +24,16 @@ public static class AdminApi
             .WithSummary("Enrolls a builder's public key.");
         admin.MapPost("/builders/{fingerprint}/disable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, false, ct));
         admin.MapPost("/builders/{fingerprint}/enable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, true, ct));
-        admin.MapPost("/crates/{crate}/rebuild", (string crate, RebuildRequest? request, BuildsRsDbContext db, IOptions<JobQueueOptions> options, CancellationToken ct) =>
-            RebuildAsync(db, crate, null, request?.Priority ?? options.Value.RebuildPriority, ct));
-        admin.MapPost("/crates/{crate}/{version}/rebuild", (string crate, string version, RebuildRequest? request, BuildsRsDbContext db, IOptions<JobQueueOptions> options, CancellationToken ct) =>
-            RebuildAsync(db, crate, version, request?.Priority ?? options.Value.RebuildPriority, ct));
+        admin.MapPost("/crates/{crate}/rebuild", (string crate, RebuildRequest? request, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken ct) =>
+            RebuildAsync(db, lifecycle, crate, null, request?.Priority, ct));
+        admin.MapPost("/crates/{crate}/{version}/rebuild", (string crate, string version, RebuildRequest? request, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken ct) =>
+            RebuildAsync(db, lifecycle, crate, version, request?.Priority, ct));
         admin.MapPost("/crates/{crate}/cancel", CancelCrateAsync).WithSummary("Cancels the crate's queued jobs; running ones finish.");
         admin.MapPost("/jobs/{jobId:long}/cancel", CancelJobAsync).WithSummary("Cancels a queued or running job; a running one's builder stops it.");
         admin.MapPut("/targets/{triple}", SetTargetAsync).WithSummary("Adds a target or enables / disables it; new versions get binary jobs for the enabled ones.");
-        admin.MapPost("/queue/lock", (QueueLockState request, BuildsRsDbContext db, TimeProvider clock, CancellationToken ct) => SetQueueLockAsync(db, clock, true, request.Reason, ct))
+        admin.MapPost("/queue/lock", (QueueLockState request, BuildsRsDbContext db, CancellationToken ct) => SetQueueLockAsync(db, true, request.Reason, ct))
             .WithSummary("Builders get no new jobs until the queue is unlocked; running jobs finish.");
-        admin.MapPost("/queue/unlock", (BuildsRsDbContext db, TimeProvider clock, CancellationToken ct) => SetQueueLockAsync(db, clock, false, null, ct));
+        admin.MapPost("/queue/unlock", (BuildsRsDbContext db, CancellationToken ct) => SetQueueLockAsync(db, false, null, ct));
         return app;
     }
 
@@ -55,11 +54,12 @@ public static class AdminApi
         return TypedResults.Ok(new TargetSetting(target.Triple, target.Enabled));
     }
 
-    private static async Task<Ok<QueueLockState>> SetQueueLockAsync(BuildsRsDbContext db, TimeProvider clock, bool locked, string? reason, CancellationToken cancellationToken)
+    private static async Task<Ok<QueueLockState>> SetQueueLockAsync(BuildsRsDbContext db, bool locked, string? reason, CancellationToken cancellationToken)
     {
         reason = reason?[..Math.Min(reason.Length, 500)];
+        // UtcNow inside the update is the database's now().
         await db.QueueLocks.ExecuteUpdateAsync(l => l.SetProperty(x => x.Locked, locked).SetProperty(x => x.Reason, reason)
-            .SetProperty(x => x.ChangedAt, clock.GetUtcNow()), cancellationToken);
+            .SetProperty(x => x.ChangedAt, DateTimeOffset.UtcNow), cancellationToken);
         return TypedResults.Ok(new QueueLockState(locked, reason));
     }
 
@@ -70,7 +70,7 @@ public static class AdminApi
         return changed == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<CancelResponse>, ProblemHttpResult>> CancelCrateAsync(string crate, BuildsRsDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CancelResponse>, ProblemHttpResult>> CancelCrateAsync(string crate, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken cancellationToken)
     {
         if (ApiProblems.Invalid(crate, null) is { } invalid)
         {
@@ -81,12 +81,12 @@ public static class AdminApi
         {
             return ApiProblems.NotFound($"no crate named '{crate}'");
         }
-        return TypedResults.Ok(new CancelResponse(crate, null, await queue.CancelQueuedAsync(normalized, cancellationToken)));
+        return TypedResults.Ok(new CancelResponse(crate, null, await lifecycle.CancelQueuedAsync(normalized, cancellationToken)));
     }
 
-    private static async Task<Results<Ok<CancelResponse>, ProblemHttpResult>> CancelJobAsync(long jobId, BuildsRsDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CancelResponse>, ProblemHttpResult>> CancelJobAsync(long jobId, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken cancellationToken)
     {
-        if (await queue.CancelAsync(jobId, cancellationToken))
+        if (await lifecycle.CancelAsync(jobId, cancellationToken))
         {
             return TypedResults.Ok(new CancelResponse(null, jobId, 1));
         }
@@ -98,7 +98,7 @@ public static class AdminApi
 
     /// <summary>Queues a version (or every non-yanked version of a crate) again from its metadata job.</summary>
     private static async Task<Results<Accepted<RebuildResponse>, ProblemHttpResult>> RebuildAsync(
-        BuildsRsDbContext db, string crate, string? version, int priority, CancellationToken cancellationToken)
+        BuildsRsDbContext db, JobLifecycle lifecycle, string crate, string? version, int? priority, CancellationToken cancellationToken)
     {
         if (ApiProblems.Invalid(crate, version) is { } invalid)
         {
@@ -110,9 +110,7 @@ public static class AdminApi
         {
             return TypedResults.Problem(version is null ? $"no crate named '{crate}'" : $"{crate} has no version {version}", statusCode: StatusCodes.Status404NotFound);
         }
-        var queued = await db.Database.ExecuteSqlRawAsync(JobQueueSql.QueueRebuild,
-            [new NpgsqlParameter("crate", normalized), new NpgsqlParameter("version", version ?? ""), new NpgsqlParameter("priority", priority)],
-            cancellationToken);
-        return TypedResults.Accepted((string?)null, new RebuildResponse(crate, version, priority, queued));
+        var (queued, used) = await lifecycle.QueueRebuildAsync(normalized, version, priority, cancellationToken);
+        return TypedResults.Accepted((string?)null, new RebuildResponse(crate, version, used, queued));
     }
 }

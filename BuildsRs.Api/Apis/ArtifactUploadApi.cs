@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Storage;
 using BuildsRs.Contracts;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
-using BuildsRs.Data.Model;
+using BuildsRs.Data.Jobs;
 using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,7 +30,7 @@ public static class ArtifactUploadApi
     }
 
     public static async Task<Results<Created, ProblemHttpResult>> UploadAsync(
-        long jobId, string file, HttpRequest request, BuildsRsDbContext db, IArtifactStore store, CancellationToken cancellationToken)
+        long jobId, string file, HttpRequest request, BuildsRsDbContext db, JobLifecycle lifecycle, IArtifactStore store, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.Include(j => j.Version).ThenInclude(v => v.Crate).SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is not { State: JobState.Running })
@@ -66,6 +68,9 @@ public static class ArtifactUploadApi
             string actualHash;
             await using (var spool = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
             {
+                using var verify = ApiTelemetry.Source.StartActivity("Verify upload");
+                verify?.SetTag("buildsrs.job.id", jobId);
+                verify?.SetTag("buildsrs.artifact.size", length);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 var buffer = new byte[1 << 16];
                 received = 0;
@@ -89,6 +94,7 @@ public static class ArtifactUploadApi
                 {
                     return Problem(StatusCodes.Status400BadRequest, $"the body's SHA-256 is {actualHash}, {declaredHash} declared");
                 }
+                verify?.Stop();
                 spool.Position = 0;
                 var key = ArtifactNames.StorageKey(job.Version.Crate.Name, job.Version.Version, job.Target!, job.Attempt, file);
                 try
@@ -100,8 +106,11 @@ public static class ArtifactUploadApi
                     // Not the builder's fault: it reports an infrastructure error and the job is tried again.
                     return Problem(StatusCodes.Status503ServiceUnavailable, ex.Message);
                 }
-                db.Artifacts.Add(new Artifact { JobId = jobId, FileName = file, StorageKey = key, Size = length, Sha256 = actualHash });
-                await db.SaveChangesAsync(cancellationToken);
+                if (!await lifecycle.RecordArtifactAsync(jobId, file, key, length, actualHash, cancellationToken))
+                {
+                    return Problem(StatusCodes.Status409Conflict, "the job ended while its artifact arrived");
+                }
+                ApiTelemetry.Uploaded(length, job.Target!);
             }
             return TypedResults.Created($"/api/v1/jobs/{jobId}/artifacts/{file}");
         }

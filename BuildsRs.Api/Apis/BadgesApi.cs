@@ -1,6 +1,7 @@
 using BuildsRs.Api.Builds;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ public static class BadgesApi
     public static IEndpointRouteBuilder MapBadgesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/badges/{file}", GetAsync).WithTags("Badges").CacheOutput(PublicCaching.PolicyName)
-            .WithSummary("An SVG badge for /badges/{crate}.svg: succeeded, failed, queued, running, pending or library.");
+            .WithSummary("An SVG badge for /badges/{crate}.svg: the latest version's state (succeeded, failed, queued, running, pending, library, cancelled) or yanked.");
         return app;
     }
 
@@ -29,9 +30,9 @@ public static class BadgesApi
         {
             return ApiProblems.NotFound($"no crate named '{crate}'");
         }
-        var latest = await LatestVersions.OfAsync(db, [id.Value], cancellationToken);
+        var latest = (await LatestVersions.OfAsync(db, [id.Value], cancellationToken)).GetValueOrDefault(id.Value);
         // Short enough that a README shows a new build within minutes.
         response.Headers.CacheControl = "public, max-age=300";
-        return TypedResults.Text(Badge.Svg(latest.GetValueOrDefault(id.Value)?.Build.State ?? BuildStates.Pending), "image/svg+xml; charset=utf-8");
+        return TypedResults.Text(Badge.Svg(latest is null ? VersionState.Pending : latest.Build?.State), "image/svg+xml; charset=utf-8");
     }
 }

@@ -2,7 +2,7 @@ using BuildsRs.Api.Builds;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Contracts;
-using BuildsRs.Data.Model;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -14,8 +14,6 @@ namespace BuildsRs.Api.Apis;
 /// <summary>Crates and versions as users look them up: search, a crate's versions, a version's builds.</summary>
 public static class CratesApi
 {
-    public const int MaxPerPage = 100;
-
     public static IEndpointRouteBuilder MapCratesApi(this IEndpointRouteBuilder app)
     {
         var crates = app.MapGroup("/api/v1/crates").WithTags("Crates").CacheOutput(PublicCaching.PolicyName);
@@ -29,14 +27,14 @@ public static class CratesApi
     public static async Task<Results<Ok<Page<CrateSummary>>, ProblemHttpResult>> SearchAsync(
         string? q, int? page, [FromQuery(Name = "per_page")] int? perPage, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
-        var (number, size) = (page ?? 1, perPage ?? 20);
         if (!CrateName.IsSearchable(q))
         {
             return ApiProblems.BadRequest($"q must be 1 to {CrateName.MaxLength} ASCII letters, digits, - or _");
         }
-        if (number < 1 || number > 10_000 || size < 1 || size > MaxPerPage)
+        var (number, size, badPage) = Paging.Of(page, perPage, 20);
+        if (badPage is not null)
         {
-            return ApiProblems.BadRequest($"page must be 1 to 10000 and per_page 1 to {MaxPerPage}");
+            return ApiProblems.BadRequest(badPage);
         }
         var normalized = CrateName.Normalize(q);
         var prefix = normalized.Replace("_", "\\_", StringComparison.Ordinal) + "%";
@@ -52,8 +50,8 @@ public static class CratesApi
             total += await CountAsync(db, CrateQueries.SimilarCount, normalized, prefix, cancellationToken);
         }
         var latest = await LatestVersions.OfAsync(db, [.. hits.Select(h => h.Id)], cancellationToken);
-        var items = hits.Select(hit => latest.GetValueOrDefault(hit.Id) is { } newest
-            ? new CrateSummary(hit.Name, newest.Build.Version, newest.Versions, newest.Build)
+        var items = hits.Select(hit => latest.GetValueOrDefault(hit.Id) is { } found
+            ? new CrateSummary(hit.Name, found.Build?.Version, found.Versions, found.Build)
             : new CrateSummary(hit.Name, null, 0, null)).ToList();
         return TypedResults.Ok(new Page<CrateSummary>(items, number, size, total));
     }
@@ -73,7 +71,8 @@ public static class CratesApi
         var versions = await db.Versions.Where(v => v.CrateId == found.Id)
             .Select(v => new { v.Id, v.Version, v.Yanked, v.PublishedAt, v.BinaryTargets }).ToListAsync(cancellationToken);
         var jobs = await JobRow.ForVersionsAsync(db, [.. versions.Select(v => v.Id)], cancellationToken);
-        return TypedResults.Ok(new CrateDetails(found.Name, [.. VersionNumber.NewestFirst(versions, v => v.Version).Select(v =>
+        return TypedResults.Ok(new CrateDetails(found.Name, VersionNumber.Latest(versions, v => v.Version, v => v.Yanked)?.Version,
+            [.. VersionNumber.NewestFirst(versions, v => v.Version).Select(v =>
             new VersionSummary(v.Version, v.Yanked, v.PublishedAt, v.BinaryTargets is { Length: 0 }, BuildStates.PerTarget(jobs[v.Id])))]));
     }
 
@@ -96,9 +95,8 @@ public static class CratesApi
         var jobs = await db.Jobs.Where(j => j.VersionId == found.Id).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id)
             .Select(JobViews.Summary).ToListAsync(cancellationToken);
         var artifacts = await ArtifactViews.WhereAsync(db, a => a.Job.VersionId == found.Id, request, cancellationToken);
-        var positions = await QueuePositions.OfAsync(db, jobs.Where(j => j.State == "queued").Select(j => j.Id), cancellationToken);
-        var rows = jobs.Select(j => new JobRow(found.Id, EnumText.Parse<JobKind>(j.Kind), j.Target, j.Attempt, EnumText.Parse<JobState>(j.State),
-            j.Outcome is null ? null : EnumText.Parse<OutcomeClass>(j.Outcome))).ToList();
+        var positions = await QueuePositions.OfAsync(db, jobs.Where(j => j.State == JobState.Queued).Select(j => j.Id), cancellationToken);
+        var rows = jobs.Select(j => new JobRow(found.Id, j.Kind, j.Target, j.Attempt, j.State, j.Outcome)).ToList();
         var targets = BuildStates.PerTarget(rows).Select(t =>
         {
             var newest = jobs.Where(j => j.Target == t.Target).MaxBy(j => j.Attempt)!;

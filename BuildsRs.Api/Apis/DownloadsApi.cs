@@ -1,4 +1,5 @@
 using BuildsRs.Api.Downloads;
+using BuildsRs.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BuildsRs.Api.Apis;
@@ -76,6 +77,7 @@ public static class DownloadsApi
             return TypedResults.Empty;
         }
         counter.Record(build.ArtifactId);
+        ApiTelemetry.Downloaded(target);
         var location = await locations.LocateAsync(build);
         return location.Redirect is { } url
             ? TypedResults.Redirect(url.ToString())

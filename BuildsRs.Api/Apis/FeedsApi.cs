@@ -2,8 +2,9 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Api.Builds;
 using BuildsRs.Contracts;
-using BuildsRs.Data.Model;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,7 +28,7 @@ public static class FeedsApi
 
     private static async Task<IResult> FeedAsync(HttpRequest request, BuildsRsDbContext db, string? crate, CancellationToken cancellationToken)
     {
-        var jobs = db.Jobs.Where(j => j.Kind == JobKind.Binary && j.FinishedAt != null && (j.State == JobState.Succeeded || j.State == JobState.Failed));
+        var jobs = FinishedBuilds.Of(db);
         if (crate is not null)
         {
             if (ApiProblems.Invalid(crate) is { } invalid)
@@ -52,9 +53,9 @@ public static class FeedsApi
         {
             Items = builds.Select(b =>
             {
-                var outcome = EnumText.Of(b.Outcome ?? OutcomeClass.InfrastructureError);
+                var outcome = EnumText.Of(b.Outcome ?? JobOutcome.InfrastructureError);
                 var item = new SyndicationItem($"{b.Crate} {b.Version} for {b.Target}: {outcome}",
-                    outcome == "succeeded" ? $"Download: {site}/builds/{b.Crate}/{b.Version}/{b.Target}" : $"The build ended as {outcome}.",
+                    b.Outcome == JobOutcome.Succeeded ? $"Download: {site}/builds/{b.Crate}/{b.Version}/{b.Target}" : $"The build ended as {outcome}.",
                     new Uri($"{site}/api/v1/jobs/{b.Id}"), $"{site}/api/v1/jobs/{b.Id}", b.FinishedAt);
                 item.Categories.Add(new SyndicationCategory(outcome));
                 return item;

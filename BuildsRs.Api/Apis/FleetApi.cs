@@ -1,6 +1,6 @@
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
-using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
 
 namespace BuildsRs.Api.Apis;
@@ -20,13 +20,14 @@ public static class FleetApi
         return app;
     }
 
-    public static async Task<IReadOnlyList<FleetBuilder>> GetFleetAsync(BuildsRsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<FleetBuilder>> GetFleetAsync(BuildsRsDbContext db, CancellationToken cancellationToken)
     {
-        var since = clock.GetUtcNow() - ConnectedWindow;
+        // UtcNow in the query is the database's now(): last-seen times are written by its clock.
         var builders = await db.Builders.OrderBy(b => b.Name).ThenBy(b => b.Id)
-            .Select(b => new { b.Id, b.Name, b.AllowedTargets, b.Enabled, b.LastSeenAt }).ToListAsync(cancellationToken);
+            .Select(b => new { b.Id, b.Name, b.AllowedTargets, b.Enabled, b.LastSeenAt, Recent = b.LastSeenAt >= DateTimeOffset.UtcNow - ConnectedWindow })
+            .ToListAsync(cancellationToken);
         var running = (await db.Jobs.Where(j => j.State == JobState.Running && j.BuilderId != null)
             .Select(j => new { j.BuilderId, j.Id }).ToListAsync(cancellationToken)).ToLookup(j => j.BuilderId!.Value, j => j.Id);
-        return [.. builders.Select(b => new FleetBuilder(b.Name, b.AllowedTargets, b.Enabled, b.Enabled && b.LastSeenAt >= since, b.LastSeenAt, [.. running[b.Id]]))];
+        return [.. builders.Select(b => new FleetBuilder(b.Name, b.AllowedTargets, b.Enabled, b.Enabled && b.Recent, b.LastSeenAt, [.. running[b.Id]]))];
     }
 }

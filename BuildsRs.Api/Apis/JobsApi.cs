@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using BuildsRs.Api.Builds;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
-using BuildsRs.Data.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

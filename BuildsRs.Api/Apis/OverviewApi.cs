@@ -1,7 +1,8 @@
+using BuildsRs.Api.Builds;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
-using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
 
 namespace BuildsRs.Api.Apis;
@@ -18,13 +19,13 @@ public static class OverviewApi
         return app;
     }
 
-    public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Overview>> GetAsync(BuildsRsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Overview>> GetAsync(BuildsRsDbContext db, CancellationToken cancellationToken)
     {
-        var today = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var finished = db.Jobs.Where(j => j.Kind == JobKind.Binary && j.FinishedAt != null && (j.State == JobState.Succeeded || j.State == JobState.Failed));
+        var today = new DateTimeOffset(await DatabaseClock.TodayAsync(db, cancellationToken), TimeOnly.MinValue, TimeSpan.Zero);
+        var finished = FinishedBuilds.Of(db);
         var recent = await finished.OrderByDescending(j => j.FinishedAt).Take(RecentBuilds)
             .Select(j => new FinishedBuild(j.Id, j.Version.Crate.Name, j.Version.Version, j.Target!,
-                EnumText.Of(j.Outcome ?? OutcomeClass.InfrastructureError),
+                j.Outcome ?? JobOutcome.InfrastructureError,
                 j.StartedAt == null ? null : (j.FinishedAt!.Value - j.StartedAt.Value).TotalSeconds, j.FinishedAt!.Value))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new Overview(

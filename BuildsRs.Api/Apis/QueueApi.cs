@@ -1,5 +1,6 @@
 using BuildsRs.Api.Builds;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,10 +21,10 @@ public static class QueueApi
 
     public static async Task<Results<Ok<QueueView>, ProblemHttpResult>> GetQueueAsync(int? page, [FromQuery(Name = "per_page")] int? perPage, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
-        var (number, size) = (page ?? 1, perPage ?? 50);
-        if (number < 1 || number > 100_000 || size < 1 || size > CratesApi.MaxPerPage)
+        var (number, size, badPage) = Paging.Of(page, perPage, 50);
+        if (badPage is not null)
         {
-            return ApiProblems.BadRequest($"page must be 1 to 100000 and per_page 1 to {CratesApi.MaxPerPage}");
+            return ApiProblems.BadRequest(badPage);
         }
         var running = await db.Jobs.Where(j => j.State == JobState.Running).OrderBy(j => j.StartedAt).Select(Entry).ToListAsync(cancellationToken);
         var queued = await db.Jobs.Where(j => j.State == JobState.Queued)
@@ -37,6 +38,6 @@ public static class QueueApi
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<Job, QueueEntry>> Entry = j => new QueueEntry(
-        null, j.Id, j.Version.Crate.Name, j.Version.Version, EnumText.Of(j.Kind), j.Target, j.Priority, EnumText.Of(j.State),
+        null, j.Id, j.Version.Crate.Name, j.Version.Version, j.Kind, j.Target, j.Priority, j.State,
         j.Builder != null ? j.Builder.Name : null, j.CreatedAt, j.StartedAt);
 }

@@ -1,5 +1,8 @@
+using BuildsRs.Api.Builds;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Contracts;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +16,20 @@ public static class StatisticsApi
     /// <summary>Where the duration histogram's buckets start, in seconds (the first starts at 0, the last is open).</summary>
     private static readonly double[] DurationBounds = [10, 30, 60, 120, 300, 600, 1800, 3600];
 
+    private static readonly string BuildsPerDaySql = $"""
+        SELECT (finished_at AT TIME ZONE 'UTC')::date AS day, coalesce(outcome, {EnumText.Sql(JobOutcome.InfrastructureError)}) AS outcome, count(*) AS builds
+        FROM jobs
+        WHERE {FinishedBuilds.Sql} AND finished_at >= @since
+        GROUP BY 1, 2
+        """;
+
+    private static readonly string DurationsSql = $"""
+        SELECT width_bucket(extract(epoch FROM finished_at - started_at)::float8, @bounds) AS bucket, count(*) AS builds
+        FROM jobs
+        WHERE {FinishedBuilds.Sql} AND state = {EnumText.Sql(JobState.Succeeded)} AND finished_at >= @since AND started_at IS NOT NULL
+        GROUP BY 1
+        """;
+
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/statistics", GetAsync).WithTags("Statistics").CacheOutput(PublicCaching.PolicyName)
@@ -20,20 +37,16 @@ public static class StatisticsApi
         return app;
     }
 
-    public static async Task<Results<Ok<Statistics>, ProblemHttpResult>> GetAsync(int? days, BuildsRsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Statistics>, ProblemHttpResult>> GetAsync(int? days, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
         if (days is < 1 or > 90)
         {
             return ApiProblems.BadRequest("days must be 1 to 90");
         }
-        var since = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date.AddDays(1 - (days ?? 30)), TimeSpan.Zero);
+        var sinceDay = (await DatabaseClock.TodayAsync(db, cancellationToken)).AddDays(1 - (days ?? 30));
+        var since = new DateTimeOffset(sinceDay, TimeOnly.MinValue, TimeSpan.Zero);
 
-        var finished = await db.Database.SqlQueryRaw<FinishedBuilds>("""
-                SELECT (finished_at AT TIME ZONE 'UTC')::date AS day, coalesce(outcome, 'infrastructure_error') AS outcome, count(*) AS builds
-                FROM jobs
-                WHERE kind = 'binary' AND state IN ('succeeded', 'failed') AND finished_at >= @since
-                GROUP BY 1, 2
-                """, new NpgsqlParameter("since", since))
+        var finished = await db.Database.SqlQueryRaw<DayOutcomeCount>(BuildsPerDaySql, new NpgsqlParameter("since", since))
             .ToListAsync(cancellationToken);
         var buildsPerDay = finished.GroupBy(f => f.Day).OrderBy(g => g.Key)
             .Select(g => new DailyBuilds(g.Key, g.ToDictionary(f => f.Outcome, f => f.Builds))).ToList();
@@ -41,24 +54,18 @@ public static class StatisticsApi
         var queue = await db.QueueSamples.Where(s => s.At >= since).OrderBy(s => s.At)
             .Select(s => new Contracts.Api.QueueSample(s.At, s.Queued)).ToListAsync(cancellationToken);
 
-        var buckets = (await db.Database.SqlQueryRaw<DurationCount>("""
-                SELECT width_bucket(extract(epoch FROM finished_at - started_at)::float8, @bounds) AS bucket, count(*) AS builds
-                FROM jobs
-                WHERE kind = 'binary' AND state = 'succeeded' AND finished_at >= @since AND started_at IS NOT NULL
-                GROUP BY 1
-                """, new NpgsqlParameter("bounds", DurationBounds), new NpgsqlParameter("since", since))
+        var buckets = (await db.Database.SqlQueryRaw<DurationCount>(DurationsSql, new NpgsqlParameter("bounds", DurationBounds), new NpgsqlParameter("since", since))
             .ToListAsync(cancellationToken)).ToDictionary(b => b.Bucket, b => b.Builds);
         var histogram = Enumerable.Range(0, DurationBounds.Length + 1)
             .Select(i => new DurationBucket(i < DurationBounds.Length ? DurationBounds[i] : null, buckets.GetValueOrDefault(i))).ToList();
 
-        var sinceDay = DateOnly.FromDateTime(since.UtcDateTime);
         var downloads = await db.DailyDownloads.Where(d => d.Day >= sinceDay).GroupBy(d => d.Day).OrderBy(g => g.Key)
             .Select(g => new DailyDownloads(g.Key, g.Sum(d => d.Count))).ToListAsync(cancellationToken);
 
         return TypedResults.Ok(new Statistics(buildsPerDay, queue, histogram, downloads));
     }
 
-    internal sealed record FinishedBuilds(DateOnly Day, string Outcome, long Builds);
+    internal sealed record DayOutcomeCount(DateOnly Day, string Outcome, long Builds);
 
     internal sealed record DurationCount(int Bucket, long Builds);
 }

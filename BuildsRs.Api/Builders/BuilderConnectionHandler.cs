@@ -1,10 +1,12 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Data;
+using BuildsRs.Data.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,7 @@ namespace BuildsRs.Api.Builders;
 /// challenge is refused with the reason, and the attempt is logged.
 /// </summary>
 internal sealed partial class BuilderConnectionHandler(
-    IServiceScopeFactory scopes, IOptions<BuilderFleetOptions> options, TimeProvider clock, ILogger<BuilderConnectionHandler> logger)
+    IServiceScopeFactory scopes, IOptions<BuilderFleetOptions> options, ILogger<BuilderConnectionHandler> logger)
 {
     /// <summary>A connected builder sends heartbeats far more often than this.</summary>
     private static readonly TimeSpan SilenceLimit = TimeSpan.FromMinutes(2);
@@ -92,8 +94,7 @@ internal sealed partial class BuilderConnectionHandler(
             return await RefuseAsync(socket, "the signature does not match the builder's key and this challenge", remote, hello.Fingerprint);
         }
 
-        builder.LastSeenAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(step.Token);
+        await SeenAsync(db, builder.Id, step.Token);
         await BuilderSocket.SendAsync(socket, new Welcome(builder.Name), step.Token);
         LogAccepted(logger, builder.Name, hello.Fingerprint, remote, hello.BuilderVersion);
         return new ConnectedBuilder(builder.Id, builder.Name, [.. hello.Targets.Intersect(builder.AllowedTargets)]);
@@ -102,6 +103,9 @@ internal sealed partial class BuilderConnectionHandler(
     /// <summary>Serves the builder: heartbeats extend its leases, job requests get a job or a "try later", results are recorded.</summary>
     private async Task FollowAsync(WebSocket socket, ConnectedBuilder builder, CancellationToken aborted)
     {
+        // What happens to a job belongs to the job's trace, not under this connection's request, which lasts for hours.
+        Activity.Current = null;
+        ApiTelemetry.BuilderConnected(+1);
         try
         {
             while (true)
@@ -115,10 +119,9 @@ internal sealed partial class BuilderConnectionHandler(
                     return;
                 }
                 await using var scope = scopes.CreateAsyncScope();
-                var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
                 try
                 {
-                    await HandleAsync(socket, builder, message, scope, queue, aborted);
+                    await HandleAsync(socket, builder, message, scope.ServiceProvider, aborted);
                 }
                 catch (Exception ex) when (message is not JobFinished && ex is DbException or TimeoutException or InvalidOperationException)
                 {
@@ -142,39 +145,42 @@ internal sealed partial class BuilderConnectionHandler(
             // A builder that goes away or falls silent is simply gone; its leases run out on their own.
             LogGone(logger, builder.Name);
         }
+        finally
+        {
+            ApiTelemetry.BuilderConnected(-1);
+        }
     }
 
-    private async Task HandleAsync(WebSocket socket, ConnectedBuilder builder, BuilderMessage message, AsyncServiceScope scope, JobQueue queue,
+    private static async Task HandleAsync(WebSocket socket, ConnectedBuilder builder, BuilderMessage message, IServiceProvider services,
         CancellationToken aborted)
     {
+        var lifecycle = services.GetRequiredService<JobLifecycle>();
         switch (message)
         {
             case Heartbeat heartbeat:
-                await scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>().Builders
-                    .Where(b => b.Id == builder.Id)
-                    .ExecuteUpdateAsync(b => b.SetProperty(x => x.LastSeenAt, clock.GetUtcNow()), aborted);
-                foreach (var lost in await queue.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted))
+                await SeenAsync(services.GetRequiredService<BuildsRsDbContext>(), builder.Id, aborted);
+                foreach (var lost in await lifecycle.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted))
                 {
                     // Cancelled, or its lease ran out and the job went to another builder: the build can stop.
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(lost, "this builder does not hold that job"), aborted);
                 }
                 break;
             case JobRequest request:
-                BuilderMessage reply = await queue.ClaimAsync(builder.Id, builder.Targets, request.Kinds, aborted) is { } job
+                BuilderMessage reply = await services.GetRequiredService<JobAssignments>().ClaimAsync(builder, request, aborted) is { } job
                     ? job
                     : new NoJob((int)NoJobRetry.TotalMilliseconds);
                 await BuilderSocket.SendAsync(socket, reply, aborted);
                 break;
             case JobLog log:
-                if (!await queue.AppendLogAsync(builder.Id, log, aborted))
+                if (!await lifecycle.AppendLogAsync(builder.Id, log, aborted))
                 {
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(log.JobId, "this builder does not hold that job"), aborted);
                 }
                 break;
             case JobFinished finished:
-                if (await queue.FinishAsync(builder.Id, finished, aborted) is { } discarded)
+                if (await lifecycle.FinishAsync(builder.Id, finished, aborted) is { } discarded)
                 {
-                    LogResultDiscarded(logger, builder.Name, finished.JobId, discarded);
+                    LogResultDiscarded(services.GetRequiredService<ILogger<BuilderConnectionHandler>>(), builder.Name, finished.JobId, discarded);
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, discarded), aborted);
                 }
                 else
@@ -186,6 +192,10 @@ internal sealed partial class BuilderConnectionHandler(
                 throw new BuilderProtocolException($"unexpected '{message.GetType().Name}'");
         }
     }
+
+    /// <summary>The builder's last-seen time, on the database's clock like every other stored time.</summary>
+    private static Task<int> SeenAsync(BuildsRsDbContext db, long builderId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"UPDATE builders SET last_seen_at = now() WHERE id = {builderId}", cancellationToken);
 
     private async Task<ConnectedBuilder?> RefuseAsync(WebSocket socket, string reason, string remote, string? fingerprint)
     {

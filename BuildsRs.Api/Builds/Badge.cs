@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security;
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Api.Builds;
 
@@ -8,13 +10,16 @@ internal static class Badge
 {
     private const string Label = "builds.rs";
 
-    public static string Svg(string state)
+    /// <summary>The badge of a crate whose latest version is in <paramref name="latest"/>; null when every version
+    /// is yanked.</summary>
+    public static string Svg(VersionState? latest)
     {
-        var color = state switch
+        var state = latest is { } known ? EnumText.Of(known) : "yanked";
+        var color = latest switch
         {
-            "succeeded" => "#4c1",
-            "failed" => "#e05d44",
-            "queued" or "running" or "pending" => "#007ec6",
+            VersionState.Succeeded => "#4c1",
+            VersionState.Failed => "#e05d44",
+            VersionState.Queued or VersionState.Running or VersionState.Pending => "#007ec6",
             _ => "#9f9f9f",
         };
         var (left, right) = (Width(Label), Width(state));

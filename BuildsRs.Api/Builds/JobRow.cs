@@ -1,11 +1,11 @@
 using BuildsRs.Data;
-using BuildsRs.Data.Model;
+using BuildsRs.Contracts.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace BuildsRs.Api.Builds;
 
 /// <summary>The part of a job that says where a version stands.</summary>
-internal sealed record JobRow(long VersionId, JobKind Kind, string? Target, int Attempt, JobState State, OutcomeClass? Outcome)
+internal sealed record JobRow(long VersionId, JobKind Kind, string? Target, int Attempt, JobState State, JobOutcome? Outcome)
 {
     public static async Task<ILookup<long, JobRow>> ForVersionsAsync(BuildsRsDbContext db, IReadOnlyCollection<long> versionIds, CancellationToken cancellationToken) =>
         (await db.Jobs.Where(j => versionIds.Contains(j.VersionId))

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BuildsRs.Api.Builds;
 
-/// <summary>The newest version of crates (stable before pre-release, yanked only when nothing else is left) and
-/// where its build stands: what search hits, badges and feeds show.</summary>
+/// <summary>The latest version of crates (<see cref="VersionNumber.Latest{T}"/>) and where its build stands: what
+/// search hits, badges and feeds show.</summary>
 internal static class LatestVersions
 {
     public static async Task<Dictionary<long, CrateLatest>> OfAsync(BuildsRsDbContext db, IReadOnlyCollection<long> crateIds, CancellationToken cancellationToken)
@@ -14,11 +14,13 @@ internal static class LatestVersions
         var versions = await db.Versions.Where(v => crateIds.Contains(v.CrateId))
             .Select(v => new { v.Id, v.CrateId, v.Version, v.Yanked, v.BinaryTargets }).ToListAsync(cancellationToken);
         var latest = versions.GroupBy(v => v.CrateId).ToDictionary(g => g.Key,
-            g => (Newest: VersionNumber.Latest(g.Where(v => !v.Yanked), v => v.Version) ?? VersionNumber.Latest(g, v => v.Version)!, Count: g.Count()));
-        var jobs = await JobRow.ForVersionsAsync(db, [.. latest.Values.Select(v => v.Newest.Id)], cancellationToken);
-        return latest.ToDictionary(l => l.Key, l => new CrateLatest(l.Value.Count,
-            new BuildState(l.Value.Newest.Version, BuildStates.Overall([.. jobs[l.Value.Newest.Id]], l.Value.Newest.BinaryTargets))));
+            g => (Latest: VersionNumber.Latest(g, v => v.Version, v => v.Yanked), Count: g.Count()));
+        var jobs = await JobRow.ForVersionsAsync(db, [.. latest.Values.Where(v => v.Latest is not null).Select(v => v.Latest!.Id)], cancellationToken);
+        return latest.ToDictionary(l => l.Key, l => new CrateLatest(l.Value.Count, l.Value.Latest is { } version
+            ? new BuildState(version.Version, BuildStates.Overall([.. jobs[version.Id]], version.BinaryTargets))
+            : null));
     }
 }
 
-internal sealed record CrateLatest(int Versions, BuildState Build);
+/// <summary>A crate's number of versions and its latest one's state; no state when every version is yanked.</summary>
+internal sealed record CrateLatest(int Versions, BuildState? Build);

@@ -1,3 +1,5 @@
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -6,6 +8,16 @@ namespace BuildsRs.Api.Builds;
 
 internal static class QueuePositions
 {
+    private static readonly string Queued = EnumText.Sql(JobState.Queued);
+
+    private static readonly string PositionsSql = $"""
+        SELECT j.id AS job_id,
+               (SELECT count(*) FROM jobs q
+                WHERE q.state = {Queued}
+                  AND (q.priority > j.priority OR (q.priority = j.priority AND (q.created_at, q.id) <= (j.created_at, j.id)))) AS position
+        FROM jobs j WHERE j.id = ANY(@ids) AND j.state = {Queued}
+        """;
+
     /// <summary>
     /// Where queued jobs stand (1 = next), in the claim's own order: priority, then age. A builder skips jobs of
     /// targets it does not build, so for one target a job may come sooner than its position says.
@@ -17,13 +29,7 @@ internal static class QueuePositions
         {
             return [];
         }
-        var rows = await db.Database.SqlQueryRaw<QueuedJob>("""
-                SELECT j.id AS job_id,
-                       (SELECT count(*) FROM jobs q
-                        WHERE q.state = 'queued'
-                          AND (q.priority > j.priority OR (q.priority = j.priority AND (q.created_at, q.id) <= (j.created_at, j.id)))) AS position
-                FROM jobs j WHERE j.id = ANY(@ids) AND j.state = 'queued'
-                """, new NpgsqlParameter("ids", ids))
+        var rows = await db.Database.SqlQueryRaw<QueuedJob>(PositionsSql, new NpgsqlParameter("ids", ids))
             .ToListAsync(cancellationToken);
         return rows.ToDictionary(r => r.JobId, r => r.Position);
     }

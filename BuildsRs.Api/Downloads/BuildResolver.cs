@@ -1,7 +1,7 @@
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts;
 using BuildsRs.Data;
-using BuildsRs.Data.Model;
+using BuildsRs.Contracts.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace BuildsRs.Api.Downloads;
@@ -30,7 +30,8 @@ internal sealed class BuildResolver(BuildsRsDbContext db, ReusedAnswers answers)
                 a.Machine, a.Linkage, a.GlibcFloor) })
             .ToListAsync(cancellationToken);
         var newest = candidates.GroupBy(c => c.Build.Version).Select(g => g.MaxBy(c => c.Attempt)!.Build);
-        if (VersionNumber.Latest(newest, b => b.Version) is { } found)
+        // Yanked versions were left out above for "latest"; a version asked for by number is served even when yanked.
+        if (VersionNumber.Latest(newest, b => b.Version, _ => false) is { } found)
         {
             return (found, null);
         }

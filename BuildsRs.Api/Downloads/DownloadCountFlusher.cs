@@ -45,14 +45,13 @@ internal sealed partial class DownloadCountFlusher(
             // Artifacts deleted meanwhile are skipped by the join rather than failing the whole batch.
             await db.Database.ExecuteSqlRawAsync("""
                 INSERT INTO daily_downloads (artifact_id, day, count)
-                SELECT c.artifact_id, c.day, c.count
-                FROM unnest(@artifacts, @days, @counts) AS c(artifact_id, day, count)
+                SELECT c.artifact_id, (now() AT TIME ZONE 'UTC')::date, c.count
+                FROM unnest(@artifacts, @counts) AS c(artifact_id, count)
                 JOIN artifacts a ON a.id = c.artifact_id
                 ON CONFLICT (artifact_id, day) DO UPDATE SET count = daily_downloads.count + excluded.count
                 """,
                 [
-                    new NpgsqlParameter("artifacts", counts.Keys.Select(k => k.ArtifactId).ToArray()),
-                    new NpgsqlParameter("days", counts.Keys.Select(k => k.Day).ToArray()),
+                    new NpgsqlParameter("artifacts", counts.Keys.ToArray()),
                     new NpgsqlParameter("counts", counts.Values.ToArray()),
                 ], cancellationToken);
         }

@@ -1,25 +1,25 @@
 namespace BuildsRs.Api.Downloads;
 
 /// <summary>
-/// Downloads counted in memory per artifact and day; <see cref="DownloadCountFlusher"/> adds them to the database.
-/// Counts are added, never set, so any number of Api instances count correctly together.
+/// Downloads counted in memory per artifact; <see cref="DownloadCountFlusher"/> adds them to the database under the
+/// database's day, like every stored time. Counts are added, never set, so any number of Api instances count correctly
+/// together.
 /// </summary>
-internal sealed class DownloadCounter(TimeProvider clock)
+internal sealed class DownloadCounter
 {
     private readonly Lock gate = new();
-    private Dictionary<(long ArtifactId, DateOnly Day), long> pending = [];
+    private Dictionary<long, long> pending = [];
 
     public void Record(long artifactId)
     {
-        var key = (artifactId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         lock (gate)
         {
-            pending[key] = pending.GetValueOrDefault(key) + 1;
+            pending[artifactId] = pending.GetValueOrDefault(artifactId) + 1;
         }
     }
 
     /// <summary>Takes what was counted so far; counting goes on into a fresh table.</summary>
-    public IReadOnlyDictionary<(long ArtifactId, DateOnly Day), long> Take()
+    public IReadOnlyDictionary<long, long> Take()
     {
         lock (gate)
         {
@@ -30,7 +30,7 @@ internal sealed class DownloadCounter(TimeProvider clock)
     }
 
     /// <summary>Puts back counts that could not be written, so that they go with the next flush.</summary>
-    public void Return(IReadOnlyDictionary<(long ArtifactId, DateOnly Day), long> counts)
+    public void Return(IReadOnlyDictionary<long, long> counts)
     {
         lock (gate)
         {

@@ -7,6 +7,7 @@ using BuildsRs.Api.Storage;
 using BuildsRs.Api.Targets;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Data;
+using BuildsRs.Data.Jobs;
 using BuildsRs.ServiceDefaults.Authentication;
 
 namespace BuildsRs.Api.Extensions;
@@ -19,6 +20,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddTelemetrySource(ApiTelemetry.SourceName);
+        builder.AddTelemetrySource(JobTelemetry.SourceName);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiSecurity>().AddOperationTransformer<OpenApiSecurity>());
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -44,8 +46,10 @@ internal static class Extensions
         builder.AddBearerTokenRole(BearerTokens.Uploader);
         builder.Services.AddSingleton<IBearerTokenValidator, UploadTokens>();
         builder.Services.AddSingleton<BuilderConnectionHandler>();
-        builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddScoped<JobQueue>();
+        builder.Services.AddOptions<JobLifecycleOptions>().BindConfiguration(JobLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<JobAssignmentOptions>().BindConfiguration(JobLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<JobLifecycle>();
+        builder.Services.AddScoped<JobAssignments>();
         builder.Services.AddHostedService<LeaseSweeper>();
         builder.Services.AddHostedService<QueueSampler>();
 

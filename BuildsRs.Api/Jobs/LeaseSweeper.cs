@@ -1,3 +1,5 @@
+using BuildsRs.Data.Jobs;
+
 namespace BuildsRs.Api.Jobs;
 
 /// <summary>Puts jobs whose builders stopped heartbeating back in the queue (any Api instance may do it).</summary>
@@ -13,7 +15,7 @@ internal sealed partial class LeaseSweeper(IServiceScopeFactory scopes, ILogger<
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var requeued = await scope.ServiceProvider.GetRequiredService<JobQueue>().RequeueExpiredAsync(stoppingToken);
+                var requeued = await scope.ServiceProvider.GetRequiredService<JobLifecycle>().RequeueExpiredAsync(stoppingToken);
                 if (requeued > 0)
                 {
                     LogRequeued(logger, requeued);

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
-using BuildsRs.Data.Model;
 using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.EntityFrameworkCore;
 

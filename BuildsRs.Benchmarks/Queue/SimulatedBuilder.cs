@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Benchmarks.Queue;
 
@@ -12,7 +13,7 @@ namespace BuildsRs.Benchmarks.Queue;
 /// </summary>
 internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentToken) : IDisposable
 {
-    private static readonly string[] Kinds = ["metadata"];
+    private static readonly JobKind[] Kinds = [JobKind.Metadata];
     private static readonly string[] Targets = ["x86_64-unknown-linux-gnu"];
     private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ClientWebSocket socket = new();
@@ -52,7 +53,7 @@ internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentTo
                     ClaimLatencies.Add(Stopwatch.GetElapsedTime(asked).TotalMicroseconds);
                     Claimed.Add(job.JobId);
                     // A library: no binaries, so the result fans out to nothing and only the queue is exercised.
-                    await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, JobOutcomes.Succeeded, 1, 0, null, [], null), cancellationToken);
+                    await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, JobOutcome.Succeeded, 1, 0, null, [], null), cancellationToken);
                     break;
                 case NoJob:
                     return;

@@ -25,7 +25,7 @@ internal static class Extensions
         builder.Services.AddHostedService<LeftoverSandboxCleanup>();
         builder.Services.AddHostedService<ApiConnection>();
 
-        builder.AddTelemetrySource(JobRunner.ActivitySourceName);
+        builder.AddTelemetrySource(BuilderTelemetry.SourceName);
         // Build containers are labelled with the key, which a builder that replaces a killed one takes over.
         builder.Services.AddSingleton(services => new Sandbox(services.GetRequiredService<IDockerClient>(),
             services.GetRequiredService<IOptions<BuilderOptions>>(), services.GetRequiredService<BuilderKey>().Fingerprint));

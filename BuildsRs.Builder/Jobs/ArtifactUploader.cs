@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
+using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Builder.Jobs;
 
@@ -8,6 +10,8 @@ public sealed class ArtifactUploader(HttpClient http)
 {
     public async Task UploadAsync(JobAssigned job, BuiltArtifact artifact, CancellationToken cancellationToken)
     {
+        using var step = BuilderTelemetry.StartStep("upload");
+        step.Activity?.SetTag("buildsrs.artifact.size", artifact.Size);
         await using var file = File.OpenRead(artifact.Path);
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/jobs/{job.JobId}/artifacts/{Path.GetFileName(artifact.Path)}")
         {
@@ -20,7 +24,7 @@ public sealed class ArtifactUploader(HttpClient http)
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new JobFailedException(JobOutcomes.InfrastructureError,
+            throw new JobFailedException(JobOutcome.InfrastructureError,
                 $"the upload was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
     }

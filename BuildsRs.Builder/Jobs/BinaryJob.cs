@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Builder.Jobs;
@@ -22,24 +23,36 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         var target = job.Target!;
         var image = images.For(target);
         var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
-        var source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"));
-        ManifestSources.Check(Path.Combine(source, "Cargo.toml"));
+        string source;
+        using (BuilderTelemetry.StartStep("unpack"))
+        {
+            source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"));
+            ManifestSources.Check(Path.Combine(source, "Cargo.toml"));
+        }
         var vendor = WritableBySandbox(Path.Combine(work, "vendor"));
         var output = WritableBySandbox(Path.Combine(work, "out"));
 
-        var fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
-            limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk));
-        if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false } && RegistryOutage.IsIn(fetch.Stderr))
+        SandboxRun fetch;
+        using (BuilderTelemetry.StartStep("fetch"))
         {
-            throw new JobFailedException(JobOutcomes.InfrastructureError, $"the registry could not be reached: {Tail(fetch.Stderr)}", fetch.ExitCode);
+            fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
+                limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk));
+        }
+        if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false, DiskFull: false } && RegistryOutage.IsIn(fetch.Stderr))
+        {
+            throw new JobFailedException(JobOutcome.InfrastructureError, $"the registry could not be reached: {Tail(fetch.Stderr)}", fetch.ExitCode);
         }
         Classify(fetch, "fetching dependencies", limits, limits.FetchTimeout);
 
-        var build = await sandbox.RunAsync(image, ["sh", "-c", BuildScript(target, job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
-            limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk));
-        if (build is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false } && MissingLibrary.In(build.Stderr) is { } library)
+        SandboxRun build;
+        using (BuilderTelemetry.StartStep("build"))
         {
-            throw new JobFailedException(JobOutcomes.BuildFailed,
+            build = await sandbox.RunAsync(image, ["sh", "-c", BuildScript(target, job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
+                limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk), outputFolder: output);
+        }
+        if (build is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false, DiskFull: false } && MissingLibrary.In(build.Stderr) is { } library)
+        {
+            throw new JobFailedException(JobOutcome.BuildFailed,
                 $"the build needs the C library {library} for {target}, which the build image does not have: {Tail(build.Stderr)}", build.ExitCode);
         }
         Classify(build, "the build", limits, limits.BuildTimeout);
@@ -47,8 +60,9 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         var binaries = Directory.Exists(Path.Combine(output, "bin")) ? Directory.GetFiles(Path.Combine(output, "bin")) : [];
         if (binaries.Length == 0)
         {
-            throw new JobFailedException(JobOutcomes.NoBinaries, "the build succeeded but installed no binary");
+            throw new JobFailedException(JobOutcome.NoBinaries, "the build succeeded but installed no binary");
         }
+        using var package = BuilderTelemetry.StartStep("package");
         var platform = PlatformOf(binaries, target);
         var archive = Path.Combine(work, ArtifactNames.Archive(job.Crate, job.Version, target));
         Pack(binaries, archive);
@@ -79,15 +93,15 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw new JobFailedException(JobOutcomes.BuildFailed, $"{name} is not a readable ELF executable: {ex.Message}");
+                throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is not a readable ELF executable: {ex.Message}");
             }
             if (elf is null)
             {
-                throw new JobFailedException(JobOutcomes.BuildFailed, $"{name} is not an ELF executable, which a {target} binary must be");
+                throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is not an ELF executable, which a {target} binary must be");
             }
             if (expected is not null && elf.Machine != expected)
             {
-                throw new JobFailedException(JobOutcomes.BuildFailed, $"{name} is built for {elf.Machine}, not for {expected} as {target} needs: refused");
+                throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is built for {elf.Machine}, not for {expected} as {target} needs: refused");
             }
             read.Add(elf);
         }
@@ -144,19 +158,24 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
     {
         if (run.Silent)
         {
-            throw new JobFailedException(JobOutcomes.NoOutput, $"{phase} printed nothing for {SandboxLimits.Describe(limits.NoOutputTimeout)}", run.ExitCode);
+            throw new JobFailedException(JobOutcome.NoOutput, $"{phase} printed nothing for {SandboxLimits.Describe(limits.NoOutputTimeout)}", run.ExitCode);
         }
         if (run.OutOfMemory)
         {
-            throw new JobFailedException(JobOutcomes.OutOfMemory, $"{phase} ran out of memory at {SandboxLimits.Describe(limits.MemoryBytes)}", run.ExitCode);
+            throw new JobFailedException(JobOutcome.OutOfMemory, $"{phase} ran out of memory at {SandboxLimits.Describe(limits.MemoryBytes)}", run.ExitCode);
+        }
+        if (run.DiskFull)
+        {
+            throw new JobFailedException(JobOutcome.DiskLimit,
+                $"{phase} ran out of disk space: it may use {SandboxLimits.Describe(limits.TmpBytes)} in /tmp and write {SandboxLimits.Describe(limits.OutputBytes)} of output", run.ExitCode);
         }
         if (run.TimedOut)
         {
-            throw new JobFailedException(JobOutcomes.TimedOut, $"{phase} timed out after {SandboxLimits.Describe(timeout)}", run.ExitCode);
+            throw new JobFailedException(JobOutcome.TimedOut, $"{phase} timed out after {SandboxLimits.Describe(timeout)}", run.ExitCode);
         }
         if (run.ExitCode != 0)
         {
-            throw new JobFailedException(JobOutcomes.BuildFailed, $"{phase} failed (exit {run.ExitCode}): {Tail(run.Stderr)}", run.ExitCode);
+            throw new JobFailedException(JobOutcome.BuildFailed, $"{phase} failed (exit {run.ExitCode}): {Tail(run.Stderr)}", run.ExitCode);
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Builder.Jobs;
 
@@ -10,14 +12,28 @@ public sealed class CrateDownloader(HttpClient http)
 
     public async Task<byte[]> DownloadAsync(string url, string checksum, CancellationToken cancellationToken)
     {
+        byte[] bytes;
+        using (BuilderTelemetry.StartStep("download"))
+        {
+            bytes = await FetchAsync(url, cancellationToken);
+        }
+        using var step = BuilderTelemetry.StartStep("checksum");
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        return actual == checksum
+            ? bytes
+            : throw new JobFailedException(JobOutcome.InfrastructureError, $"checksum mismatch: the index says {checksum}, the download is {actual}");
+    }
+
+    private async Task<byte[]> FetchAsync(string url, CancellationToken cancellationToken)
+    {
         using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new JobFailedException(JobOutcomes.InfrastructureError, $"downloading {url} failed: {(int)response.StatusCode}");
+            throw new JobFailedException(JobOutcome.InfrastructureError, $"downloading {url} failed: {(int)response.StatusCode}");
         }
         if (response.Content.Headers.ContentLength > MaxCrateBytes)
         {
-            throw new JobFailedException(JobOutcomes.InfrastructureError, $"the .crate is larger than {MaxCrateBytes} bytes");
+            throw new JobFailedException(JobOutcome.InfrastructureError, $"the .crate is larger than {MaxCrateBytes} bytes");
         }
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var copy = new MemoryStream();
@@ -28,13 +44,9 @@ public sealed class CrateDownloader(HttpClient http)
             copy.Write(buffer, 0, read);
             if (copy.Length > MaxCrateBytes)
             {
-                throw new JobFailedException(JobOutcomes.InfrastructureError, $"the .crate is larger than {MaxCrateBytes} bytes");
+                throw new JobFailedException(JobOutcome.InfrastructureError, $"the .crate is larger than {MaxCrateBytes} bytes");
             }
         }
-        var bytes = copy.ToArray();
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        return actual == checksum
-            ? bytes
-            : throw new JobFailedException(JobOutcomes.InfrastructureError, $"checksum mismatch: the index says {checksum}, the download is {actual}");
+        return copy.ToArray();
     }
 }

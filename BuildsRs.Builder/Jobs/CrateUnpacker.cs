@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Builder.Jobs;
 
@@ -102,5 +103,5 @@ public static class CrateUnpacker
     }
 
     // A crate that cannot be unpacked safely is the crate's own doing: final, not retried.
-    private static JobFailedException Hostile(string reason) => new(JobOutcomes.BuildFailed, $"refused to unpack the .crate: {reason}");
+    private static JobFailedException Hostile(string reason) => new(JobOutcome.Rejected, $"refused to unpack the .crate: {reason}");
 }

@@ -1,10 +1,10 @@
-using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Builder.Jobs;
 
-/// <summary>A job ended without success, classified (<see cref="JobOutcomes"/>).</summary>
-public sealed class JobFailedException(string outcome, string message, int? exitCode = null) : Exception(message)
+/// <summary>A job ended without success, classified.</summary>
+public sealed class JobFailedException(JobOutcome outcome, string message, int? exitCode = null) : Exception(message)
 {
-    public string Outcome { get; } = outcome;
+    public JobOutcome Outcome { get; } = outcome;
     public int? ExitCode { get; } = exitCode;
 }

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using BuildsRs.Builder.Infrastructure;
+using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Builder.Jobs;
 
@@ -7,32 +10,41 @@ namespace BuildsRs.Builder.Jobs;
 public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, ArtifactUploader uploader,
     Microsoft.Extensions.Options.IOptions<BuilderOptions> options, ILogger<JobRunner> logger)
 {
-    public const string ActivitySourceName = "BuildsRs.Builder";
-    private static readonly ActivitySource Source = new(ActivitySourceName);
-
     /// <summary>The job kinds this builder takes.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["metadata", "binary"];
+    public static readonly IReadOnlyList<JobKind> Kinds = [JobKind.Metadata, JobKind.Binary];
 
     /// <param name="send">Sends a message to the Api (the job's log goes out while it runs).</param>
     public async Task<JobFinished> RunAsync(JobAssigned job, Func<BuilderMessage, Task> send, CancellationToken cancellationToken)
     {
-        using var activity = Source.StartActivity($"Run {job.Kind} job");
+        using var activity = BuilderTelemetry.StartJob(job.Kind, job.TraceParent);
         activity?.SetTag("buildsrs.job.id", job.JobId);
         activity?.SetTag("buildsrs.crate", $"{job.Crate} {job.Version}");
+        activity?.SetTag("buildsrs.target", job.Target);
         var started = Stopwatch.GetTimestamp();
-        long Elapsed() => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var finished = await RunStepsAsync(job, send, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        activity?.SetTag("buildsrs.job.outcome", EnumText.Of(finished.Outcome));
+        if (finished.Outcome != JobOutcome.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, finished.Error);
+        }
+        BuilderTelemetry.JobEnded(job.Kind, job.Target, finished.Outcome, elapsed);
+        return finished with { DurationMs = (long)elapsed.TotalMilliseconds };
+    }
+
+    private async Task<JobFinished> RunStepsAsync(JobAssigned job, Func<BuilderMessage, Task> send, CancellationToken cancellationToken)
+    {
         try
         {
-            if (job.Kind == "binary")
+            if (job.Kind == JobKind.Binary)
             {
                 var work = Path.Combine(options.Value.WorkDirectory, $"job-{job.JobId}-{Guid.NewGuid():N}");
                 try
                 {
                     var artifact = await binary.RunAsync(job, work, (stage, chunk) => send(new JobLog(job.JobId, stage, chunk)), cancellationToken);
                     await uploader.UploadAsync(job, artifact, cancellationToken);
-                    var elapsed = Elapsed();
-                    LogBuilt(logger, job.Crate, job.Version, job.Target ?? "", artifact.Size, elapsed);
-                    return new JobFinished(job.JobId, JobOutcomes.Succeeded, elapsed, 0, null, artifact.Binaries, null, artifact.Platform);
+                    LogBuilt(logger, job.Crate, job.Version, job.Target ?? "", artifact.Size);
+                    return new JobFinished(job.JobId, JobOutcome.Succeeded, 0, 0, null, artifact.Binaries, null, artifact.Platform);
                 }
                 finally
                 {
@@ -41,18 +53,18 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
             }
             var (binaries, settings) = await metadata.RunAsync(job, cancellationToken);
             LogMetadata(logger, job.Crate, job.Version, binaries.Count);
-            return new JobFinished(job.JobId, JobOutcomes.Succeeded, Elapsed(), 0, null, binaries, settings);
+            return new JobFinished(job.JobId, JobOutcome.Succeeded, 0, 0, null, binaries, settings);
         }
         catch (JobFailedException failure)
         {
             LogFailed(logger, job.Crate, job.Version, failure.Outcome, failure.Message);
-            return new JobFinished(job.JobId, failure.Outcome, Elapsed(), failure.ExitCode, failure.Message, null, null);
+            return new JobFinished(job.JobId, failure.Outcome, 0, failure.ExitCode, failure.Message, null, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The Docker engine, the disk or the network failed us, not the crate: another try may work.
-            LogFailed(logger, job.Crate, job.Version, JobOutcomes.InfrastructureError, ex.Message);
-            return new JobFinished(job.JobId, JobOutcomes.InfrastructureError, Elapsed(), null, ex.Message, null, null);
+            LogFailed(logger, job.Crate, job.Version, JobOutcome.InfrastructureError, ex.Message);
+            return new JobFinished(job.JobId, JobOutcome.InfrastructureError, 0, null, ex.Message, null, null);
         }
     }
 
@@ -75,9 +87,9 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Metadata of {Crate} {Version}: {Binaries} binary targets")]
     private static partial void LogMetadata(ILogger logger, string crate, string version, int binaries);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Built {Crate} {Version} for {Target}: {Bytes} bytes in {Milliseconds} ms")]
-    private static partial void LogBuilt(ILogger logger, string crate, string version, string target, long bytes, long milliseconds);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Built {Crate} {Version} for {Target}: {Bytes} bytes")]
+    private static partial void LogBuilt(ILogger logger, string crate, string version, string target, long bytes);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Job for {Crate} {Version} ended as {Outcome}: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string crate, string version, string outcome, string reason);
+    private static partial void LogFailed(ILogger logger, string crate, string version, JobOutcome outcome, string reason);
 }

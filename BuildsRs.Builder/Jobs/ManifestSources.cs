@@ -1,4 +1,5 @@
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using Tomlyn;
 using Tomlyn.Model;
 
@@ -26,7 +27,7 @@ public static class ManifestSources
         }
         catch (TomlException ex)
         {
-            throw new JobFailedException(JobOutcomes.BuildFailed, $"Cargo.toml is not valid TOML: {ex.Message}");
+            throw new JobFailedException(JobOutcome.Rejected, $"Cargo.toml is not valid TOML: {ex.Message}");
         }
         foreach (var redirect in Redirects.Where(manifest.ContainsKey))
         {
@@ -55,5 +56,5 @@ public static class ManifestSources
     }
 
     private static JobFailedException Refused(string what) =>
-        new(JobOutcomes.BuildFailed, $"{what}: a crate's dependencies must come from the registry it was published to");
+        new(JobOutcome.Rejected, $"{what}: a crate's dependencies must come from the registry it was published to");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Builder.Jobs;
@@ -17,21 +18,26 @@ public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, Bui
         try
         {
             var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
-            var source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, work);
+            string source;
+            using (BuilderTelemetry.StartStep("unpack"))
+            {
+                source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, work);
+            }
+            using var step = BuilderTelemetry.StartStep("metadata");
             var run = await sandbox.RunAsync(images.ForMetadata(),
                 ["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1", "--manifest-path", "/src/Cargo.toml"],
                 [$"{source}:/src:ro"], options.Value.Sandbox.MetadataTimeout, cancellationToken);
             if (run.OutOfMemory)
             {
-                throw new JobFailedException(JobOutcomes.OutOfMemory, $"cargo metadata ran out of memory at {SandboxLimits.Describe(options.Value.Sandbox.MemoryBytes)}", run.ExitCode);
+                throw new JobFailedException(JobOutcome.OutOfMemory, $"cargo metadata ran out of memory at {SandboxLimits.Describe(options.Value.Sandbox.MemoryBytes)}", run.ExitCode);
             }
             if (run.TimedOut)
             {
-                throw new JobFailedException(JobOutcomes.TimedOut, $"cargo metadata timed out after {SandboxLimits.Describe(options.Value.Sandbox.MetadataTimeout)}", run.ExitCode);
+                throw new JobFailedException(JobOutcome.TimedOut, $"cargo metadata timed out after {SandboxLimits.Describe(options.Value.Sandbox.MetadataTimeout)}", run.ExitCode);
             }
             if (run.ExitCode != 0)
             {
-                throw new JobFailedException(JobOutcomes.BuildFailed, $"cargo metadata failed: {Tail(run.Stderr)}", run.ExitCode);
+                throw new JobFailedException(JobOutcome.BuildFailed, $"cargo metadata failed: {Tail(run.Stderr)}", run.ExitCode);
             }
             return Read(run.Stdout, job.Crate);
         }
@@ -64,7 +70,7 @@ public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, Bui
             }
             catch (JsonException ex)
             {
-                throw new JobFailedException(JobOutcomes.BuildFailed, $"[package.metadata.buildsrs] is not valid: {ex.Message}");
+                throw new JobFailedException(JobOutcome.BuildFailed, $"[package.metadata.buildsrs] is not valid: {ex.Message}");
             }
         }
         return (binaries, settings);

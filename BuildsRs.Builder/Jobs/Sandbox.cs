@@ -8,7 +8,7 @@ namespace BuildsRs.Builder.Jobs;
 
 /// <summary>
 /// Runs one command in a fresh container of a build image: no network (unless asked for), a read-only root, an
-/// unprivileged user with no capabilities, memory / CPU / pids limits, a wall-clock timeout and a no-output timeout.
+/// unprivileged user with no capabilities, memory / CPU / pids / disk limits, a wall-clock timeout and a no-output timeout.
 /// Output is passed on as it comes. The container is always removed; containers carry their builder's key, so that
 /// a builder that was killed outright, or the one that takes its key over, removes what it left running.
 /// </summary>
@@ -23,8 +23,9 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
     /// <param name="image">The build image to run in (one per target, see <see cref="Infrastructure.BuildImages"/>).</param>
     /// <param name="network"><c>none</c> for anything that runs the crate's code; <c>host</c> only to fetch dependencies.</param>
     /// <param name="onOutput">Called with each piece of output as it arrives.</param>
+    /// <param name="outputFolder">A host folder bound writable into the container, held to <see cref="SandboxLimits.OutputBytes"/>.</param>
     public async Task<SandboxRun> RunAsync(string image, IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken,
-        string network = "none", Func<string, Task>? onOutput = null)
+        string network = "none", Func<string, Task>? onOutput = null, string? outputFolder = null)
     {
         var settings = options.Value;
         var limits = settings.Sandbox;
@@ -42,8 +43,9 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
                 ReadonlyRootfs = true,
                 Binds = binds,
                 Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,exec,nosuid,size={limits.TmpBytes.ToString(CultureInfo.InvariantCulture)}" },
-                Memory = limits.MemoryBytes,
-                MemorySwap = limits.MemoryBytes,
+                // /tmp's pages are memory: its allowance comes on top, so that filling it is a disk limit, not an OOM.
+                Memory = limits.MemoryBytes + limits.TmpBytes,
+                MemorySwap = limits.MemoryBytes + limits.TmpBytes,
                 NanoCPUs = (long)(limits.Cpus * 1_000_000_000),
                 PidsLimit = limits.Pids,
                 CapDrop = ["ALL"],
@@ -56,18 +58,22 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
             using var silence = new Silence(limits.NoOutputTimeout);
+            using var watch = new CancellationTokenSource();
+            var overflow = outputFolder is null ? Task.Delay(Timeout.Infinite, watch.Token) : OutputGrowsPastAsync(outputFolder, limits.OutputBytes, watch.Token);
             var output = FollowAsync(container.ID, silence, onOutput, deadline.Token);
-            var stopped = await Task.WhenAny(docker.Containers.WaitContainerAsync(container.ID, deadline.Token), silence.Broken);
-            var (timedOut, silent) = (false, false);
-            if (stopped == silence.Broken || deadline.IsCancellationRequested)
+            var stopped = await Task.WhenAny(docker.Containers.WaitContainerAsync(container.ID, deadline.Token), silence.Broken, overflow);
+            await watch.CancelAsync();
+            var (timedOut, silent, overflowed) = (false, stopped == silence.Broken, stopped == overflow && overflow.IsCompletedSuccessfully);
+            if (silent || overflowed || deadline.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (timedOut, silent) = (stopped != silence.Broken, stopped == silence.Broken);
+                timedOut = !silent && !overflowed;
                 await docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters(), CancellationToken.None);
             }
             var (stdout, stderr) = await output.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
             var state = (await docker.Containers.InspectContainerAsync(container.ID, cancellationToken)).State;
-            return new SandboxRun((int)state.ExitCode, stdout, stderr, state.OOMKilled, timedOut, silent);
+            var diskFull = overflowed || (state.ExitCode != 0 && stderr.Contains(NoSpaceLeft, StringComparison.Ordinal));
+            return new SandboxRun((int)state.ExitCode, stdout, stderr, state.OOMKilled, timedOut, silent, diskFull);
         }
         finally
         {
@@ -88,6 +94,30 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
         var status = File.ReadAllLines("/proc/self/status");
         string Effective(string key) => status.Single(line => line.StartsWith(key, StringComparison.Ordinal)).Split('\t')[2];
         return (Effective("Uid:"), Effective("Gid:"));
+    }
+
+    /// <summary>What the kernel's ENOSPC reads as, in any tool's message.</summary>
+    private const string NoSpaceLeft = "No space left on device";
+
+    /// <summary>Completes once <paramref name="folder"/> holds more than <paramref name="limit"/> bytes (looked at every
+    /// second, so a build overshoots by at most a second of writing).</summary>
+    private static async Task OutputGrowsPastAsync(string folder, long limit, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            try
+            {
+                if (new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) > limit)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A file went away while it was counted: count again next time.
+            }
+        }
     }
 
     /// <summary>Removes the containers an earlier life of this builder left behind; returns how many.</summary>
@@ -186,4 +216,5 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
     }
 }
 
-public sealed record SandboxRun(int ExitCode, string Stdout, string Stderr, bool OutOfMemory, bool TimedOut, bool Silent = false);
+/// <param name="DiskFull">The command filled /tmp ("no space left on device") or wrote more than its output allowance.</param>
+public sealed record SandboxRun(int ExitCode, string Stdout, string Stderr, bool OutOfMemory, bool TimedOut, bool Silent = false, bool DiskFull = false);

@@ -1,8 +1,10 @@
+using BuildsRs.Contracts.Jobs;
+
 namespace BuildsRs.Contracts.Api;
 
 /// <summary>A job as lists show it.</summary>
 public sealed record JobSummary(
-    long Id, string Kind, string? Target, int Attempt, string State, string? Outcome, double? DurationSeconds, string? Builder,
+    long Id, JobKind Kind, string? Target, int Attempt, JobState State, JobOutcome? Outcome, double? DurationSeconds, string? Builder,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>A job with its crate, result and where its log is.</summary>

@@ -1,3 +1,5 @@
+using BuildsRs.Contracts.Jobs;
+
 namespace BuildsRs.Contracts.Api;
 
 /// <summary>The service at a glance: what the home page shows.</summary>
@@ -6,4 +8,4 @@ public sealed record Overview(
 
 /// <summary>A binary build that ended, successfully or not.</summary>
 public sealed record FinishedBuild(
-    long JobId, string Crate, string Version, string Target, string Outcome, double? DurationSeconds, DateTimeOffset FinishedAt);
+    long JobId, string Crate, string Version, string Target, JobOutcome Outcome, double? DurationSeconds, DateTimeOffset FinishedAt);

@@ -1,7 +1,9 @@
+using BuildsRs.Contracts.Jobs;
+
 namespace BuildsRs.Contracts.Api;
 
 public sealed record QueueEntry(
-    long? Position, long JobId, string Crate, string Version, string Kind, string? Target, int Priority, string State,
+    long? Position, long JobId, string Crate, string Version, JobKind Kind, string? Target, int Priority, JobState State,
     string? Builder, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt);
 
 /// <summary>The queue: whether claims are locked, what runs (no position), and a page of what waits (positions from 1).</summary>

@@ -1,3 +1,5 @@
+using BuildsRs.Contracts.Jobs;
+
 namespace BuildsRs.Contracts.Api;
 
 /// <summary>A version: what the index says, what the metadata job found, and every job and artifact per target.</summary>
@@ -6,7 +8,7 @@ public sealed record VersionDetails(
     IReadOnlyList<string>? BinaryTargets, bool LibraryOnly, IReadOnlyList<JobSummary> Jobs, IReadOnlyList<TargetBuild> Targets);
 
 /// <summary>A version's builds for one target: its newest state, queue position while queued, and its artifacts.</summary>
-public sealed record TargetBuild(string Target, string State, string? Outcome, long? QueuePosition, IReadOnlyList<ArtifactInfo> Artifacts);
+public sealed record TargetBuild(string Target, JobState State, JobOutcome? Outcome, long? QueuePosition, IReadOnlyList<ArtifactInfo> Artifacts);
 
 /// <summary>A stored archive. <see cref="Machine"/>, <see cref="Linkage"/> and <see cref="GlibcFloor"/> say where its
 /// binaries run (the ELF machine, static or dynamic, the oldest glibc they run on); null when not recorded.</summary>

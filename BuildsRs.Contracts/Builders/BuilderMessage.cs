@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Contracts.Builders;
 
@@ -53,7 +54,7 @@ public sealed record Heartbeat([property: JsonPropertyName("jobs")] IReadOnlyLis
 
 /// <summary>Builder → Api: it has room for a job of these kinds (<c>metadata</c>, <c>binary</c>) and of one of the
 /// targets it announced.</summary>
-public sealed record JobRequest([property: JsonPropertyName("kinds")] IReadOnlyList<string> Kinds) : BuilderMessage;
+public sealed record JobRequest([property: JsonPropertyName("kinds")] IReadOnlyList<JobKind> Kinds) : BuilderMessage;
 
 /// <summary>Api → builder: nothing to do now; ask again after the given delay.</summary>
 public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int RetryAfterMs) : BuilderMessage;
@@ -61,11 +62,12 @@ public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int Re
 /// <summary>
 /// Api → builder: a job, leased to this builder until <see cref="LeaseExpiresAt"/> (heartbeats extend it). The
 /// <c>.crate</c> at <see cref="DownloadUrl"/> must have the SHA-256 <see cref="Checksum"/>. A binary job carries the
-/// author's settings and the token that its artifact uploads must present.
+/// author's settings and the token that its artifact uploads must present. <see cref="TraceParent"/> is the W3C trace
+/// context of the claim: the builder's spans for the job are its children, so one trace follows the build.
 /// </summary>
 public sealed record JobAssigned(
     [property: JsonPropertyName("job_id")] long JobId,
-    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("kind")] JobKind Kind,
     [property: JsonPropertyName("crate")] string Crate,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("download_url")] string DownloadUrl,
@@ -73,16 +75,17 @@ public sealed record JobAssigned(
     [property: JsonPropertyName("target")] string? Target,
     [property: JsonPropertyName("lease_expires_at")] DateTimeOffset LeaseExpiresAt,
     [property: JsonPropertyName("settings")] BuildSettings? Settings,
-    [property: JsonPropertyName("upload_token")] string UploadToken) : BuilderMessage;
+    [property: JsonPropertyName("upload_token")] string UploadToken,
+    [property: JsonPropertyName("trace_parent")] string? TraceParent = null) : BuilderMessage;
 
 /// <summary>
-/// Builder → Api: how a job ended. <see cref="Outcome"/> is one of <see cref="JobOutcomes"/>. A metadata job that
+/// Builder → Api: how a job ended. A metadata job that
 /// succeeded names the crate's binary targets and the author's <c>[package.metadata.buildsrs]</c> settings; a binary
 /// job that succeeded says where its binaries run.
 /// </summary>
 public sealed record JobFinished(
     [property: JsonPropertyName("job_id")] long JobId,
-    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("outcome")] JobOutcome Outcome,
     [property: JsonPropertyName("duration_ms")] long DurationMs,
     [property: JsonPropertyName("exit_code")] int? ExitCode,
     [property: JsonPropertyName("error")] string? Error,

@@ -70,11 +70,12 @@ public sealed class IndexImport : IAsyncDisposable
 
     /// <summary>
     /// Applies the staged rows. <paramref name="wholeIndex"/>: the staged rows are the entire index, so every crate
-    /// is in scope (a full import or reconcile); otherwise only the staged and named crates are.
+    /// is in scope (a full import or reconcile); otherwise only the staged and named crates are. New jobs get
+    /// <paramref name="newVersionPriority"/> and carry <paramref name="traceParent"/> (the pass that found them).
     /// <paramref name="cursor"/>, when given, is recorded as the index commit now applied for <paramref name="registry"/>.
     /// </summary>
-    public async Task<IndexImportResult> CommitAsync(
-        bool wholeIndex, int newVersionPriority, string registry, string? cursor, CancellationToken cancellationToken)
+    public async Task<IndexImportResult> CommitAsync(bool wholeIndex, int newVersionPriority, string? traceParent,
+        string registry, string? cursor, CancellationToken cancellationToken)
     {
         await rows.CompleteAsync(cancellationToken);
         await rows.DisposeAsync();
@@ -89,10 +90,10 @@ public sealed class IndexImport : IAsyncDisposable
 
         var cratesAdded = await CountAsync(IndexImportSql.InsertCrates, cancellationToken);
         var versionsDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteVersionsEverywhere : IndexImportSql.DeleteVersionsInScope, cancellationToken);
-        var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, new NpgsqlParameter<int>("priority", newVersionPriority), cancellationToken);
+        NpgsqlParameter[] Jobs() => [new NpgsqlParameter<int>("priority", newVersionPriority), new("trace_parent", (object?)traceParent ?? DBNull.Value)];
+        var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, Jobs(), cancellationToken);
         var (changed, yanked, unyanked, unyankedQueued, jobsCancelled) = (updated[0], updated[1], updated[2], updated[3], updated[4]);
-        var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs,
-            new NpgsqlParameter<int>("priority", newVersionPriority), cancellationToken);
+        var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs, Jobs(), cancellationToken);
         var (versionsAdded, jobsQueued) = (inserted[0], inserted[1] + unyankedQueued);
         // Last, so that a crate is judged by the versions it has after this import.
         var cratesDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteCratesEverywhere : IndexImportSql.DeleteCratesInScope, cancellationToken);
@@ -147,16 +148,13 @@ public sealed class IndexImport : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<int> CountAsync(string sql, CancellationToken cancellationToken) => (await ReadCountsAsync(sql, null, cancellationToken))[0];
+    private async Task<int> CountAsync(string sql, CancellationToken cancellationToken) => (await ReadCountsAsync(sql, [], cancellationToken))[0];
 
     /// <summary>The counts in the one row <paramref name="sql"/> answers.</summary>
-    private async Task<int[]> ReadCountsAsync(string sql, NpgsqlParameter? parameter, CancellationToken cancellationToken)
+    private async Task<int[]> ReadCountsAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
-        if (parameter is not null)
-        {
-            command.Parameters.Add(parameter);
-        }
+        command.Parameters.AddRange(parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return [.. Enumerable.Range(0, reader.FieldCount).Select(i => (int)reader.GetInt64(i))];

@@ -97,12 +97,10 @@ internal static class IndexImportSql
         """;
 
     /// <summary>
-    /// Versions the index now states differently (a yank, an unyank, a corrected field). A yank cancels the version's
-    /// queued jobs (a running one finishes: its result is still true of the files). An unyanked version that has no job
-    /// left but cancelled ones (it was yanked when first imported, or before it was built) gets its metadata job now,
-    /// once.
+    /// Versions the index now states differently (a yank, an unyank, a corrected field), and what that does to their
+    /// jobs (<see cref="Jobs.JobLifecycleSql.CancelQueuedOfYanked"/>, <see cref="Jobs.JobLifecycleSql.QueueMetadataForUnyanked"/>).
     /// </summary>
-    public const string UpdateVersions = $"""
+    public static readonly string UpdateVersions = $"""
         WITH changed AS (
             SELECT v.id, v.yanked AS was_yanked, i.*
             FROM import_versions i
@@ -117,19 +115,8 @@ internal static class IndexImportSql
             FROM changed ch
             WHERE v.id = ch.id
             RETURNING v.id, ch.was_yanked, v.yanked),
-        cancelled AS (
-            UPDATE jobs j SET state = 'cancelled', finished_at = now(), error = 'the version was yanked'
-            FROM updated u
-            WHERE j.version_id = u.id AND u.yanked AND NOT u.was_yanked AND j.state = 'queued'
-            RETURNING 1),
-        queued AS (
-            INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
-            SELECT u.id, 'metadata', 'queued', @priority,
-                   COALESCE((SELECT max(attempt) + 1 FROM jobs j WHERE j.version_id = u.id AND j.kind = 'metadata'), 0), 0
-            FROM updated u
-            WHERE u.was_yanked AND NOT u.yanked
-              AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.version_id = u.id AND j.state <> 'cancelled')
-            RETURNING 1)
+        cancelled AS ({Jobs.JobLifecycleSql.CancelQueuedOfYanked("updated")}),
+        queued AS ({Jobs.JobLifecycleSql.QueueMetadataForUnyanked("updated")})
         SELECT count(*),
                count(*) FILTER (WHERE yanked AND NOT was_yanked),
                count(*) FILTER (WHERE was_yanked AND NOT yanked),
@@ -138,8 +125,8 @@ internal static class IndexImportSql
         FROM updated
         """;
 
-    /// <summary>New versions, and one metadata job for each new version that is not yanked.</summary>
-    public const string InsertVersionsAndJobs = $"""
+    /// <summary>New versions, and their jobs (<see cref="Jobs.JobLifecycleSql.QueueMetadataForNew"/>).</summary>
+    public static readonly string InsertVersionsAndJobs = $"""
         WITH added AS (
             INSERT INTO versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
             SELECT c.id, i.version, i.checksum, i.yanked, i.rust_version, i.published_at, i.links, i.features::jsonb, i.dependency_count
@@ -147,11 +134,7 @@ internal static class IndexImportSql
             JOIN crates c ON c.normalized_name = {Normalized}
             WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id AND v.version = i.version)
             RETURNING id, yanked),
-        queued AS (
-            -- Only versions inserted by this statement: none of them can have a job yet.
-            INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
-            SELECT id, 'metadata', 'queued', @priority, 0, 0 FROM added WHERE NOT yanked
-            RETURNING 1)
+        queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("added")})
         SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM queued)
         """;
 

@@ -328,6 +328,11 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("target");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
                     b.Property<byte[]>("UploadTokenHash")
                         .HasColumnType("bytea")
                         .HasColumnName("upload_token_hash");
@@ -372,7 +377,13 @@ namespace BuildsRs.Data.Migrations
 
                     b.ToTable("jobs", null, t =>
                         {
+                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('metadata', 'binary')");
+
+                            t.HasCheckConstraint("ck_jobs_outcome", "outcome IN ('succeeded', 'build_failed', 'no_binaries', 'out_of_memory', 'disk_limit', 'timed_out', 'no_output', 'rejected', 'infrastructure_error')");
+
                             t.HasCheckConstraint("ck_jobs_running_has_lease", "state <> 'running' OR (lease_expires_at IS NOT NULL AND builder_id IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_jobs_state", "state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')");
 
                             t.HasCheckConstraint("ck_jobs_target_matches_kind", "(kind = 'metadata') = (target IS NULL)");
                         });

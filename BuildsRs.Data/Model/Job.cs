@@ -1,3 +1,5 @@
+using BuildsRs.Contracts.Jobs;
+
 namespace BuildsRs.Data.Model;
 
 /// <summary>One unit of work for a builder: a version's metadata, or its binaries for one target.</summary>
@@ -32,9 +34,13 @@ public class Job
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
-    public OutcomeClass? Outcome { get; set; }
+    public JobOutcome? Outcome { get; set; }
     public int? ExitCode { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>The W3C trace context (<c>traceparent</c>) of whatever queued the job: its claim, build and result
+    /// join that trace.</summary>
+    public string? TraceParent { get; set; }
 
     public List<Artifact> Artifacts { get; set; } = [];
 }

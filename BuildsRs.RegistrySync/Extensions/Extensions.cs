@@ -1,6 +1,7 @@
 using BuildsRs.Data;
-using BuildsRs.ServiceDefaults.Authentication;
+using BuildsRs.Data.Jobs;
 using BuildsRs.RegistrySync.Sync;
+using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace BuildsRs.RegistrySync.Extensions;
@@ -12,6 +13,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddTelemetrySource(SyncTelemetry.SourceName);
+        builder.AddTelemetrySource(JobTelemetry.SourceName);
         builder.Services.AddProblemDetails();
         // Refreshing on demand is an operator's call: the Api's admin token (without one, the endpoint refuses all).
         builder.AddConfiguredBearerToken(BearerTokens.Operator, "Admin:Token");
@@ -22,6 +24,7 @@ internal static class Extensions
 
         builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.Services.AddOptions<JobLifecycleOptions>().BindConfiguration(JobLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SyncTelemetry>();
         builder.Services.AddSingleton<SyncStatus>();

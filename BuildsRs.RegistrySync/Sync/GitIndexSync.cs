@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using BuildsRs.Contracts.Registry;
 using BuildsRs.Data;
 using BuildsRs.Data.Bulk;
+using BuildsRs.Data.Jobs;
 using BuildsRs.RegistrySync.Git;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,11 +17,8 @@ namespace BuildsRs.RegistrySync.Sync;
 /// rewrites it), the whole index is reconciled instead, which also corrects anything a diff could have missed.
 /// </summary>
 public sealed partial class GitIndexSync(
-    BuildsRsDbContext db, IOptions<RegistryOptions> options, SyncTelemetry telemetry, ILogger<GitIndexSync> logger)
+    BuildsRsDbContext db, IOptions<RegistryOptions> options, IOptions<JobLifecycleOptions> jobs, SyncTelemetry telemetry, ILogger<GitIndexSync> logger)
 {
-    /// <summary>A full import queues every old version; those wait behind newly published ones.</summary>
-    private const int BackfillPriority = 0;
-
     public async Task<SyncPassResult> RunPassAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -86,7 +84,12 @@ public sealed partial class GitIndexSync(
         IndexImportResult changes;
         using (SyncTelemetry.Source.StartActivity("Apply changes"))
         {
-            changes = await import.CommitAsync(full, full ? BackfillPriority : settings.NewVersionPriority, settings.GitIndexUrl, head, cancellationToken);
+            // A full import queues every old version, behind newly published ones. Its jobs start their own traces
+            // when claimed (one trace per build, not one trace of a whole registry); an incremental pass's jobs
+            // continue this one, from "version found" to "artifact stored".
+            changes = full
+                ? await import.CommitAsync(true, jobs.Value.BackfillPriority, null, settings.GitIndexUrl, head, cancellationToken)
+                : await import.CommitAsync(false, jobs.Value.NewVersionPriority, JobTelemetry.CurrentTraceParent(), settings.GitIndexUrl, head, cancellationToken);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

@@ -28,7 +28,4 @@ public sealed class RegistryOptions
     [Required]
     public string WorkDirectory { get; set; } =
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "buildsrs", "registry-index");
-
-    /// <summary>Priority of the metadata jobs of newly published versions; a full import queues its backlog below.</summary>
-    public int NewVersionPriority { get; set; } = 10;
 }

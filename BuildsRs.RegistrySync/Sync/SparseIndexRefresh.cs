@@ -4,6 +4,7 @@ using System.Net;
 using BuildsRs.Contracts.Registry;
 using BuildsRs.Data;
 using BuildsRs.Data.Bulk;
+using BuildsRs.Data.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,7 +16,8 @@ namespace BuildsRs.RegistrySync.Sync;
 /// index no longer has (404) is removed, and the rest is applied like any index change.
 /// </summary>
 public sealed class SparseIndexRefresh(
-    BuildsRsDbContext db, HttpClient http, IOptions<RegistryOptions> options, SyncTelemetry telemetry, ILogger<SparseIndexRefresh> logger)
+    BuildsRsDbContext db, HttpClient http, IOptions<RegistryOptions> options, IOptions<JobLifecycleOptions> jobs, SyncTelemetry telemetry,
+    ILogger<SparseIndexRefresh> logger)
 {
     /// <summary>ETags of the files last applied, by URL. Lost on restart, which only costs one full download each.</summary>
     private static readonly ConcurrentDictionary<string, string> ETags = new();
@@ -58,7 +60,8 @@ public sealed class SparseIndexRefresh(
             }
         }
 
-        var changes = await import.CommitAsync(wholeIndex: false, settings.NewVersionPriority, settings.SparseIndexUrl.ToString(), cursor: null, cancellationToken);
+        var changes = await import.CommitAsync(wholeIndex: false, jobs.Value.NewVersionPriority, JobTelemetry.CurrentTraceParent(),
+            settings.SparseIndexUrl.ToString(), cursor: null, cancellationToken);
         // Only remembered once applied, so a failed pass asks for the files again.
         foreach (var (url, etag) in fetched)
         {

@@ -8,7 +8,8 @@ namespace BuildsRs.Tests.Fixtures;
 
 /// <summary>
 /// The whole system as the AppHost wires it (real Postgres, S3 server, Docker engine, two builders), started once for
-/// every system test, on a fresh data directory so a run never sees an earlier one's data.
+/// every system test, on a fresh data directory so a run never sees an earlier one's data. Every service exports its
+/// telemetry to <see cref="Telemetry"/>, as it would to the dashboard.
 /// </summary>
 public sealed class BuildsRsAppFixture : IAsyncLifetime
 {
@@ -16,6 +17,8 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "buildsrs-tests-app-" + Guid.NewGuid().ToString("N"));
 
     public DistributedApplication App { get; private set; } = null!;
+
+    public OtlpReceiver Telemetry { get; } = new();
 
     /// <summary>A context on the system's database, as the services see it.</summary>
     public async Task<BuildsRs.Data.BuildsRsDbContext> CreateDbContextAsync() =>
@@ -33,10 +36,19 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
+        await Telemetry.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BuildsRs_AppHost>(
             [$"--LocalInfrastructure:DataDirectory={dataDirectory}", "--Web:Port=0"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.Endpoint.ToString().TrimEnd('/'))
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "1000")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
+        }
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
         HealthyResources = await WaitUntilEveryResourceIsHealthyAsync(App, timeout.Token);
@@ -50,6 +62,7 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
             await App.StopAsync(timeout.Token);
             await App.DisposeAsync();
         }
+        await Telemetry.DisposeAsync();
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);

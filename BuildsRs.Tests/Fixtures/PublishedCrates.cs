@@ -1,4 +1,5 @@
 using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
 

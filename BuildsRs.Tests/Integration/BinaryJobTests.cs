@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using BuildsRs.Builder;
 using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Tests.Fixtures;
 using Docker.DotNet;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -113,7 +114,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-swapped", "1.0.0"));
 
-        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
         Assert.Equal("buildsrs-swapped is built for aarch64, not for x86-64 as x86_64-unknown-linux-gnu needs: refused", failure.Message);
     }
 
@@ -124,7 +125,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-needs-zstd", "1.0.0", "aarch64-unknown-linux-gnu"));
 
-        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
         Assert.StartsWith("the build needs the C library zstd for aarch64-unknown-linux-gnu, which the build image does not have", failure.Message, StringComparison.Ordinal);
     }
 
@@ -143,7 +144,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
     {
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("zram-generator", "1.1.2"));
 
-        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
         Assert.Contains("error", failure.Message, StringComparison.Ordinal);
         Assert.NotEqual(0, failure.ExitCode);
     }
@@ -163,8 +164,49 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-hog", "1.0.0"));
 
-        Assert.Equal(JobOutcomes.OutOfMemory, failure.Outcome);
+        Assert.Equal(JobOutcome.OutOfMemory, failure.Outcome);
         Assert.Equal("the build ran out of memory at 384 MiB", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_build_script_that_writes_endlessly_to_its_output_folder_is_a_disk_limit_not_out_of_memory()
+    {
+        options.Sandbox.MemoryBytes = 384L * 1024 * 1024;
+        options.Sandbox.TmpBytes = 256L * 1024 * 1024;
+        await registry.Cargo.PublishAsync("buildsrs-filler", "1.0.0", buildRs: """
+            use std::io::Write;
+            fn main() {
+                let path = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("filler");
+                let mut file = std::fs::File::create(path).unwrap();
+                let block = vec![7u8; 1024 * 1024];
+                loop { file.write_all(&block).unwrap(); }
+            }
+            """);
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-filler", "1.0.0"));
+
+        Assert.Equal(JobOutcome.DiskLimit, failure.Outcome);
+        Assert.StartsWith("the build ran out of disk space: it may use 256 MiB in /tmp", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_build_script_that_fills_the_host_folder_of_its_binaries_is_stopped_as_a_disk_limit()
+    {
+        options.Sandbox.OutputBytes = 64L * 1024 * 1024;
+        await registry.Cargo.PublishAsync("buildsrs-out-filler", "1.0.0", buildRs: """
+            use std::io::Write;
+            fn main() {
+                let mut file = std::fs::File::create("/out/filler").unwrap();
+                let block = vec![7u8; 1024 * 1024];
+                loop { file.write_all(&block).unwrap(); std::thread::sleep(std::time::Duration::from_millis(5)); }
+            }
+            """);
+        var started = Stopwatch.GetTimestamp();
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-out-filler", "1.0.0"));
+
+        Assert.Equal(JobOutcome.DiskLimit, failure.Outcome);
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromMinutes(2));
     }
 
     [Fact]
@@ -176,7 +218,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-sleeper", "1.0.0"));
 
-        Assert.Equal(JobOutcomes.TimedOut, failure.Outcome);
+        Assert.Equal(JobOutcome.TimedOut, failure.Outcome);
         Assert.Equal("the build timed out after 20 s", failure.Message);
         Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(2));
     }
@@ -199,7 +241,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-phone-home", "1.0.0"));
 
-        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
         Assert.Contains("could not reach 1.1.1.1:80: Network is unreachable", log.ToString(), StringComparison.Ordinal);
         Assert.Contains($"could not reach 127.0.0.1:{registry.Url.Port}: Connection refused", log.ToString(), StringComparison.Ordinal);
         Assert.Contains("no connection was possible", failure.Message, StringComparison.Ordinal);
@@ -212,7 +254,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("hexyl", "0.8.0"));
 
-        Assert.Equal(JobOutcomes.InfrastructureError, failure.Outcome);
+        Assert.Equal(JobOutcome.InfrastructureError, failure.Outcome);
         Assert.Contains("the registry could not be reached", failure.Message, StringComparison.Ordinal);
     }
 
@@ -222,7 +264,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
         var lines = await http.GetStringAsync(new Uri(registry.SparseIndexUrl, path));
         var checksum = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
             .Single(l => l.GetProperty("vers").GetString() == version).GetProperty("cksum").GetString()!;
-        var job = new JobAssigned(1, "binary", crate, version, new Uri(registry.Url, $"api/v1/crates/{crate}/{version}/download").ToString(),
+        var job = new JobAssigned(1, JobKind.Binary, crate, version, new Uri(registry.Url, $"api/v1/crates/{crate}/{version}/download").ToString(),
             checksum, target, DateTimeOffset.UtcNow.AddHours(1), null, "token");
         var binaryJob = new BinaryJob(new CrateDownloader(http), new Sandbox(docker, Options.Create(options)),
             new BuildImages(docker, Options.Create(options), NullLogger<BuildImages>.Instance), Options.Create(options));

@@ -1,5 +1,6 @@
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Tests.Fixtures;
 
 namespace BuildsRs.Tests.Integration;
@@ -25,7 +26,7 @@ public sealed class CrateDownloaderTests : IAsyncLifetime
         var mismatch = await Assert.ThrowsAsync<JobFailedException>(() => downloader.DownloadAsync(url, new string('0', 64), CancellationToken.None));
 
         Assert.True(crate.Length > 1000);
-        Assert.Equal(JobOutcomes.InfrastructureError, mismatch.Outcome);
+        Assert.Equal(JobOutcome.InfrastructureError, mismatch.Outcome);
         Assert.Contains("checksum mismatch", mismatch.Message, StringComparison.Ordinal);
     }
 }

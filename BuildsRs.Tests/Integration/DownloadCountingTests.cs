@@ -1,4 +1,5 @@
 using BuildsRs.Api.Downloads;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
@@ -80,7 +81,7 @@ public sealed class DownloadCountingTests(PostgresServerFixture postgres) : ICla
         var services = new ServiceCollection()
             .AddDbContext<BuildsRsDbContext>(options => BuildsRsDbContext.ConfigureConventions(options.UseNpgsql(connectionString)))
             .BuildServiceProvider();
-        var counter = new DownloadCounter(TimeProvider.System);
+        var counter = new DownloadCounter();
         var flusher = new DownloadCountFlusher(counter, services.GetRequiredService<IServiceScopeFactory>(),
             Options.Create(new DownloadOptions { FlushInterval = TimeSpan.FromHours(1) }), NullLogger<DownloadCountFlusher>.Instance);
         return (counter, flusher);

@@ -1,3 +1,4 @@
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Contracts.Registry;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;

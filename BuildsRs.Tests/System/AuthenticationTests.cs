@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json.Nodes;
 using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 
@@ -148,8 +149,8 @@ public sealed class AuthenticationTests(BuildsRsAppFixture fixture)
         await using var db = await fixture.CreateDbContextAsync();
         // Builds go on meanwhile: count only what an admin call would change.
         return $"{await db.Builders.CountAsync(b => b.Enabled)}/{await db.Builders.CountAsync()} builders, "
-            + $"{await db.Jobs.CountAsync(j => j.State == Data.Model.JobState.Cancelled)} cancelled, "
-            + $"metadata attempts {await db.Jobs.CountAsync(j => j.Kind == Data.Model.JobKind.Metadata && j.Version.Crate.Name == "xml-rs")}, "
+            + $"{await db.Jobs.CountAsync(j => j.State == JobState.Cancelled)} cancelled, "
+            + $"metadata attempts {await db.Jobs.CountAsync(j => j.Kind == JobKind.Metadata && j.Version.Crate.Name == "xml-rs")}, "
             + $"locked {await db.QueueLocks.AnyAsync(l => l.Locked)}, "
             + $"targets {string.Join(",", await db.Targets.OrderBy(t => t.Triple).Select(t => t.Triple + t.Enabled).ToListAsync())}";
     }

@@ -7,6 +7,7 @@ using Aspire.Hosting.Testing;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Aspire.Hosting.Testing;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Net;
 using System.Security.Cryptography;
 using Aspire.Hosting.Testing;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 
@@ -95,7 +96,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         await using var db = await fixture.CreateDbContextAsync();
         var job = await db.Jobs.AsNoTracking().OrderBy(j => j.Id).FirstAsync();
 
-        await BuilderSocket.SendAsync(socket, new JobFinished(job.Id, JobOutcomes.Succeeded, 1, 0, null, ["forged"], null), CancellationToken.None);
+        await BuilderSocket.SendAsync(socket, new JobFinished(job.Id, JobOutcome.Succeeded, 1, 0, null, ["forged"], null), CancellationToken.None);
         using var timeout = new CancellationTokenSource(Timeout);
         var reply = await BuilderSocket.ReceiveAsync(socket, timeout.Token);
 
@@ -105,6 +106,22 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         var after = await db.Jobs.AsNoTracking().Include(j => j.Version).SingleAsync(j => j.Id == job.Id);
         Assert.NotEqual(["forged"], after.Version.BinaryTargets);
         Assert.Equal(job.BuilderId, after.BuilderId);
+    }
+
+    [Fact]
+    public async Task A_result_whose_outcome_is_not_in_the_vocabulary_is_refused_and_the_job_kept()
+    {
+        var (socket, job, key) = await ClaimTestJobAsync("test-spelling", "x86_64-buildsrs-test-spelling");
+        using var _ = socket;
+        using var __ = key;
+
+        var forged = $$"""{"type": "job-finished", "job_id": {{job.JobId}}, "outcome": "oom", "duration_ms": 1}""";
+        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(forged), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        Assert.Contains("malformed message", await RefusalAsync(socket), StringComparison.Ordinal);
+        await using var db = await fixture.CreateDbContextAsync();
+        var after = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == job.JobId);
+        Assert.Equal((JobState.Running, null), (after.State, after.Outcome));
     }
 
     [Fact]
@@ -119,7 +136,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         {
             await BuilderSocket.SendAsync(socket, new JobLog(job.JobId, "build", new string(letter, 400_000)), timeout.Token);
         }
-        await FinishAsync(socket, job, JobOutcomes.BuildFailed);
+        await FinishAsync(socket, job, JobOutcome.BuildFailed);
 
         await using var db = await fixture.CreateDbContextAsync();
         var log = string.Concat(await db.JobLogs.Where(l => l.JobId == job.JobId).OrderBy(l => l.Sequence).Select(l => l.Text).ToListAsync());
@@ -145,7 +162,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         using var shortBody = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken, declaredLength: body.Length + 10);
         using var accepted = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
         using var again = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
-        await FinishAsync(socket, job, JobOutcomes.Succeeded);
+        await FinishAsync(socket, job, JobOutcome.Succeeded);
         using var afterFinish = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
@@ -159,7 +176,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         await using var db = await fixture.CreateDbContextAsync();
         var stored = Assert.Single(await db.Artifacts.Where(a => a.JobId == job.JobId).ToListAsync());
         Assert.Equal((hash, 100_000L), (stored.Sha256, stored.Size));
-        Assert.Equal(Data.Model.JobState.Succeeded, await db.Jobs.Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync());
+        Assert.Equal(JobState.Succeeded, await db.Jobs.Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync());
     }
 
     /// <summary>
@@ -171,7 +188,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         await using var db = await fixture.CreateDbContextAsync();
         db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
         var version = await db.Versions.FirstAsync(v => v.Crate.Name == "xml-rs");
-        db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = Data.Model.JobKind.Binary, Target = target, State = Data.Model.JobState.Queued });
+        db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
         await db.SaveChangesAsync();
 
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -183,19 +200,19 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, timeout.Token);
         await BuilderSocket.SendAsync(socket, new ChallengeResponse(BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce)), timeout.Token);
         await BuilderSocket.ExpectAsync<Welcome>(socket, timeout.Token);
-        await BuilderSocket.SendAsync(socket, new JobRequest(["binary"]), timeout.Token);
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary]), timeout.Token);
         var job = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
         Assert.Equal(target, job.Target);
         return (socket, job, key);
     }
 
     /// <summary>Reports the job finished and waits until the Api has recorded it.</summary>
-    private async Task FinishAsync(WebSocket socket, JobAssigned job, string outcome)
+    private async Task FinishAsync(WebSocket socket, JobAssigned job, JobOutcome outcome)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, outcome, 10, 0, null, null, null), timeout.Token);
         await using var db = await fixture.CreateDbContextAsync();
-        while (await db.Jobs.AsNoTracking().Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync(timeout.Token) == Data.Model.JobState.Running)
+        while (await db.Jobs.AsNoTracking().Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync(timeout.Token) == JobState.Running)
         {
             await Task.Delay(100, timeout.Token);
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;

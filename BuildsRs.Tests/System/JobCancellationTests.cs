@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using Aspire.Hosting.Testing;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +71,7 @@ public sealed class JobCancellationTests(BuildsRsAppFixture fixture) : IDisposab
             Assert.DoesNotContain(states, j => j.State == JobState.Queued);
 
             var view = await http.GetFromJsonAsync($"/api/v1/jobs/{running.Id}", ApiJsonContext.Default.JobDetails, timeout.Token);
-            Assert.Equal(JobStates.Cancelled, view!.Job.State);
+            Assert.Equal(JobState.Cancelled, view!.Job.State);
             var stream = await http.GetStringAsync($"/api/v1/jobs/{running.Id}/log/stream", timeout.Token);
             Assert.EndsWith("event: end\ndata: cancelled\n\n", stream.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         }

@@ -1,4 +1,5 @@
 using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
@@ -30,7 +31,7 @@ public sealed class MetadataJobsTests(BuildsRsAppFixture fixture)
             Assert.Equal(PublishedCrates.Targets, versions[name].Jobs.Where(j => j.Kind == JobKind.Binary).Select(j => j.Target!).Order(StringComparer.Ordinal));
         }
         Assert.DoesNotContain(versions["semver"].Jobs, j => j.Kind == JobKind.Binary);
-        Assert.All(versions.Values, v => Assert.Equal(OutcomeClass.Succeeded, v.Jobs.Single(j => j.Kind == JobKind.Metadata).Outcome));
+        Assert.All(versions.Values, v => Assert.Equal(JobOutcome.Succeeded, v.Jobs.Single(j => j.Kind == JobKind.Metadata).Outcome));
     }
 
     private static async Task WaitForMetadataAsync(BuildsRsDbContext db)

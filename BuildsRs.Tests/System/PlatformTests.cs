@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Tests.Fixtures;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -52,7 +53,7 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
         var versions = await db.Versions.CountAsync();
         Assert.True(versions > 250, $"{versions} versions imported");
         // One first attempt per version; rebuilds (other tests ask for some) come on top.
-        Assert.Equal(versions, await db.Jobs.CountAsync(j => j.Kind == Data.Model.JobKind.Metadata && j.Attempt == 0));
+        Assert.Equal(versions, await db.Jobs.CountAsync(j => j.Kind == JobKind.Metadata && j.Attempt == 0));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,7 +42,7 @@ public sealed class PublicApiTests(BuildsRsAppFixture fixture) : IAsyncLifetime
         var hit = prefix.Items[0];
         Assert.Equal((Demo, "1.0.0", 3), (hit.Name, hit.LatestVersion, hit.Versions));
         Assert.Single(prefix.Items, i => i.Name.StartsWith("buildsrs-api", StringComparison.Ordinal));
-        Assert.Equal(new BuildState("1.0.0", "succeeded"), hit.LatestBuild);
+        Assert.Equal(new BuildState("1.0.0", VersionState.Succeeded), hit.LatestBuild);
         Assert.Equal(Demo, exact.Items[0].Name);
         Assert.Contains("hexyl", typo.Items.Select(i => i.Name));
         Assert.Equal(2, first.Items.Count);
@@ -57,7 +58,7 @@ public sealed class PublicApiTests(BuildsRsAppFixture fixture) : IAsyncLifetime
 
         Assert.Equal(["2.0.0-beta.1", "1.1.0", "1.0.0"], crate.Versions.Select(v => v.Version));
         Assert.Equal([false, true, false], crate.Versions.Select(v => v.Yanked));
-        Assert.All(crate.Versions, v => Assert.Equal(PublishedCrates.Targets.Select(t => new TargetState(t, "succeeded", "succeeded")), v.Targets));
+        Assert.All(crate.Versions, v => Assert.Equal(PublishedCrates.Targets.Select(t => new TargetState(t, JobState.Succeeded, JobOutcome.Succeeded)), v.Targets));
         Assert.All(crate.Versions, v => Assert.False(v.LibraryOnly));
     }
 
@@ -68,8 +69,8 @@ public sealed class PublicApiTests(BuildsRsAppFixture fixture) : IAsyncLifetime
 
         Assert.Equal([Demo], version.BinaryTargets!);
         Assert.Equal(64, version.Checksum.Length);
-        Assert.Equal(["metadata", .. PublishedCrates.Targets.Select(_ => "binary")], version.Jobs.Select(j => j.Kind));
-        Assert.All(version.Jobs, j => Assert.True(j.State == "succeeded" && j.DurationSeconds > 0 && j.Builder is not null));
+        Assert.Equal([JobKind.Metadata, .. PublishedCrates.Targets.Select(_ => JobKind.Binary)], version.Jobs.Select(j => j.Kind));
+        Assert.All(version.Jobs, j => Assert.True(j.State == JobState.Succeeded && j.DurationSeconds > 0 && j.Builder is not null));
         Assert.Equal(PublishedCrates.Targets, version.Targets.Select(t => t.Target));
         var artifact = Assert.Single(version.Targets.Single(t => t.Target == Target).Artifacts);
         Assert.Equal($"{Demo}-1.0.0-{Target}.tar.gz", artifact.File);
@@ -146,14 +147,14 @@ public sealed class PublicApiTests(BuildsRsAppFixture fixture) : IAsyncLifetime
     public async Task A_job_has_its_timings_its_whole_log_and_a_log_stream_that_ends_with_its_state()
     {
         var version = await GetAsync($"/api/v1/crates/{Demo}/1.0.0", ApiJsonContext.Default.VersionDetails);
-        var binary = version.Jobs.Single(j => j.Kind == "binary" && j.Target == Target);
+        var binary = version.Jobs.Single(j => j.Kind == JobKind.Binary && j.Target == Target);
 
         var job = await GetAsync($"/api/v1/jobs/{binary.Id}", ApiJsonContext.Default.JobDetails);
         var log = await api.GetStringAsync(new Uri(job.LogUrl));
         var stream = await api.GetStringAsync(new Uri(job.LogStreamUrl));
         using var missing = await api.GetAsync("/api/v1/jobs/999999999");
 
-        Assert.Equal((Demo, "1.0.0", "succeeded"), (job.Crate, job.Version, job.Job.State));
+        Assert.Equal((Demo, "1.0.0", JobState.Succeeded), (job.Crate, job.Version, job.Job.State));
         Assert.True(job.Job.StartedAt <= job.Job.FinishedAt);
         Assert.Single(job.Artifacts);
         Assert.Contains($"Compiling {Demo} v1.0.0", log, StringComparison.Ordinal);

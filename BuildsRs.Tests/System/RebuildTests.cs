@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using Aspire.Hosting.Testing;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
@@ -88,7 +89,7 @@ public sealed class RebuildTests(BuildsRsAppFixture fixture)
         foreach (var (number, yanked) in new[] { ("1.0.0", false), ("1.1.0", true), ("1.2.0", false) })
         {
             var version = new CrateVersion { Crate = crate, Version = number, Checksum = new string('0', 64), Yanked = yanked };
-            version.Jobs.Add(new Job { Kind = JobKind.Metadata, State = JobState.Succeeded, Outcome = OutcomeClass.Succeeded });
+            version.Jobs.Add(new Job { Kind = JobKind.Metadata, State = JobState.Succeeded, Outcome = JobOutcome.Succeeded });
             db.Versions.Add(version);
         }
         await db.SaveChangesAsync();

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data.Model;
 using BuildsRs.Tests.Fixtures;
-using Microsoft.EntityFrameworkCore;
 using Deque.AxeCore.Playwright;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,5 +1,6 @@
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Tests.Unit;
 
@@ -26,7 +27,7 @@ public sealed class BinaryPlatformTests : IDisposable
 
         var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf([script], "x86_64-unknown-linux-gnu"));
 
-        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
         Assert.Equal("tool is not an ELF executable, which a x86_64-unknown-linux-gnu binary must be", failure.Message);
     }
 
@@ -37,7 +38,7 @@ public sealed class BinaryPlatformTests : IDisposable
 
         var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf([truncated], "x86_64-unknown-linux-gnu"));
 
-        Assert.Equal(JobOutcomes.BuildFailed, failure.Outcome);
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
         Assert.StartsWith("tool is not", failure.Message, StringComparison.Ordinal);
     }
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Tests.Unit;
 
@@ -53,7 +54,7 @@ public sealed class CrateUnpackerTests : IDisposable
 
         var error = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination));
 
-        Assert.Equal(JobOutcomes.BuildFailed, error.Outcome);
+        Assert.Equal(JobOutcome.Rejected, error.Outcome);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         AssertNothingEscaped();
     }

@@ -1,5 +1,6 @@
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Tests.Unit;
 
@@ -50,7 +51,7 @@ public sealed class ManifestSourcesTests : IDisposable
 
         var refusal = Assert.Throws<JobFailedException>(() => ManifestSources.Check(manifest));
 
-        Assert.Equal(JobOutcomes.BuildFailed, refusal.Outcome);
+        Assert.Equal(JobOutcome.Rejected, refusal.Outcome);
         Assert.Contains(expected, refusal.Message, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,6 @@
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Tests.Unit;
 
@@ -38,7 +39,7 @@ public sealed class MetadataJobTests
         var error = Assert.Throws<JobFailedException>(() =>
             MetadataJob.Read("""{"packages":[{"name":"demo","targets":[],"metadata":{"buildsrs":{"targets":"all"}}}]}""", "demo"));
 
-        Assert.Equal(JobOutcomes.BuildFailed, error.Outcome);
+        Assert.Equal(JobOutcome.BuildFailed, error.Outcome);
         Assert.Contains("[package.metadata.buildsrs]", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,5 @@
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Jobs;
 using MudBlazor;
 
 namespace BuildsRs.Web.Components.Common;
@@ -6,27 +8,28 @@ namespace BuildsRs.Web.Components.Common;
 public static class BuildOutcomes
 {
     /// <summary>A short label for a state chip: the outcome when the build ended, else the state.</summary>
-    public static string Label(string state, string? outcome) => (state, outcome) switch
+    public static string Label(VersionState state, JobOutcome? outcome) => (state, outcome) switch
     {
-        (_, "succeeded") or ("succeeded", null) => "built",
-        (_, "build_failed") => "build failed",
-        (_, "no_binaries") => "no binaries",
-        (_, "out_of_memory") => "out of memory",
-        (_, "timed_out") => "timed out",
-        (_, "no_output") => "stalled",
-        (_, "infrastructure_error") => "infrastructure error",
-        ("library", _) => "library",
-        ("pending", _) => "not looked at yet",
-        _ => state.Replace('_', ' '),
+        (_, JobOutcome.Succeeded) or (VersionState.Succeeded, null) => "built",
+        (_, JobOutcome.BuildFailed) => "build failed",
+        (_, JobOutcome.NoBinaries) => "no binaries",
+        (_, JobOutcome.OutOfMemory) => "out of memory",
+        (_, JobOutcome.DiskLimit) => "out of disk",
+        (_, JobOutcome.TimedOut) => "timed out",
+        (_, JobOutcome.NoOutput) => "stalled",
+        (_, JobOutcome.Rejected) => "rejected",
+        (_, JobOutcome.InfrastructureError) => "infrastructure error",
+        (VersionState.Pending, _) => "not looked at yet",
+        _ => EnumText.Of(state).Replace('_', ' '),
     };
 
-    public static Color Color(string state, string? outcome) => (state, outcome) switch
+    public static Color Color(VersionState state, JobOutcome? outcome) => (state, outcome) switch
     {
-        (_, "succeeded") or ("succeeded", null) => MudBlazor.Color.Success,
-        (_, "infrastructure_error") => MudBlazor.Color.Warning,
-        ("failed", _) or (_, not null) => MudBlazor.Color.Error,
-        ("running", _) => MudBlazor.Color.Info,
-        ("queued", _) => MudBlazor.Color.Primary,
+        (_, JobOutcome.Succeeded) or (VersionState.Succeeded, null) => MudBlazor.Color.Success,
+        (_, JobOutcome.InfrastructureError) => MudBlazor.Color.Warning,
+        (VersionState.Failed, _) or (_, not null) => MudBlazor.Color.Error,
+        (VersionState.Running, _) => MudBlazor.Color.Info,
+        (VersionState.Queued, _) => MudBlazor.Color.Primary,
         _ => MudBlazor.Color.Default,
     };
 
@@ -34,23 +37,27 @@ public static class BuildOutcomes
     /// What an outcome means for the person reading it. The builder's own message says which limit was hit
     /// ("the build ran out of memory at 2 GiB"), so it is the explanation when there is one.
     /// </summary>
-    public static string Explain(string state, string? outcome, string? error) => (state, outcome) switch
+    public static string Explain(VersionState state, JobOutcome? outcome, string? error) => (state, outcome) switch
     {
-        ("cancelled", _) => Sentence(error) is { } why ? $"Cancelled: {char.ToLowerInvariant(why[0])}{why[1..]}" : "Cancelled.",
+        (VersionState.Cancelled, _) => Sentence(error) is { } why ? $"Cancelled: {char.ToLowerInvariant(why[0])}{why[1..]}" : "Cancelled.",
         (_, var ended) => Explain(ended, error),
     };
 
-    private static string Explain(string? outcome, string? error) => outcome switch
+    private static string Explain(JobOutcome? outcome, string? error) => outcome switch
     {
-        "succeeded" => "Built: the binaries are ready to download.",
-        "build_failed" => "The crate did not compile in the sandbox; the log shows why.",
-        "no_binaries" => "No binary targets: the build succeeded but installed no binary.",
-        "out_of_memory" => Sentence(error) ?? "The build ran out of memory.",
-        "timed_out" => Sentence(error) ?? "The build ran out of time.",
-        "no_output" => Sentence(error) ?? "The build printed nothing for too long and was stopped.",
-        "infrastructure_error" => "Not the crate's fault: the builder or the registry failed, and the build is tried again.",
+        JobOutcome.Succeeded => "Built: the binaries are ready to download.",
+        JobOutcome.BuildFailed => "The crate did not compile in the sandbox; the log shows why.",
+        JobOutcome.NoBinaries => "No binary targets: the build succeeded but installed no binary.",
+        JobOutcome.OutOfMemory => Sentence(error) ?? "The build ran out of memory.",
+        JobOutcome.DiskLimit => Sentence(error) ?? "The build ran out of disk space: it wrote more than the sandbox allows.",
+        JobOutcome.TimedOut => Sentence(error) ?? "The build ran out of time.",
+        JobOutcome.NoOutput => Sentence(error) ?? "The build printed nothing for too long and was stopped.",
+        JobOutcome.Rejected => Sentence(error) is { } why
+            ? $"Rejected before anything ran: {char.ToLowerInvariant(why[0])}{why[1..]}"
+            : "Rejected before anything ran: the .crate or its manifest is not one the sandbox builds.",
+        JobOutcome.InfrastructureError => "Not the crate's fault: the builder or the registry failed, and the build is tried again.",
         null => "Not finished yet.",
-        _ => outcome.Replace('_', ' '),
+        _ => EnumText.Of(outcome.Value).Replace('_', ' '),
     };
 
     private static string? Sentence(string? error) =>

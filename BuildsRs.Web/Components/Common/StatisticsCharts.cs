@@ -1,5 +1,7 @@
 using System.Globalization;
+using BuildsRs.Contracts;
 using BuildsRs.Contracts.Api;
+using BuildsRs.Contracts.Jobs;
 using MudBlazor;
 
 namespace BuildsRs.Web.Components.Common;
@@ -15,10 +17,11 @@ public sealed record StatisticsCharts(
     long Builds, long Downloads, long Durations, long QueuePeak)
 {
     /// <summary>The order outcomes stack in, successes at the bottom, each in its own colour.</summary>
-    private static readonly (string Outcome, string Colour)[] Outcomes =
+    private static readonly (JobOutcome Outcome, string Colour)[] Outcomes =
     [
-        ("succeeded", "#2e7d32"), ("build_failed", "#c62828"), ("no_binaries", "#78909c"), ("out_of_memory", "#6a1b9a"),
-        ("timed_out", "#ef6c00"), ("no_output", "#8d6e63"), ("infrastructure_error", "#f9a825"),
+        (JobOutcome.Succeeded, "#2e7d32"), (JobOutcome.BuildFailed, "#c62828"), (JobOutcome.NoBinaries, "#78909c"),
+        (JobOutcome.OutOfMemory, "#6a1b9a"), (JobOutcome.DiskLimit, "#4527a0"), (JobOutcome.TimedOut, "#ef6c00"),
+        (JobOutcome.NoOutput, "#8d6e63"), (JobOutcome.Rejected, "#37474f"), (JobOutcome.InfrastructureError, "#f9a825"),
     ];
 
     public static StatisticsCharts From(Statistics statistics, DateOnly today, int days)
@@ -27,9 +30,10 @@ public sealed record StatisticsCharts(
         var dayLabels = range.Select((d, i) => i % 5 == days % 5 - 1 || i == days - 1 ? d.ToString("MM-dd", CultureInfo.InvariantCulture) : "").ToArray();
 
         var builds = statistics.BuildsPerDay.ToDictionary(b => b.Day, b => b.Outcomes);
-        var outcomes = Outcomes.Where(o => statistics.BuildsPerDay.Any(b => b.Outcomes.ContainsKey(o.Outcome))).ToList();
+        var outcomes = Outcomes.Where(o => statistics.BuildsPerDay.Any(b => b.Outcomes.ContainsKey(EnumText.Of(o.Outcome)))).ToList();
         var buildSeries = outcomes
-            .Select(o => Series(BuildOutcomes.Label("finished", o.Outcome), range.Select(d => (double)(builds.GetValueOrDefault(d)?.GetValueOrDefault(o.Outcome) ?? 0))))
+            .Select(o => Series(BuildOutcomes.Label(VersionStates.Of(o.Outcome), o.Outcome),
+                range.Select(d => (double)(builds.GetValueOrDefault(d)?.GetValueOrDefault(EnumText.Of(o.Outcome)) ?? 0))))
             .ToList();
 
         var downloads = statistics.DownloadsPerDay.ToDictionary(d => d.Day, d => d.Downloads);

@@ -1,5 +1,8 @@
-namespace BuildsRs.Data.Model;
+using System.Text.Json.Serialization;
 
+namespace BuildsRs.Contracts.Jobs;
+
+[JsonConverter(typeof(SnakeCaseEnumJsonConverter<JobKind>))]
 public enum JobKind
 {
     /// <summary>Read the crate's binary targets and build settings.</summary>

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
 
-namespace BuildsRs.Api.Jobs;
+namespace BuildsRs.Data.Jobs;
 
 /// <summary>What a builder may say about where an artifact runs: it is shown on pages and in headers as given.</summary>
 internal static partial class ArtifactPlatforms

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BuildsRs.Contracts;
+using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
+using BuildsRs.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BuildsRs.Data.Jobs;
+
+/// <summary>
+/// Owns every transition of a job: queued by an import, a fan-out or a rebuild; claimed under a lease that heartbeats
+/// extend; back to the queue when the lease runs out or an infrastructure error leaves tries; ended by its holder's
+/// result or an operator's cancel. Whoever changes a job (the builder connection, the admin API, the lease sweeper,
+/// the registry import) does it through here; what a builder that no longer holds a job sends is refused here.
+/// </summary>
+public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOptions> options)
+{
+    public const int MaxLogCharacters = 1024 * 1024;
+    public const string LogCutMarker = "\n[log cut: more than 1 MiB]\n";
+    public const string NotHeld = "this builder does not hold that job (its lease may have run out)";
+
+    /// <summary>Hands the next job of these kinds and targets to a builder; null when there is none. The job comes with
+    /// its version and crate, and the trace context the builder's spans continue from.</summary>
+    public async Task<ClaimedJob?> ClaimAsync(long builderId, IReadOnlyList<string> targets, IReadOnlyList<JobKind> kinds, byte[] uploadTokenHash,
+        CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var claimed = await db.Database.SqlQueryRaw<long>(JobLifecycleSql.Claim,
+                new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
+                new NpgsqlParameter("token_hash", uploadTokenHash), new NpgsqlParameter("targets", targets.ToArray()),
+                new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()))
+            .ToListAsync(cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return null;
+        }
+        var job = await db.Jobs.AsNoTracking().Include(j => j.Version).ThenInclude(v => v.Crate).SingleAsync(j => j.Id == claimed[0], cancellationToken);
+        // Only claims that found a job are traced: an idle fleet asks every few seconds.
+        using var activity = JobTelemetry.StartInJob("Claim job", job.TraceParent, job.Id, started);
+        activity?.SetTag("buildsrs.job.kind", EnumText.Of(job.Kind));
+        activity?.SetTag("buildsrs.crate", $"{job.Version.Crate.Name} {job.Version.Version}");
+        activity?.SetTag("buildsrs.target", job.Target);
+        activity?.SetTag("buildsrs.builder.id", builderId);
+        JobTelemetry.Claimed(job.Kind, job.Target);
+        return new ClaimedJob(job, activity?.Id ?? job.TraceParent);
+    }
+
+    /// <summary>Extends the leases of the jobs the builder says it works on; answers those it no longer holds.</summary>
+    public async Task<IReadOnlyList<long>> ExtendLeasesAsync(long builderId, IReadOnlyList<long> jobs, CancellationToken cancellationToken)
+    {
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+        var extended = await db.Database.SqlQueryRaw<long>(JobLifecycleSql.ExtendLeases,
+                new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease), new NpgsqlParameter("jobs", jobs.ToArray()))
+            .ToListAsync(cancellationToken);
+        return [.. jobs.Except(extended)];
+    }
+
+    /// <summary>Appends a log chunk of a job this builder holds; false when it does not hold it.</summary>
+    public async Task<bool> AppendLogAsync(long builderId, JobLog log, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.AppendLog,
+        [
+            new NpgsqlParameter("job", log.JobId), new NpgsqlParameter("builder", builderId),
+            new NpgsqlParameter("stage", log.Stage.Length <= 30 ? log.Stage : log.Stage[..30]), new NpgsqlParameter("chunk", log.Chunk),
+            new NpgsqlParameter("cap", MaxLogCharacters), new NpgsqlParameter("marker", LogCutMarker),
+        ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId, cancellationToken);
+
+    /// <summary>Jobs whose builder went silent go back to the queue, or fail once they were handed out too often;
+    /// returns how many.</summary>
+    public async Task<int> RequeueExpiredAsync(CancellationToken cancellationToken)
+    {
+        var expired = await db.Database.SqlQueryRaw<ExpiredJob>(JobLifecycleSql.RequeueExpired,
+            new NpgsqlParameter("max_claims", options.Value.MaxClaims)).ToListAsync(cancellationToken);
+        foreach (var failed in expired.Where(e => e.State == EnumText.Of(JobState.Failed)))
+        {
+            JobTelemetry.Ended(EnumText.Parse<JobKind>(failed.Kind), failed.Target, JobOutcome.InfrastructureError, null);
+        }
+        return expired.Count;
+    }
+
+    /// <summary>
+    /// Records an artifact of a job that is still running (its upload was verified and stored); false when the job
+    /// ended meanwhile, so nothing is recorded.
+    /// </summary>
+    public async Task<bool> RecordArtifactAsync(long jobId, string fileName, string storageKey, long size, string sha256, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQueryRaw<long>(JobLifecycleSql.RecordArtifact,
+            new NpgsqlParameter("job", jobId), new NpgsqlParameter("file", fileName), new NpgsqlParameter("key", storageKey),
+            new NpgsqlParameter("size", size), new NpgsqlParameter("sha256", sha256)).ToListAsync(cancellationToken)).Count > 0;
+
+    /// <summary>Records a result; null when accepted, else why it was discarded (nothing changes then).</summary>
+    public async Task<string?> FinishAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var job = await db.Jobs.FromSqlRaw(JobLifecycleSql.LockForResult, finished.JobId).AsNoTracking()
+                .Include(j => j.Version).ThenInclude(v => v.Crate)
+                .SingleOrDefaultAsync(cancellationToken);
+            if (job is null || job.State != JobState.Running || job.BuilderId != builderId)
+            {
+                return NotHeld;
+            }
+            if (finished.Platform is { } platform && ArtifactPlatforms.Invalid(platform, job.Target) is { } invalid)
+            {
+                return invalid;
+            }
+            using var activity = JobTelemetry.StartInJob("Record result", job.TraceParent, job.Id);
+            activity?.SetTag("buildsrs.job.outcome", EnumText.Of(finished.Outcome));
+
+            var (outcome, error, withoutArtifact) = (finished.Outcome, finished.Error, false);
+            if (job.Kind == JobKind.Binary && outcome == JobOutcome.Succeeded)
+            {
+                var artifacts = await db.Artifacts.Where(a => a.JobId == job.Id).ExecuteUpdateAsync(a => a
+                    .SetProperty(x => x.Machine, finished.Platform == null ? null : finished.Platform.Machine)
+                    .SetProperty(x => x.Linkage, finished.Platform == null ? null : finished.Platform.Linkage)
+                    .SetProperty(x => x.GlibcFloor, finished.Platform == null ? null : finished.Platform.Glibc), cancellationToken);
+                if (artifacts == 0)
+                {
+                    (outcome, error, withoutArtifact) = (JobOutcome.InfrastructureError, "reported success without an uploaded artifact", true);
+                }
+                else
+                {
+                    activity?.SetTag("buildsrs.artifacts", artifacts);
+                }
+            }
+            error = error?[..Math.Min(error.Length, 4000)];
+            // Not the crate's fault: another attempt may have it. A success without its artifact is a builder that
+            // does not keep the protocol, which another try of the same builder would not mend.
+            var retry = outcome == JobOutcome.InfrastructureError && !withoutArtifact && job.Claims < options.Value.MaxClaims;
+            await db.Database.ExecuteSqlRawAsync(retry ? JobLifecycleSql.Requeue : JobLifecycleSql.End,
+            [
+                new NpgsqlParameter("job", job.Id), new NpgsqlParameter("builder", builderId),
+                new NpgsqlParameter("state", EnumText.Of(outcome == JobOutcome.Succeeded ? JobState.Succeeded : JobState.Failed)),
+                new NpgsqlParameter("outcome", EnumText.Of(outcome)),
+                new NpgsqlParameter("exit_code", (object?)finished.ExitCode ?? DBNull.Value), new NpgsqlParameter("error", (object?)error ?? DBNull.Value),
+            ], cancellationToken);
+            if (job.Kind == JobKind.Metadata && outcome == JobOutcome.Succeeded)
+            {
+                await FanOutAsync(job, finished, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            if (!retry)
+            {
+                JobTelemetry.Ended(job.Kind, job.Target, outcome, TimeSpan.FromMilliseconds(finished.DurationMs));
+            }
+            return null;
+        });
+    }
+
+    public const string CancelledByOperator = "an operator cancelled it";
+
+    /// <summary>Ends a queued or running job; false when it had already ended (or does not exist).</summary>
+    public async Task<bool> CancelAsync(long jobId, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.CancelJob,
+            [new NpgsqlParameter("job", jobId), new NpgsqlParameter("reason", CancelledByOperator)], cancellationToken) > 0;
+
+    /// <summary>Cancels every queued job of a crate; returns how many.</summary>
+    public Task<int> CancelQueuedAsync(string normalizedCrate, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(JobLifecycleSql.CancelQueuedOfCrate,
+            [new NpgsqlParameter("crate", normalizedCrate), new NpgsqlParameter("reason", CancelledByOperator)], cancellationToken);
+
+    /// <summary>Queues a version (or every non-yanked version of a crate) again from its metadata job, at
+    /// <paramref name="priority"/> or the rebuilds' own; returns how many versions were queued (a version with a live
+    /// metadata job is left alone) and at which priority.</summary>
+    public async Task<(int Queued, int Priority)> QueueRebuildAsync(string normalizedCrate, string? version, int? priority, CancellationToken cancellationToken)
+    {
+        var used = priority ?? options.Value.RebuildPriority;
+        var queued = await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.QueueRebuild,
+        [
+            new NpgsqlParameter("crate", normalizedCrate), new NpgsqlParameter("version", version ?? ""),
+            new NpgsqlParameter("priority", used), TraceParentParameter(),
+        ], cancellationToken);
+        return (queued, used);
+    }
+
+    /// <summary>The trace context new job rows carry: the span that queues them.</summary>
+    public static NpgsqlParameter TraceParentParameter() => new("trace_parent", (object?)JobTelemetry.CurrentTraceParent() ?? DBNull.Value);
+
+    /// <summary>One binary job per target to build for: the enabled targets, narrowed by the author's own list.</summary>
+    private async Task FanOutAsync(Job job, JobFinished finished, CancellationToken cancellationToken)
+    {
+        var binaries = finished.Binaries ?? [];
+        var settings = finished.Settings;
+        if (settings?.Bins is { Count: > 0 } wanted)
+        {
+            binaries = binaries.Intersect(wanted).ToList();
+        }
+        var settingsJson = settings is null ? null : JsonSerializer.Serialize(settings, BuilderJsonContext.Default.BuildSettings);
+        string[] binaryTargets = [.. binaries];
+        await db.Versions.Where(v => v.Id == job.VersionId).ExecuteUpdateAsync(v => v
+            .SetProperty(x => x.BinaryTargets, binaryTargets).SetProperty(x => x.BuildSettings, settingsJson), cancellationToken);
+        if (binaries.Count == 0)
+        {
+            return;
+        }
+        var targets = await db.Targets.Where(t => t.Enabled).Select(t => t.Triple).ToListAsync(cancellationToken);
+        if (settings?.Targets is { Count: > 0 } authorTargets)
+        {
+            targets = targets.Intersect(authorTargets).ToList();
+        }
+        Activity.Current?.SetTag("buildsrs.fan_out.targets", string.Join(' ', targets));
+        await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.QueueBinaryJobs,
+            [new NpgsqlParameter("version", job.VersionId), new NpgsqlParameter("priority", job.Priority),
+             new NpgsqlParameter("targets", targets.ToArray()), TraceParentParameter()],
+            cancellationToken);
+    }
+
+    private sealed record ExpiredJob(string Kind, string? Target, string State);
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BuildsRs.Data.Jobs;
+
+/// <summary>The rules of a job's life that an operator may tune (configuration section <c>Jobs</c>).</summary>
+public sealed class JobLifecycleOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>How long a claim lasts without a heartbeat.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a job may be handed out before an expired lease or an infrastructure error fails it.</summary>
+    [Range(1, 20)]
+    public int MaxClaims { get; set; } = 3;
+
+    /// <summary>Priority of a newly published version's jobs (higher runs first).</summary>
+    public int NewVersionPriority { get; set; } = 10;
+
+    /// <summary>Priority of an operator's rebuild unless the request names one.</summary>
+    public int RebuildPriority { get; set; } = 20;
+
+    /// <summary>Priority of the versions a full import finds: they wait behind new publications.</summary>
+    public int BackfillPriority { get; set; }
+}

@@ -1,0 +1,171 @@
+using BuildsRs.Contracts.Jobs;
+using static BuildsRs.Contracts.EnumText;
+
+namespace BuildsRs.Data.Jobs;
+
+/// <summary>
+/// The statements of <see cref="JobLifecycle"/>: every change of a job's state is one of these, each atomic. States,
+/// kinds and outcomes are spelled from the one vocabulary (<see cref="JobState"/>, <see cref="JobKind"/>,
+/// <see cref="JobOutcome"/>); times come from the database's clock.
+/// </summary>
+internal static class JobLifecycleSql
+{
+    private static readonly string Queued = Sql(JobState.Queued);
+    private static readonly string Running = Sql(JobState.Running);
+    private static readonly string Failed = Sql(JobState.Failed);
+    private static readonly string Cancelled = Sql(JobState.Cancelled);
+    private static readonly string Metadata = Sql(JobKind.Metadata);
+    private static readonly string Binary = Sql(JobKind.Binary);
+
+    /// <summary>Live jobs: at most one per (version, kind, target), which the unique index <c>ix_jobs_one_live_per_work</c> keeps.</summary>
+    public static readonly string Live = $"state IN ({Queued}, {Running})";
+
+    /// <summary>The highest-priority, oldest queued job of the builder's kinds and targets, taken by exactly one
+    /// builder; none while an operator has locked the queue.</summary>
+    public static readonly string Claim = $"""
+        UPDATE jobs SET state = {Running}, builder_id = @builder, lease_expires_at = now() + @lease,
+                        started_at = now(), claims = claims + 1, upload_token_hash = @token_hash
+        WHERE id = (
+            SELECT id FROM jobs
+            WHERE state = {Queued} AND kind = ANY(@kinds) AND (target IS NULL OR target = ANY(@targets))
+              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
+            ORDER BY priority DESC, created_at, id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id
+        """;
+
+    /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count.</summary>
+    public static readonly string Held = $"state = {Running} AND builder_id = @builder";
+
+    public static readonly string ExtendLeases = $"""
+        UPDATE jobs SET lease_expires_at = now() + @lease WHERE id = ANY(@jobs) AND {Held}
+        RETURNING id
+        """;
+
+    /// <summary>Jobs whose builder went silent: back to the queue, or failed once they were handed out too often.</summary>
+    public static readonly string RequeueExpired = $"""
+        UPDATE jobs SET
+            state = CASE WHEN claims >= @max_claims THEN {Failed} ELSE {Queued} END,
+            outcome = CASE WHEN claims >= @max_claims THEN {Sql(JobOutcome.InfrastructureError)} END,
+            error = CASE WHEN claims >= @max_claims THEN 'the builder stopped answering, ' || claims || ' times' END,
+            finished_at = CASE WHEN claims >= @max_claims THEN now() END,
+            builder_id = NULL, lease_expires_at = NULL
+        WHERE state = {Running} AND lease_expires_at < now()
+        RETURNING kind, target, state
+        """;
+
+    /// <summary>The job row of a result, locked until the result is recorded.</summary>
+    public const string LockForResult = "SELECT * FROM jobs WHERE id = {0} FOR UPDATE";
+
+    /// <summary>A result that ends the job.</summary>
+    public static readonly string End = $"""
+        UPDATE jobs SET state = @state, outcome = @outcome, exit_code = @exit_code, error = @error,
+                        finished_at = now(), lease_expires_at = NULL
+        WHERE id = @job AND {Held}
+        """;
+
+    /// <summary>An infrastructure error with tries left: another builder may have it.</summary>
+    public static readonly string Requeue = $"""
+        UPDATE jobs SET state = {Queued}, builder_id = NULL, lease_expires_at = NULL, exit_code = @exit_code, error = @error
+        WHERE id = @job AND {Held}
+        """;
+
+    /// <summary>
+    /// One binary job per target for a version whose metadata named binaries. After a rebuild the version already
+    /// has finished jobs, so each new one takes the next attempt number; a target with a live job is left alone.
+    /// </summary>
+    public static readonly string QueueBinaryJobs = $"""
+        INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent)
+        SELECT @version, {Binary}, t, {Queued}, @priority,
+               COALESCE((SELECT max(attempt) + 1 FROM jobs WHERE version_id = @version AND kind = {Binary} AND target = t), 0), 0, @trace_parent
+        FROM unnest(@targets) AS t
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>
+    /// A rebuild starts again from the metadata job (the author's settings may have been read wrongly or the
+    /// targets changed since); its binary jobs inherit the priority. Versions with a live metadata job are skipped.
+    /// A whole crate's rebuild leaves its yanked versions alone.
+    /// </summary>
+    public static readonly string QueueRebuild = $"""
+        INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent)
+        SELECT v.id, {Metadata}, NULL, {Queued}, @priority,
+               COALESCE((SELECT max(attempt) + 1 FROM jobs WHERE version_id = v.id AND kind = {Metadata}), 0), 0, @trace_parent
+        FROM versions v JOIN crates c ON c.id = v.crate_id
+        WHERE c.normalized_name = @crate AND (v.version = @version OR (@version = '' AND NOT v.yanked))
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>An operator ends a job that has not ended yet. A running one's builder learns it on its next heartbeat
+    /// or log chunk and stops; whatever it still sends is refused.</summary>
+    public static readonly string CancelJob = $"""
+        UPDATE jobs SET state = {Cancelled}, finished_at = now(), lease_expires_at = NULL, error = @reason
+        WHERE id = @job AND {Live}
+        """;
+
+    /// <summary>Every queued job of a crate (running ones finish).</summary>
+    public static readonly string CancelQueuedOfCrate = $"""
+        UPDATE jobs j SET state = {Cancelled}, finished_at = now(), error = @reason
+        FROM versions v JOIN crates c ON c.id = v.crate_id
+        WHERE j.version_id = v.id AND c.normalized_name = @crate AND j.state = {Queued}
+        """;
+
+    /// <summary>An artifact counts only while its job runs: one that ended meanwhile (a result, a cancel, a lease
+    /// that ran out) gets nothing recorded.</summary>
+    public static readonly string RecordArtifact = $"""
+        INSERT INTO artifacts (job_id, file_name, storage_key, size, sha256)
+        SELECT id, @file, @key, @size, @sha256 FROM jobs WHERE id = @job AND state = {Running} AND kind = {Binary}
+        RETURNING id
+        """;
+
+    /// <summary>
+    /// A chunk of a job's log, if the builder holds the job, keeping the log under @cap characters: the chunk that
+    /// crosses the cap is cut and followed by a marker, and nothing is stored after it.
+    /// </summary>
+    public static readonly string AppendLog = $"""
+        WITH job AS (
+            SELECT id FROM jobs WHERE id = @job AND {Held}),
+        used AS (
+            SELECT coalesce(sum(length(text)), 0) AS size, coalesce(max(sequence), 0) AS last
+            FROM job_logs WHERE job_id = @job)
+        INSERT INTO job_logs (job_id, sequence, stage, text)
+        SELECT job.id, used.last + 1, @stage,
+               CASE WHEN used.size + length(@chunk) <= @cap THEN @chunk
+                    ELSE left(@chunk, greatest(@cap - used.size, 0)::int) || @marker END
+        FROM job, used
+        WHERE used.size < @cap
+        """;
+
+    // What a registry import does to jobs, as common table expressions that IndexImport composes into its own
+    // set-based statements (a full import touches millions of rows; one pass over them, not one per rule).
+
+    /// <summary>A new version that is not yanked gets its metadata job (<paramref name="added"/>: <c>id, yanked</c>
+    /// of versions inserted by the same statement, which cannot have a job yet).</summary>
+    public static string QueueMetadataForNew(string added) => $"""
+        INSERT INTO jobs (version_id, kind, state, priority, attempt, claims, trace_parent)
+        SELECT id, {Metadata}, {Queued}, @priority, 0, 0, @trace_parent FROM {added} WHERE NOT yanked
+        RETURNING 1
+        """;
+
+    /// <summary>A yank cancels the version's queued jobs (a running one finishes: its result is still true of the
+    /// files). <paramref name="updated"/>: <c>id, was_yanked, yanked</c>.</summary>
+    public static string CancelQueuedOfYanked(string updated) => $"""
+        UPDATE jobs j SET state = {Cancelled}, finished_at = now(), error = 'the version was yanked'
+        FROM {updated} u
+        WHERE j.version_id = u.id AND u.yanked AND NOT u.was_yanked AND j.state = {Queued}
+        RETURNING 1
+        """;
+
+    /// <summary>An unyanked version that has no job left but cancelled ones (it was yanked when first imported, or
+    /// before it was built) gets its metadata job, once.</summary>
+    public static string QueueMetadataForUnyanked(string updated) => $"""
+        INSERT INTO jobs (version_id, kind, state, priority, attempt, claims, trace_parent)
+        SELECT u.id, {Metadata}, {Queued}, @priority,
+               COALESCE((SELECT max(attempt) + 1 FROM jobs j WHERE j.version_id = u.id AND j.kind = {Metadata}), 0), 0, @trace_parent
+        FROM {updated} u
+        WHERE u.was_yanked AND NOT u.yanked
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.version_id = u.id AND j.state <> {Cancelled})
+        RETURNING 1
+        """;
+}

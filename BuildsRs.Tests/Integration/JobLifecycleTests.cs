@@ -1,0 +1,264 @@
+using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
+using BuildsRs.Data;
+using BuildsRs.Data.Jobs;
+using BuildsRs.Data.Model;
+using BuildsRs.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BuildsRs.Tests.Integration;
+
+/// <summary>
+/// A job's life against real Postgres: no double assignment under concurrency, leases that run out, results and
+/// artifacts only from the holder, cancels, rebuilds, and a vocabulary the database itself enforces.
+/// </summary>
+public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
+{
+    private static readonly JobKind[] Kinds = [JobKind.Metadata, JobKind.Binary];
+    private static readonly string[] Targets = ["x86_64-unknown-linux-gnu"];
+    private readonly JobLifecycleOptions options = new() { Lease = TimeSpan.FromSeconds(1), MaxClaims = 2, RebuildPriority = 50 };
+    private string connectionString = null!;
+    private long builderA;
+    private long builderB;
+
+    public async Task InitializeAsync()
+    {
+        connectionString = await postgres.CreateDatabaseAsync();
+        await using var db = PostgresServerFixture.CreateContext(connectionString);
+        await db.Database.MigrateAsync();
+        var a = new RegisteredBuilder { Name = "a", PublicKey = [1], Fingerprint = new string('a', 64), Enabled = true };
+        var b = new RegisteredBuilder { Name = "b", PublicKey = [2], Fingerprint = new string('b', 64), Enabled = true };
+        db.Builders.AddRange(a, b);
+        var crate = new Crate { Name = "demo" };
+        for (var i = 0; i < 100; i++)
+        {
+            var version = new CrateVersion { Crate = crate, Version = $"1.0.{i}", Checksum = new string('c', 64) };
+            version.Jobs.Add(new Job { Kind = JobKind.Metadata, State = JobState.Queued, Priority = i == 42 ? 5 : 0 });
+            db.Versions.Add(version);
+        }
+        await db.SaveChangesAsync();
+        (builderA, builderB) = (a.Id, b.Id);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Concurrent_claims_never_hand_out_a_job_twice_and_respect_priority()
+    {
+        await using (var db = Db())
+        {
+            var first = await ClaimAsync(Lifecycle(db), builderA, Kinds);
+            Assert.Equal("1.0.42", first!.Version.Version);
+        }
+
+        var claimed = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var mine = new List<long>();
+            await using var db = Db();
+            while (await ClaimAsync(Lifecycle(db), worker % 2 == 0 ? builderA : builderB, Kinds) is { } job)
+            {
+                mine.Add(job.Id);
+            }
+            return mine;
+        })));
+
+        var all = claimed.SelectMany(ids => ids).ToList();
+        Assert.Equal(99, all.Count);
+        Assert.Equal(all.Count, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_expired_lease_requeues_the_job_for_another_builder_and_the_first_builders_result_is_discarded()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var job = await ClaimAsync(lifecycle, builderA, Kinds);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var requeued = await lifecycle.RequeueExpiredAsync(CancellationToken.None);
+        var again = await ClaimAsync(lifecycle, builderB, Kinds);
+        var late = await lifecycle.FinishAsync(builderA, Finished(job!.Id, JobOutcome.Succeeded, ["a"]), CancellationToken.None);
+
+        Assert.Equal(1, requeued);
+        Assert.Equal(job.Id, again!.Id);
+        Assert.Equal(JobLifecycle.NotHeld, late);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await lifecycle.RequeueExpiredAsync(CancellationToken.None);
+        db.ChangeTracker.Clear();
+        var failed = await db.Jobs.SingleAsync(j => j.Id == job.Id);
+        Assert.Equal((JobState.Failed, JobOutcome.InfrastructureError), (failed.State, failed.Outcome));
+    }
+
+    [Fact]
+    public async Task Only_infrastructure_errors_go_back_to_the_queue()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var infra = await ClaimAsync(lifecycle, builderA, Kinds);
+        var crateFault = await ClaimAsync(lifecycle, builderA, Kinds);
+
+        await lifecycle.FinishAsync(builderA, Finished(infra!.Id, JobOutcome.InfrastructureError, error: "engine down"), CancellationToken.None);
+        await lifecycle.FinishAsync(builderA, Finished(crateFault!.Id, JobOutcome.BuildFailed, exitCode: 101, error: "error[E0308]"), CancellationToken.None);
+
+        db.ChangeTracker.Clear();
+        Assert.Equal(JobState.Queued, (await db.Jobs.SingleAsync(j => j.Id == infra.Id)).State);
+        var failed = await db.Jobs.SingleAsync(j => j.Id == crateFault.Id);
+        Assert.Equal((JobState.Failed, JobOutcome.BuildFailed, 101), (failed.State, failed.Outcome, failed.ExitCode));
+    }
+
+    [Fact]
+    public async Task A_result_log_or_artifact_from_a_builder_that_does_not_hold_the_job_changes_nothing()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var job = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
+
+        var result = await lifecycle.FinishAsync(builderB, Finished(job!.Id, JobOutcome.Succeeded, ["forged"]), CancellationToken.None);
+        var log = await lifecycle.AppendLogAsync(builderB, new JobLog(job.Id, "build", "forged"), CancellationToken.None);
+        var unknown = await lifecycle.FinishAsync(builderA, Finished(long.MaxValue, JobOutcome.Succeeded, ["forged"]), CancellationToken.None);
+
+        Assert.Equal(JobLifecycle.NotHeld, result);
+        Assert.False(log);
+        Assert.Equal(JobLifecycle.NotHeld, unknown);
+        db.ChangeTracker.Clear();
+        var stored = await db.Jobs.Include(j => j.Version).SingleAsync(j => j.Id == job.Id);
+        Assert.Equal((JobState.Running, builderA, null), (stored.State, stored.BuilderId, stored.Version.BinaryTargets));
+        Assert.False(await db.JobLogs.AnyAsync(l => l.JobId == job.Id));
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_refuses_its_builders_heartbeat_log_artifact_and_result()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+
+        var cancelled = await lifecycle.CancelAsync(binary!.Id, CancellationToken.None);
+        var twice = await lifecycle.CancelAsync(binary.Id, CancellationToken.None);
+        var lost = await lifecycle.ExtendLeasesAsync(builderA, [binary.Id], CancellationToken.None);
+        var artifact = await lifecycle.RecordArtifactAsync(binary.Id, "demo.tar.gz", "key-" + binary.Id, 1, new string('d', 64), CancellationToken.None);
+        var result = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded), CancellationToken.None);
+
+        Assert.True(cancelled);
+        Assert.False(twice);
+        Assert.Equal([binary.Id], lost);
+        Assert.False(artifact);
+        Assert.Equal(JobLifecycle.NotHeld, result);
+        db.ChangeTracker.Clear();
+        var stored = await db.Jobs.SingleAsync(j => j.Id == binary.Id);
+        Assert.Equal((JobState.Cancelled, JobLifecycle.CancelledByOperator), (stored.State, stored.Error));
+        Assert.False(await db.Artifacts.AnyAsync(a => a.JobId == binary.Id));
+    }
+
+    [Fact]
+    public async Task A_rebuilt_version_gets_new_attempts_at_the_rebuilds_priority_and_keeps_its_history()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var first = await ClaimAsync(lifecycle, builderA, Kinds);
+        await lifecycle.FinishAsync(builderA, Finished(first!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        await lifecycle.FinishAsync(builderA, Finished(binary!.Id, JobOutcome.BuildFailed, exitCode: 101), CancellationToken.None);
+
+        var queued = await lifecycle.QueueRebuildAsync("demo", first.Version.Version, null, CancellationToken.None);
+        var again = await lifecycle.QueueRebuildAsync("demo", first.Version.Version, null, CancellationToken.None);
+        var rebuild = await ClaimAsync(lifecycle, builderB, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builderB, Finished(rebuild!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+
+        Assert.Equal(((1, 50), (0, 50)), (queued, again));
+        Assert.Equal(first.Version.Version, rebuild.Version.Version);
+        db.ChangeTracker.Clear();
+        var jobs = (await db.Jobs.Where(j => j.VersionId == first.VersionId).ToListAsync()).OrderBy(j => j.Kind).ThenBy(j => j.Attempt);
+        Assert.Equal(
+            [(JobKind.Metadata, 0, JobState.Succeeded, 5), (JobKind.Metadata, 1, JobState.Succeeded, 50),
+             (JobKind.Binary, 0, JobState.Failed, 5), (JobKind.Binary, 1, JobState.Queued, 50)],
+            jobs.Select(j => (j.Kind, j.Attempt, j.State, j.Priority)));
+    }
+
+    [Fact]
+    public async Task A_binary_result_that_claims_another_machine_or_a_malformed_platform_is_discarded_and_the_job_kept()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        Assert.True(await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), CancellationToken.None));
+
+        var otherMachine = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded) with
+            { Platform = new BinaryPlatform("aarch64", "dynamic", "2.31") }, CancellationToken.None);
+        var malformed = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded) with
+            { Platform = new BinaryPlatform("x86-64", "dynamic", "2.31; <script>") }, CancellationToken.None);
+        var honest = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded) with
+            { Platform = new BinaryPlatform("x86-64", "dynamic", "2.30") }, CancellationToken.None);
+
+        Assert.Equal("a x86_64-unknown-linux-gnu build cannot have aarch64 binaries: they are x86-64 binaries", otherMachine);
+        Assert.Equal("malformed platform: glibc is a version such as 2.31", malformed);
+        Assert.Null(honest);
+        db.ChangeTracker.Clear();
+        var artifact = await db.Artifacts.SingleAsync(a => a.JobId == binary.Id);
+        Assert.Equal(("x86-64", "dynamic", "2.30"), (artifact.Machine, artifact.Linkage, artifact.GlibcFloor));
+        Assert.Equal(JobState.Succeeded, (await db.Jobs.SingleAsync(j => j.Id == binary.Id)).State);
+    }
+
+    [Fact]
+    public async Task A_success_without_its_artifact_fails_for_good_as_an_infrastructure_error()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+
+        Assert.Null(await lifecycle.FinishAsync(builderA, Finished(binary!.Id, JobOutcome.Succeeded), CancellationToken.None));
+
+        db.ChangeTracker.Clear();
+        var stored = await db.Jobs.SingleAsync(j => j.Id == binary.Id);
+        Assert.Equal((JobState.Failed, JobOutcome.InfrastructureError, "reported success without an uploaded artifact"),
+            (stored.State, stored.Outcome, stored.Error));
+    }
+
+    [Fact]
+    public async Task A_locked_queue_hands_out_nothing_until_it_is_unlocked()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+
+        await db.QueueLocks.ExecuteUpdateAsync(l => l.SetProperty(x => x.Locked, true));
+        var whileLocked = await ClaimAsync(lifecycle, builderA, Kinds);
+        await db.QueueLocks.ExecuteUpdateAsync(l => l.SetProperty(x => x.Locked, false));
+        var afterwards = await ClaimAsync(lifecycle, builderA, Kinds);
+
+        Assert.Null(whileLocked);
+        Assert.NotNull(afterwards);
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_job_spelled_outside_the_vocabulary()
+    {
+        await using var db = Db();
+        var version = await db.Versions.Select(v => v.Id).FirstAsync();
+
+        var state = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(
+            "UPDATE jobs SET state = 'done' WHERE version_id = {0}", version));
+        var outcome = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(
+            "UPDATE jobs SET outcome = 'oom' WHERE version_id = {0}", version));
+
+        Assert.Equal(("ck_jobs_state", "ck_jobs_outcome"), (state.ConstraintName, outcome.ConstraintName));
+    }
+
+    private static JobFinished Finished(long jobId, JobOutcome outcome, IReadOnlyList<string>? binaries = null, int? exitCode = 0, string? error = null) =>
+        new(jobId, outcome, 1, exitCode, error, binaries, null);
+
+    private static async Task<Job?> ClaimAsync(JobLifecycle lifecycle, long builder, IReadOnlyList<JobKind> kinds) =>
+        (await lifecycle.ClaimAsync(builder, Targets, kinds, [1, 2, 3], CancellationToken.None))?.Job;
+
+    private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
+
+    private JobLifecycle Lifecycle(BuildsRsDbContext db) => new(db, Options.Create(options));
+}

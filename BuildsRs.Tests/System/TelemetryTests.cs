@@ -1,0 +1,87 @@
+using Aspire.Hosting.Testing;
+using BuildsRs.Contracts.Jobs;
+using BuildsRs.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+
+namespace BuildsRs.Tests.SystemTests;
+
+/// <summary>
+/// What an operator sees of one build: a single trace from the sync pass that found the version to the stored
+/// artifact, with spans of registry-sync, the Api and the builder, and the figures of the queue, the builds, the
+/// uploads, the downloads, the fleet and the sync, each with data points.
+/// </summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class TelemetryTests(BuildsRsAppFixture fixture) : IDisposable
+{
+    private const string Crate = "buildsrs-traced";
+    private readonly string work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-telemetry-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_published_crate_is_one_trace_from_the_sync_pass_to_the_stored_artifact_and_every_figure_has_data()
+    {
+        var registry = new Uri(fixture.App.GetEndpoint("registry", "http"), "index/");
+        var cargo = await CargoClient.CreateAsync(work, registry, fixture.Secret("registry.token"));
+        await cargo.PublishAsync(Crate, "1.0.0");
+        await using var db = await fixture.CreateDbContextAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        var jobs = db.Jobs.Where(j => j.Version.Crate.Name == Crate);
+        while (!await jobs.AnyAsync(j => j.Kind == JobKind.Binary, timeout.Token) || await jobs.AnyAsync(j => j.State == JobState.Queued || j.State == JobState.Running, timeout.Token))
+        {
+            await Task.Delay(500, timeout.Token);
+        }
+        using var api = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.App.GetEndpoint("api", "http") };
+        using var download = await api.GetAsync($"/builds/{Crate}/1.0.0/{RepositoryPaths.HostTarget}", timeout.Token);
+
+        var rows = await jobs.Select(j => new { j.Kind, j.State, j.TraceParent }).ToListAsync(timeout.Token);
+        Assert.All(rows, row => Assert.Equal(JobState.Succeeded, row.State));
+        var traceId = rows.Single(r => r.Kind == JobKind.Metadata).TraceParent!.Split('-')[1];
+        Assert.All(rows, row => Assert.Equal(traceId, row.TraceParent!.Split('-')[1]));
+
+        string[] expected =
+        [
+            "registry-sync: Sync pass", "registry-sync: Apply changes",
+            "api: Claim job", "api: Record result", "api: Verify upload", "api: Store artifact",
+            "builder: Run metadata job", "builder: Run binary job", "builder: download", "builder: checksum", "builder: unpack",
+            "builder: metadata", "builder: fetch", "builder: build", "builder: package", "builder: upload",
+        ];
+        var seen = await EventuallyAsync(() =>
+            fixture.Telemetry.Spans.Where(s => s.TraceId == traceId).Select(s => $"{s.Service}: {s.Name}").ToHashSet(),
+            names => expected.All(names.Contains));
+        Assert.Superset(expected.ToHashSet(), seen);
+        var trace = fixture.Telemetry.Spans.Where(s => s.TraceId == traceId).ToList();
+        var roots = trace.Where(s => s.ParentSpanId is null || trace.All(p => p.SpanId != s.ParentSpanId)).Select(s => $"{s.Service}: {s.Name}").ToList();
+        Assert.Equal(["registry-sync: Sync pass"], roots);
+
+        string[] figures =
+        [
+            "buildsrs.queue.jobs", "buildsrs.jobs.claims", "buildsrs.jobs.finished", "buildsrs.jobs.duration",
+            "buildsrs.builder.step.duration", "buildsrs.builder.job.duration", "buildsrs.uploads.bytes", "buildsrs.downloads",
+            "buildsrs.builders.connected", "buildsrs.sync.lag",
+        ];
+        var measured = await EventuallyAsync(
+            () => fixture.Telemetry.MetricPoints.Where(m => m.Value > 0).Select(m => m.Key.Metric).ToHashSet(),
+            names => figures.All(names.Contains));
+        Assert.Superset(figures.ToHashSet(), measured);
+    }
+
+    /// <summary>Telemetry arrives in batches a second or so apart: looks again for up to half a minute.</summary>
+    private static async Task<HashSet<string>> EventuallyAsync(Func<HashSet<string>> read, Func<HashSet<string>, bool> complete)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var found = read();
+        while (!complete(found) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            found = read();
+        }
+        return found;
+    }
+}

@@ -26,6 +26,7 @@ return await ServiceHost.RunAsync(() =>
     app.MapStatisticsApi();
     app.MapOverviewApi();
     app.MapDownloadsApi();
+    app.MapTrustApi();
     app.MapInstallScriptApi();
     app.MapBadgesApi();
     app.MapFeedsApi();

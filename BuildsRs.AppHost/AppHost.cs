@@ -16,6 +16,8 @@ var registry = deployed ? null : builder.AddCrateRegistry(paths);
 var adminToken = builder.AddSecret("admin-token", "admin.token", paths);
 // Lets builders enroll their own keys, so that any number of replicas work without hand steps.
 var enrollmentToken = builder.AddSecret("builder-enrollment-token", "enrollment.token", paths);
+// The key every artifact and its provenance is signed with; only the Api holds it.
+var signingKey = builder.AddSecret("signing-key", "signing.key", paths);
 var buildImages = deployed ? null : BuildImages.Resolve(builder.Configuration, paths);
 
 // The Api owns the schema: it applies the migrations before it reports healthy, so whoever waits for it
@@ -25,6 +27,7 @@ var api = builder.AddProject<Projects.BuildsRs_Api>("api")
     .WithReference(storage, StorageExtensions.ConnectionName).WaitFor(storage)
     .WithEnvironment("Admin__Token", adminToken)
     .WithEnvironment("Builders__EnrollmentToken", enrollmentToken)
+    .WithEnvironment("Signing__SecretKey", signingKey)
     .WithCrateDownloads(registry)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");

@@ -17,6 +17,8 @@ public class BuildsRsDbContext(DbContextOptions<BuildsRsDbContext> options) : Db
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<JobLogChunk> JobLogs => Set<JobLogChunk>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<ArtifactVerification> ArtifactVerifications => Set<ArtifactVerification>();
+    public DbSet<Lockfile> Lockfiles => Set<Lockfile>();
     public DbSet<DailyDownloadCount> DailyDownloads => Set<DailyDownloadCount>();
     public DbSet<RegistrySyncState> RegistrySyncStates => Set<RegistrySyncState>();
     public DbSet<QueueLock> QueueLocks => Set<QueueLock>();

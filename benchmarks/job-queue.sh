@@ -16,7 +16,7 @@ api="http://127.0.0.1:$(free_port)"
 enrollment_token="$(random_token)"
 # Healthy means migrated: the benchmark then writes its jobs into the final schema.
 start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=queue" \
-  ConnectionStrings__artifacts="Directory=$work/artifacts" Admin__Token="$(random_token)" \
+  ConnectionStrings__artifacts="Directory=$work/artifacts" Admin__Token="$(random_token)" Signing__SecretKey="$(random_token)$(random_token)" \
   Builders__EnrollmentToken="$enrollment_token" Logging__LogLevel__Default=Warning \
   "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 

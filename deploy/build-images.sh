@@ -134,7 +134,7 @@ env_file="${BUILDSRS_ENV_FILE:-$deploy/.env}"
 # A first run has no .env to keep secrets from.
 kept() { if [ -f "$env_file" ]; then sed -n "s/^$1=//p" "$env_file" | tail -n 1; fi; }
 secrets=()
-for name in POSTGRES_PASSWORD ADMIN_TOKEN ENROLLMENT_TOKEN REGISTRY_TOKEN DASHBOARD_TOKEN; do
+for name in POSTGRES_PASSWORD ADMIN_TOKEN ENROLLMENT_TOKEN SIGNING_KEY REGISTRY_TOKEN DASHBOARD_TOKEN; do
   value="$(kept "$name")"
   [ -n "$value" ] || value="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   secrets+=("$name=$value")

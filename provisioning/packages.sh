@@ -3,9 +3,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# qemu-user and the cross C libraries run the cross targets' binaries in the tests.
+# qemu-user and the cross C libraries run the cross targets' binaries in the tests; minisign checks signatures there
+# as users do.
 wanted=(docker.io docker-compose docker-registry debootstrap postgresql-15 git ca-certificates chromium
-  qemu-user libc6-arm64-cross libgcc-s1-arm64-cross libc6-i386-cross libgcc-s1-i386-cross)
+  qemu-user libc6-arm64-cross libgcc-s1-arm64-cross libc6-i386-cross libgcc-s1-i386-cross minisign)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

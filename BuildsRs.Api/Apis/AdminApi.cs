@@ -28,6 +28,9 @@ public static class AdminApi
             RebuildAsync(db, lifecycle, crate, null, request?.Priority, ct));
         admin.MapPost("/crates/{crate}/{version}/rebuild", (string crate, string version, RebuildRequest? request, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken ct) =>
             RebuildAsync(db, lifecycle, crate, version, request?.Priority, ct));
+        admin.MapPost("/crates/{crate}/{version}/verify", (string crate, string version, RebuildRequest? request, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken ct) =>
+                VerifyAsync(db, lifecycle, crate, version, request?.Priority, ct))
+            .WithSummary("Has another builder build the version's artifacts again and compare the bytes (a verify job per target, or a queued one moved up).");
         admin.MapPost("/crates/{crate}/cancel", CancelCrateAsync).WithSummary("Cancels the crate's queued jobs; running ones finish.");
         admin.MapPost("/jobs/{jobId:long}/cancel", CancelJobAsync).WithSummary("Cancels a queued or running job; a running one's builder stops it.");
         admin.MapPut("/targets/{triple}", SetTargetAsync).WithSummary("Adds a target or enables / disables it; new versions get binary jobs for the enabled ones.");
@@ -94,6 +97,24 @@ public static class AdminApi
         return state is null
             ? ApiProblems.NotFound($"no job {jobId}")
             : TypedResults.Problem($"job {jobId} has already ended ({EnumText.Of(state.Value)})", statusCode: StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Results<Accepted<RebuildResponse>, ProblemHttpResult>> VerifyAsync(
+        BuildsRsDbContext db, JobLifecycle lifecycle, string crate, string version, int? priority, CancellationToken cancellationToken)
+    {
+        if (ApiProblems.Invalid(crate, version) is { } invalid)
+        {
+            return invalid;
+        }
+        var normalized = CrateName.Normalize(crate);
+        if (!await db.Versions.AnyAsync(v => v.Crate.NormalizedName == normalized && v.Version == version, cancellationToken))
+        {
+            return ApiProblems.NotFound($"{crate} has no version {version}");
+        }
+        var (queued, used) = await lifecycle.QueueVerifyAsync(normalized, version, priority, cancellationToken);
+        return queued == 0
+            ? TypedResults.Problem($"{crate} {version} has no artifact to verify", statusCode: StatusCodes.Status409Conflict)
+            : TypedResults.Accepted((string?)null, new RebuildResponse(crate, version, used, queued));
     }
 
     /// <summary>Queues a version (or every non-yanked version of a crate) again from its metadata job.</summary>

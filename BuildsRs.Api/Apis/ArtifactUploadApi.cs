@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Storage;
+using BuildsRs.Api.Trust;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
@@ -16,7 +17,8 @@ namespace BuildsRs.Api.Apis;
 /// <c>PUT /api/v1/jobs/{id}/artifacts/{file}</c>: a builder uploads its artifact with the job's upload token (the
 /// <see cref="BearerTokens.Uploader"/> policy), the
 /// declared size (Content-Length) and SHA-256 (<c>X-Artifact-Sha256</c>). The body is streamed to disk while it is
-/// hashed, never held in memory; only a complete, matching upload is stored and recorded.
+/// hashed, never held in memory; only a complete, matching upload is stored, signed (<see cref="ArtifactSigner"/>) and
+/// recorded.
 /// </summary>
 public static class ArtifactUploadApi
 {
@@ -30,7 +32,8 @@ public static class ArtifactUploadApi
     }
 
     public static async Task<Results<Created, ProblemHttpResult>> UploadAsync(
-        long jobId, string file, HttpRequest request, BuildsRsDbContext db, JobLifecycle lifecycle, IArtifactStore store, CancellationToken cancellationToken)
+        long jobId, string file, HttpRequest request, BuildsRsDbContext db, JobLifecycle lifecycle, IArtifactStore store, ArtifactSigner signer,
+        CancellationToken cancellationToken)
     {
         var job = await db.Jobs.Include(j => j.Version).ThenInclude(v => v.Crate).SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is not { State: JobState.Running })
@@ -72,6 +75,8 @@ public static class ArtifactUploadApi
                 verify?.SetTag("buildsrs.job.id", jobId);
                 verify?.SetTag("buildsrs.artifact.size", length);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                // minisign signs the BLAKE2b-512 of the file: it is taken on the same pass.
+                NSec.Cryptography.IncrementalHash.Initialize(NSec.Cryptography.HashAlgorithm.Blake2b_512, out var blake2b);
                 var buffer = new byte[1 << 16];
                 received = 0;
                 int read;
@@ -83,6 +88,7 @@ public static class ArtifactUploadApi
                         return Problem(StatusCodes.Status400BadRequest, "the body is longer than its Content-Length");
                     }
                     hash.AppendData(buffer, 0, read);
+                    NSec.Cryptography.IncrementalHash.Update(ref blake2b, buffer.AsSpan(0, read));
                     await spool.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
                 actualHash = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -106,7 +112,9 @@ public static class ArtifactUploadApi
                     // Not the builder's fault: it reports an infrastructure error and the job is tried again.
                     return Problem(StatusCodes.Status503ServiceUnavailable, ex.Message);
                 }
-                if (!await lifecycle.RecordArtifactAsync(jobId, file, key, length, actualHash, cancellationToken))
+                var signature = signer.Sign(NSec.Cryptography.IncrementalHash.Finalize(ref blake2b),
+                    $"file:{file}\tcrate:{job.Version.Crate.Name}\tversion:{job.Version.Version}\ttarget:{job.Target}\tsha256:{actualHash}");
+                if (!await lifecycle.RecordArtifactAsync(jobId, file, key, length, actualHash, signature, cancellationToken))
                 {
                     return Problem(StatusCodes.Status409Conflict, "the job ended while its artifact arrived");
                 }

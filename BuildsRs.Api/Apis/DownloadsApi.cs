@@ -1,5 +1,8 @@
 using BuildsRs.Api.Downloads;
 using BuildsRs.Api.Infrastructure;
+using BuildsRs.Api.Trust;
+using BuildsRs.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BuildsRs.Api.Apis;
@@ -8,12 +11,12 @@ namespace BuildsRs.Api.Apis;
 /// The artifacts themselves, at addresses installers can compute:
 /// <c>/builds/{crate}/{version|latest}/{target}</c>, and cargo-quickinstall's layout
 /// <c>/builds/{crate}-{version}/{crate}-{version}-{target}.tar.gz</c> (which cargo-binstall takes as a <c>--pkg-url</c>);
-/// each with a <c>.sha256</c> beside it in <c>sha256sum</c>'s format; both say where the binaries run in headers.
-/// <c>HEAD</c> answers from the database alone.
+/// each with what vouches for it beside it (see <see cref="BuildFile"/>): <c>.sha256</c>, <c>.minisig</c>,
+/// <c>.intoto.jsonl</c>, and by version and target its <c>.Cargo.lock</c>. Archives and checksums say where the binaries
+/// run in headers. <c>HEAD</c> answers from the database alone.
 /// </summary>
 public static class DownloadsApi
 {
-    private const string Sha256Suffix = ".sha256";
     private const string ArchiveSuffix = ".tar.gz";
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
@@ -21,37 +24,36 @@ public static class DownloadsApi
     {
         var builds = app.MapGroup("/builds").WithTags("Downloads");
         builds.MapMethods("/{crate}/{version}/{target}", GetAndHead, ByVersionAsync)
-            .WithSummary("The archive of a version's build for a target (append .sha256 for its checksum); version may be 'latest'.");
+            .WithSummary("The archive of a version's build for a target; version may be 'latest'. Append .sha256 (its checksum), .minisig (its signature), .intoto.jsonl (its provenance) or .Cargo.lock (the lockfile it was built with).");
         builds.MapMethods("/{release}/{file}", GetAndHead, ByFileNameAsync)
-            .WithSummary("The same archives in cargo-quickinstall's layout: /builds/{crate}-{version}/{crate}-{version}-{target}.tar.gz[.sha256].");
+            .WithSummary("The same archives in cargo-quickinstall's layout: /builds/{crate}-{version}/{crate}-{version}-{target}.tar.gz[.sha256|.minisig|.intoto.jsonl].");
         return app;
     }
 
     internal static Task<IResult> ByVersionAsync(string crate, string version, string target, HttpContext http,
         BuildResolver resolver, DownloadLocations locations, DownloadCounter counter)
     {
-        var checksum = target.EndsWith(Sha256Suffix, StringComparison.Ordinal);
-        return ServeAsync(crate, version, checksum ? target[..^Sha256Suffix.Length] : target, checksum, http, resolver, locations, counter);
+        var (file, rest) = BuildFiles.Of(target);
+        return ServeAsync(crate, version, rest, file, http, resolver, locations, counter);
     }
 
     internal static Task<IResult> ByFileNameAsync(string release, string file, HttpContext http,
         BuildResolver resolver, DownloadLocations locations, DownloadCounter counter)
     {
-        var checksum = file.EndsWith(Sha256Suffix, StringComparison.Ordinal);
-        var archive = checksum ? file[..^Sha256Suffix.Length] : file;
+        var (kind, archive) = BuildFiles.Of(file);
         // Crate names have no dots and versions start with a digit: the version begins after the last '-' before the first '.'.
         var firstDot = release.IndexOf('.', StringComparison.Ordinal);
         var dash = firstDot > 0 ? release.LastIndexOf('-', firstDot) : -1;
-        if (dash <= 0 || !archive.EndsWith(ArchiveSuffix, StringComparison.Ordinal) || !archive.StartsWith(release + "-", StringComparison.Ordinal))
+        if (dash <= 0 || kind == BuildFile.Lockfile || !archive.EndsWith(ArchiveSuffix, StringComparison.Ordinal) || !archive.StartsWith(release + "-", StringComparison.Ordinal))
         {
             return Task.FromResult<IResult>(ApiProblems.BadRequest(
                 $"expected /builds/{{crate}}-{{version}}/{{crate}}-{{version}}-{{target}}{ArchiveSuffix}, not /builds/{ApiProblems.Shown(release)}/{ApiProblems.Shown(file)}"));
         }
         var target = archive[(release.Length + 1)..^ArchiveSuffix.Length];
-        return ServeAsync(release[..dash], release[(dash + 1)..], target, checksum, http, resolver, locations, counter);
+        return ServeAsync(release[..dash], release[(dash + 1)..], target, kind, http, resolver, locations, counter);
     }
 
-    private static async Task<IResult> ServeAsync(string crate, string version, string target, bool checksum, HttpContext http,
+    private static async Task<IResult> ServeAsync(string crate, string version, string target, BuildFile file, HttpContext http,
         BuildResolver resolver, DownloadLocations locations, DownloadCounter counter)
     {
         if (ApiProblems.Invalid(crate, version, target) is { } invalid)
@@ -63,11 +65,25 @@ public static class DownloadsApi
         {
             return ApiProblems.NotFound(missing!);
         }
-        RunsOnHeaders(http.Response.Headers, build);
-        if (checksum)
+        switch (file)
         {
-            return TypedResults.Text($"{build.Sha256}  {build.FileName}\n", "text/plain; charset=utf-8");
+            case BuildFile.Checksum:
+                RunsOnHeaders(http.Response.Headers, build);
+                return TypedResults.Text($"{build.Sha256}  {build.FileName}\n", "text/plain; charset=utf-8");
+            case BuildFile.Signature:
+                return build.Signature is { } signature
+                    ? TypedResults.Text(signature, "text/plain; charset=utf-8")
+                    : ApiProblems.NotFound($"{build.FileName} was accepted before artifacts were signed");
+            case BuildFile.Provenance:
+                return await http.RequestServices.GetRequiredService<Provenance>().EnvelopeAsync(build.ArtifactId, http.RequestAborted) is { } envelope
+                    ? TypedResults.Text(envelope, "application/jsonl; charset=utf-8")
+                    : ApiProblems.NotFound($"{build.FileName} was built before builds recorded their provenance");
+            case BuildFile.Lockfile:
+                return await LockfileOfAsync(http.RequestServices.GetRequiredService<BuildsRsDbContext>(), build.JobId, http.RequestAborted) is { } lockfile
+                    ? TypedResults.Text(lockfile, "text/plain; charset=utf-8")
+                    : ApiProblems.NotFound($"{build.FileName} was built before builds recorded their lockfile");
         }
+        RunsOnHeaders(http.Response.Headers, build);
         http.Response.Headers["X-Artifact-Sha256"] = build.Sha256;
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{build.FileName}\"";
         if (HttpMethods.IsHead(http.Request.Method))
@@ -83,6 +99,9 @@ public static class DownloadsApi
             ? TypedResults.Redirect(url.ToString())
             : TypedResults.PhysicalFile(location.File!, "application/gzip", build.FileName, enableRangeProcessing: true);
     }
+
+    private static Task<string?> LockfileOfAsync(BuildsRsDbContext db, long jobId, CancellationToken cancellationToken) =>
+        db.Jobs.Where(j => j.Id == jobId).Join(db.Lockfiles, j => j.LockfileSha256, l => l.Sha256, (_, l) => l.Content).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Where the archive runs, on the archive and on its checksum, so that an installer can refuse before it
     /// downloads: <c>X-Artifact-Glibc: 2.31</c> means glibc 2.31 or newer.</summary>

@@ -158,8 +158,13 @@ internal sealed partial class BuilderConnectionHandler(
         switch (message)
         {
             case Heartbeat heartbeat:
-                await SeenAsync(services.GetRequiredService<BuildsRsDbContext>(), builder.Id, aborted);
-                foreach (var lost in await lifecycle.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted))
+                IReadOnlyList<long> lostJobs;
+                using (JobTelemetry.Quiet())
+                {
+                    await SeenAsync(services.GetRequiredService<BuildsRsDbContext>(), builder.Id, aborted);
+                    lostJobs = await lifecycle.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted);
+                }
+                foreach (var lost in lostJobs)
                 {
                     // Cancelled, or its lease ran out and the job went to another builder: the build can stop.
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(lost, "this builder does not hold that job"), aborted);
@@ -172,7 +177,12 @@ internal sealed partial class BuilderConnectionHandler(
                 await BuilderSocket.SendAsync(socket, reply, aborted);
                 break;
             case JobLog log:
-                if (!await lifecycle.AppendLogAsync(builder.Id, log, aborted))
+                bool held;
+                using (JobTelemetry.Quiet())
+                {
+                    held = await lifecycle.AppendLogAsync(builder.Id, log, aborted);
+                }
+                if (!held)
                 {
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(log.JobId, "this builder does not hold that job"), aborted);
                 }

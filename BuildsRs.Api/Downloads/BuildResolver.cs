@@ -26,8 +26,8 @@ internal sealed class BuildResolver(BuildsRsDbContext db, ReusedAnswers answers)
         var builds = db.Artifacts.Where(a => a.Job.Version.Crate.NormalizedName == normalized && a.Job.Target == target && a.Job.State == JobState.Succeeded);
         builds = version == Latest ? builds.Where(a => !a.Job.Version.Yanked) : builds.Where(a => a.Job.Version.Version == version);
         var candidates = await builds
-            .Select(a => new { a.Job.Attempt, Build = new StoredBuild(a.Id, a.Job.Version.Crate.Name, a.Job.Version.Version, a.StorageKey, a.FileName, a.Sha256, a.Size,
-                a.Machine, a.Linkage, a.GlibcFloor) })
+            .Select(a => new { a.Job.Attempt, Build = new StoredBuild(a.Id, a.JobId, a.Job.Version.Crate.Name, a.Job.Version.Version, a.StorageKey, a.FileName, a.Sha256, a.Size,
+                a.Machine, a.Linkage, a.GlibcFloor, a.Signature) })
             .ToListAsync(cancellationToken);
         var newest = candidates.GroupBy(c => c.Build.Version).Select(g => g.MaxBy(c => c.Attempt)!.Build);
         // Yanked versions were left out above for "latest"; a version asked for by number is served even when yanked.

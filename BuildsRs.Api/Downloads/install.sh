@@ -1,10 +1,13 @@
 #!/bin/sh
-# Installs a crate's binaries built by BuildsRs, after checking their SHA-256.
+# Installs a crate's binaries built by BuildsRs, after checking their SHA-256 and the service's signature.
 # Usage: curl -fsSL @BASE_URL@/install.sh | sh -s -- CRATE [--version VERSION] [--target TRIPLE] [--to DIRECTORY]
 # Defaults: the latest version with a build for this machine, its target triple, and $CARGO_HOME/bin (~/.cargo/bin).
+# The signature is checked with minisign, or else with openssl (3.0 or newer); BUILDSRS_PUBLIC_KEY pins another key
+# than the one this script was served with.
 set -eu
 
 base="@BASE_URL@"
+public_key="${BUILDSRS_PUBLIC_KEY:-@PUBLIC_KEY@}"
 crate="" version="latest" target="" to="${CARGO_HOME:-$HOME/.cargo}/bin"
 
 usage="usage: sh -s -- CRATE [--version VERSION] [--target TRIPLE] [--to DIRECTORY]"
@@ -89,6 +92,42 @@ else
   actual="$(shasum -a 256 "$work/archive.tar.gz" | cut -d ' ' -f 1)"
 fi
 [ "$actual" = "$expected" ] || fail "checksum mismatch: got $actual, expected $expected; nothing installed"
+
+# verify_with_openssl ARCHIVE SIGNATURE: minisign's check done with openssl: the Ed25519 signature of the archive's
+# BLAKE2b-512 by the key, and the signature over it and the trusted comment.
+verify_with_openssl() {
+  v="$work/verify"; mkdir -p "$v"
+  printf '%s' "$public_key" | base64 -d > "$v/key" 2>/dev/null || return 1
+  sed -n 2p "$2" | base64 -d > "$v/sig" 2>/dev/null || return 1
+  sed -n 4p "$2" | base64 -d > "$v/global" 2>/dev/null || return 1
+  [ "$(head -c 2 "$v/sig")" = ED ] || return 1
+  [ "$(dd if="$v/sig" bs=1 skip=2 count=8 2>/dev/null | od -An -tx1)" = "$(dd if="$v/key" bs=1 skip=2 count=8 2>/dev/null | od -An -tx1)" ] || return 1
+  # An Ed25519 public key as a PEM: the 12-byte DER header (MCowBQYDK2VwAyEA in base64) and the key's 32 bytes.
+  { echo "-----BEGIN PUBLIC KEY-----"; printf 'MCowBQYDK2VwAyEA%s\n' "$(dd if="$v/key" bs=1 skip=10 count=32 2>/dev/null | base64 | tr -d '\n')"
+    echo "-----END PUBLIC KEY-----"; } > "$v/key.pem"
+  dd if="$v/sig" bs=1 skip=10 count=64 of="$v/signature" 2>/dev/null
+  openssl dgst -blake2b512 -binary "$1" > "$v/digest" || return 1
+  openssl pkeyutl -verify -pubin -inkey "$v/key.pem" -rawin -in "$v/digest" -sigfile "$v/signature" >/dev/null 2>&1 || return 1
+  { cat "$v/signature"; sed -n 3p "$2" | sed 's/^trusted comment: //' | tr -d '\n'; } > "$v/comment"
+  openssl pkeyutl -verify -pubin -inkey "$v/key.pem" -rawin -in "$v/comment" -sigfile "$v/global" >/dev/null 2>&1
+}
+
+status="$(fetch "$url.minisig" "$work/minisig")" || fail "cannot reach $base"
+if [ "$status" != 200 ]; then
+  printf 'install.sh: warning: %s has no signature; only its SHA-256 was checked\n' "$url" >&2
+elif ! sed -n 3p "$work/minisig" | grep -q "sha256:$expected"; then
+  fail "the signature is for another archive than $url; nothing installed"
+elif command -v minisign >/dev/null 2>&1; then
+  minisign -Vqm "$work/archive.tar.gz" -x "$work/minisig" -P "$public_key" >/dev/null 2>&1 \
+    || fail "the signature of $url does not verify with the key $public_key; nothing installed"
+  printf 'install.sh: signature checked with minisign (key %s)\n' "$public_key"
+elif command -v openssl >/dev/null 2>&1 && openssl dgst -blake2b512 </dev/null >/dev/null 2>&1; then
+  verify_with_openssl "$work/archive.tar.gz" "$work/minisig" \
+    || fail "the signature of $url does not verify with the key $public_key; nothing installed"
+  printf 'install.sh: signature checked with openssl (key %s)\n' "$public_key"
+else
+  printf 'install.sh: warning: neither minisign nor openssl is here to check the signature; only the SHA-256 was checked\n' >&2
+fi
 
 mkdir -p "$work/bin" "$to"
 tar -xzf "$work/archive.tar.gz" -C "$work/bin"

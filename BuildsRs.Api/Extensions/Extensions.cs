@@ -5,10 +5,12 @@ using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Jobs;
 using BuildsRs.Api.Storage;
 using BuildsRs.Api.Targets;
+using BuildsRs.Api.Trust;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Data;
 using BuildsRs.Data.Jobs;
 using BuildsRs.ServiceDefaults.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Api.Extensions;
 
@@ -50,6 +52,10 @@ internal static class Extensions
         builder.Services.AddOptions<JobAssignmentOptions>().BindConfiguration(JobLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<JobLifecycle>();
         builder.Services.AddScoped<JobAssignments>();
+        builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SigningOptions>, SigningOptionsValidator>();
+        builder.Services.AddSingleton<ArtifactSigner>();
+        builder.Services.AddScoped<Provenance>();
         builder.Services.AddHostedService<LeaseSweeper>();
         builder.Services.AddHostedService<QueueSampler>();
 

@@ -2,14 +2,20 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using BuildsRs.Api.Builders;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using BuildsRs.Contracts.Registry;
+using BuildsRs.Data;
 using BuildsRs.Data.Jobs;
+using BuildsRs.Data.Model;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Api.Jobs;
 
-/// <summary>Claims a job for a builder and says it in the protocol's words, with a fresh upload token.</summary>
-internal sealed class JobAssignments(JobLifecycle lifecycle, IOptions<JobAssignmentOptions> options)
+/// <summary>Claims a job for a builder and says it in the protocol's words, with a fresh upload token and the inputs
+/// that make a build repeatable: the version's lockfile once it has one, and for a verify job the image that made the
+/// artifact.</summary>
+internal sealed class JobAssignments(JobLifecycle lifecycle, BuildsRsDbContext db, IOptions<JobAssignmentOptions> options)
 {
     public async Task<JobAssigned?> ClaimAsync(ConnectedBuilder builder, JobRequest request, CancellationToken cancellationToken)
     {
@@ -20,11 +26,34 @@ internal sealed class JobAssignments(JobLifecycle lifecycle, IOptions<JobAssignm
             return null;
         }
         var job = claimed.Job;
+        var (lockfile, image) = await InputsAsync(job, cancellationToken);
         var crate = job.Version.Crate.Name;
         return new JobAssigned(job.Id, job.Kind, crate, job.Version.Version,
             new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(crate, job.Version.Version, job.Version.Checksum),
             job.Version.Checksum, job.Target, job.LeaseExpiresAt!.Value,
             job.Version.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
-            uploadToken, claimed.TraceParent);
+            uploadToken, claimed.TraceParent, lockfile, job.Version.PublishedAt?.ToUnixTimeSeconds() ?? 0, image);
     }
+
+    private async Task<(string? Lockfile, string? Image)> InputsAsync(Job job, CancellationToken cancellationToken)
+    {
+        if (job.Kind == JobKind.Verify)
+        {
+            var made = await db.Artifacts.Where(a => a.Id == job.ArtifactId)
+                .Select(a => new { a.Job.BuilderImage, a.Job.LockfileSha256 }).SingleAsync(cancellationToken);
+            return (await LockfileAsync(made.LockfileSha256, cancellationToken), made.BuilderImage);
+        }
+        if (job.Kind == JobKind.Binary)
+        {
+            // Whichever build of this version came first fixed its dependencies for every later one.
+            var used = await db.Jobs.Where(j => j.VersionId == job.VersionId && j.Kind == JobKind.Binary && j.State == JobState.Succeeded && j.LockfileSha256 != null)
+                .OrderBy(j => j.FinishedAt).Select(j => j.LockfileSha256).FirstOrDefaultAsync(cancellationToken);
+            return (await LockfileAsync(used, cancellationToken), null);
+        }
+        return (null, null);
+    }
+
+    private async Task<string?> LockfileAsync(string? sha256, CancellationToken cancellationToken) => sha256 is null
+        ? null
+        : await db.Lockfiles.Where(l => l.Sha256 == sha256).Select(l => l.Content).SingleAsync(cancellationToken);
 }

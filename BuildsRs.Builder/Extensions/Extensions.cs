@@ -32,6 +32,7 @@ internal static class Extensions
         builder.Services.AddSingleton<BuildImages>();
         builder.Services.AddSingleton<MetadataJob>();
         builder.Services.AddSingleton<BinaryJob>();
+        builder.Services.AddSingleton<Toolchains>();
         builder.Services.AddSingleton<JobRunner>();
         // Crate downloads get their own client: the standard resilience timeouts suit API calls, not file transfers.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt out.

@@ -50,6 +50,21 @@ public sealed partial class BuildImages(IDockerClient docker, IOptions<BuilderOp
     /// <summary>The image a job for <paramref name="target"/> builds in.</summary>
     public string For(string target) => options.Value.Images[target];
 
+    /// <summary>The image a build for <paramref name="target"/> runs in, by its ID: <paramref name="required"/> when a
+    /// verify job names the image that made its artifact (the engine must have that very image), else the target's.</summary>
+    public async Task<string> IdForAsync(string target, string? required, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await docker.Images.InspectImageAsync(required ?? For(target), cancellationToken)).ID;
+        }
+        catch (DockerImageNotFoundException) when (required is not null)
+        {
+            throw new Jobs.JobFailedException(Contracts.Jobs.JobOutcome.InfrastructureError,
+                $"this builder's engine does not have the image {required} that made the artifact");
+        }
+    }
+
     /// <summary>Metadata jobs only read the manifest, which any image's cargo does: the first one offered.</summary>
     public string ForMetadata() => For(offered.Count > 0 ? offered[0] : options.Value.Images.Keys.Order(StringComparer.Ordinal).First());
 

@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using BuildsRs.Builder.Infrastructure;
 using BuildsRs.Contracts;
@@ -13,22 +11,29 @@ namespace BuildsRs.Builder.Jobs;
 /// Builds a crate's binaries in two sandboxed phases: (1) resolve and vendor the dependencies, with network, from the
 /// registry alone (see <see cref="ManifestSources"/>), running none of the crate's code; (2) <c>cargo install</c>
 /// offline from the vendored sources, with no network at all. The binaries are packed at the root of
-/// <c>{crate}-{version}-{target}.tar.gz</c>.
+/// <c>{crate}-{version}-{target}.tar.gz</c>, the same bytes for the same inputs: the crate, its <c>Cargo.lock</c>
+/// (the one the Api gives once the version was built, so that dependencies cannot drift), the image and the settings.
 /// </summary>
-public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, BuildImages images, IOptions<BuilderOptions> options)
+public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, BuildImages images, Toolchains toolchains, IOptions<BuilderOptions> options)
 {
     public async Task<BuiltArtifact> RunAsync(JobAssigned job, string work, Func<string, string, Task> log, CancellationToken cancellationToken)
     {
         var limits = options.Value.Sandbox;
         var target = job.Target!;
-        var image = images.For(target);
+        var image = await images.IdForAsync(target, job.Image, cancellationToken);
         var crate = await downloader.DownloadAsync(job.DownloadUrl, job.Checksum, cancellationToken);
         string source;
         using (BuilderTelemetry.StartStep("unpack"))
         {
             source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"));
             ManifestSources.Check(Path.Combine(source, "Cargo.toml"));
+            if (job.Lockfile is { } lockfile)
+            {
+                await File.WriteAllTextAsync(Path.Combine(source, "Cargo.lock"), lockfile, cancellationToken);
+            }
         }
+        // What a build script may read of the time, and no incremental state whatever the crate's profile says.
+        string[] environment = [$"SOURCE_DATE_EPOCH={job.SourceDateEpoch}", "CARGO_INCREMENTAL=0"];
         var vendor = WritableBySandbox(Path.Combine(work, "vendor"));
         var output = WritableBySandbox(Path.Combine(work, "out"));
 
@@ -36,7 +41,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         using (BuilderTelemetry.StartStep("fetch"))
         {
             fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
-                limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk));
+                limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk), environment: environment);
         }
         if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false, DiskFull: false } && RegistryOutage.IsIn(fetch.Stderr))
         {
@@ -48,7 +53,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         using (BuilderTelemetry.StartStep("build"))
         {
             build = await sandbox.RunAsync(image, ["sh", "-c", BuildScript(target, job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
-                limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk), outputFolder: output);
+                limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk), outputFolder: output, environment: environment);
         }
         if (build is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false, DiskFull: false } && MissingLibrary.In(build.Stderr) is { } library)
         {
@@ -65,10 +70,19 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         using var package = BuilderTelemetry.StartStep("package");
         var platform = PlatformOf(binaries, target);
         var archive = Path.Combine(work, ArtifactNames.Archive(job.Crate, job.Version, target));
-        Pack(binaries, archive);
+        ReproducibleArchive.Pack(binaries, archive, DateTimeOffset.FromUnixTimeSeconds(job.SourceDateEpoch));
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var binary in binaries)
+        {
+            await using var file = File.OpenRead(binary);
+            hashes[Path.GetFileName(binary)] = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+        }
         await using var stream = File.OpenRead(archive);
-        return new BuiltArtifact(archive, stream.Length, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)),
-            [.. binaries.Select(Path.GetFileName).OfType<string>()], platform);
+        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        // Written in the fetch phase, where no code of the crate runs: the build cannot change what it reports.
+        var lockfileUsed = await File.ReadAllTextAsync(Path.Combine(vendor, "Cargo.lock"), cancellationToken);
+        var record = new BuildRecord(image, await toolchains.OfAsync(image, cancellationToken), lockfileUsed, sha256, hashes);
+        return new BuiltArtifact(archive, stream.Length, sha256, [.. hashes.Keys], platform, record);
     }
 
     /// <summary>
@@ -191,23 +205,6 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         return path;
     }
 
-    private static void Pack(IEnumerable<string> binaries, string archive)
-    {
-        using var file = File.Create(archive);
-        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
-        using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
-        foreach (var binary in binaries)
-        {
-            var entry = new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(binary))
-            {
-                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
-                    | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
-                DataStream = File.OpenRead(binary),
-            };
-            tar.WriteEntry(entry);
-            entry.DataStream.Dispose();
-        }
-    }
 }
 
-public sealed record BuiltArtifact(string Path, long Size, string Sha256, IReadOnlyList<string> Binaries, BinaryPlatform? Platform);
+public sealed record BuiltArtifact(string Path, long Size, string Sha256, IReadOnlyList<string> Binaries, BinaryPlatform? Platform, BuildRecord Build);

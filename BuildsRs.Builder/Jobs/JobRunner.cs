@@ -11,7 +11,7 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
     Microsoft.Extensions.Options.IOptions<BuilderOptions> options, ILogger<JobRunner> logger)
 {
     /// <summary>The job kinds this builder takes.</summary>
-    public static readonly IReadOnlyList<JobKind> Kinds = [JobKind.Metadata, JobKind.Binary];
+    public static readonly IReadOnlyList<JobKind> Kinds = [JobKind.Metadata, JobKind.Binary, JobKind.Verify];
 
     /// <param name="send">Sends a message to the Api (the job's log goes out while it runs).</param>
     public async Task<JobFinished> RunAsync(JobAssigned job, Func<BuilderMessage, Task> send, CancellationToken cancellationToken)
@@ -36,15 +36,19 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
     {
         try
         {
-            if (job.Kind == JobKind.Binary)
+            if (job.Kind is JobKind.Binary or JobKind.Verify)
             {
                 var work = Path.Combine(options.Value.WorkDirectory, $"job-{job.JobId}-{Guid.NewGuid():N}");
                 try
                 {
                     var artifact = await binary.RunAsync(job, work, (stage, chunk) => send(new JobLog(job.JobId, stage, chunk)), cancellationToken);
-                    await uploader.UploadAsync(job, artifact, cancellationToken);
-                    LogBuilt(logger, job.Crate, job.Version, job.Target ?? "", artifact.Size);
-                    return new JobFinished(job.JobId, JobOutcome.Succeeded, 0, 0, null, artifact.Binaries, null, artifact.Platform);
+                    // A verify job only reports what it got; the Api compares it with the artifact it checks.
+                    if (job.Kind == JobKind.Binary)
+                    {
+                        await uploader.UploadAsync(job, artifact, cancellationToken);
+                    }
+                    LogBuilt(logger, job.Crate, job.Version, job.Target ?? "", artifact.Size, artifact.Sha256);
+                    return new JobFinished(job.JobId, JobOutcome.Succeeded, 0, 0, null, artifact.Binaries, null, artifact.Platform, artifact.Build);
                 }
                 finally
                 {
@@ -87,8 +91,8 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Metadata of {Crate} {Version}: {Binaries} binary targets")]
     private static partial void LogMetadata(ILogger logger, string crate, string version, int binaries);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Built {Crate} {Version} for {Target}: {Bytes} bytes")]
-    private static partial void LogBuilt(ILogger logger, string crate, string version, string target, long bytes);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Built {Crate} {Version} for {Target}: {Bytes} bytes, SHA-256 {Sha256}")]
+    private static partial void LogBuilt(ILogger logger, string crate, string version, string target, long bytes, string sha256);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Job for {Crate} {Version} ended as {Outcome}: {Reason}")]
     private static partial void LogFailed(ILogger logger, string crate, string version, JobOutcome outcome, string reason);

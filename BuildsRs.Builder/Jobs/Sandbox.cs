@@ -24,8 +24,9 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
     /// <param name="network"><c>none</c> for anything that runs the crate's code; <c>host</c> only to fetch dependencies.</param>
     /// <param name="onOutput">Called with each piece of output as it arrives.</param>
     /// <param name="outputFolder">A host folder bound writable into the container, held to <see cref="SandboxLimits.OutputBytes"/>.</param>
+    /// <param name="environment">Variables beside the sandbox's own (<c>NAME=value</c>).</param>
     public async Task<SandboxRun> RunAsync(string image, IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken,
-        string network = "none", Func<string, Task>? onOutput = null, string? outputFolder = null)
+        string network = "none", Func<string, Task>? onOutput = null, string? outputFolder = null, IEnumerable<string>? environment = null)
     {
         var settings = options.Value;
         var limits = settings.Sandbox;
@@ -35,7 +36,7 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             Cmd = command,
             User = SandboxUser,
             WorkingDir = "/tmp",
-            Env = ["HOME=/tmp", "CARGO_HOME=/tmp/cargo-home", "CARGO_TERM_COLOR=never"],
+            Env = ["HOME=/tmp", "CARGO_HOME=/tmp/cargo-home", "CARGO_TERM_COLOR=never", .. environment ?? []],
             Labels = new Dictionary<string, string> { [SandboxLabel] = "true", [OwnerLabel] = owner },
             HostConfig = new HostConfig
             {

@@ -19,4 +19,5 @@ namespace BuildsRs.Contracts.Api;
 [JsonSerializable(typeof(TargetSetting))]
 [JsonSerializable(typeof(IReadOnlyList<TargetSetting>))]
 [JsonSerializable(typeof(QueueLockState))]
+[JsonSerializable(typeof(SigningKeys))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

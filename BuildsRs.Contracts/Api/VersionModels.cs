@@ -10,7 +10,14 @@ public sealed record VersionDetails(
 /// <summary>A version's builds for one target: its newest state, queue position while queued, and its artifacts.</summary>
 public sealed record TargetBuild(string Target, JobState State, JobOutcome? Outcome, long? QueuePosition, IReadOnlyList<ArtifactInfo> Artifacts);
 
-/// <summary>A stored archive. <see cref="Machine"/>, <see cref="Linkage"/> and <see cref="GlibcFloor"/> say where its
-/// binaries run (the ELF machine, static or dynamic, the oldest glibc they run on); null when not recorded.</summary>
+/// <summary>
+/// A stored archive. <see cref="Machine"/>, <see cref="Linkage"/> and <see cref="GlibcFloor"/> say where its binaries
+/// run (the ELF machine, static or dynamic, the oldest glibc they run on); null when not recorded. What vouches for it:
+/// its signature, provenance and lockfile (null when the build recorded none), and whether a second builder got the
+/// same bytes (<see cref="Verification"/>; the builders that did, when it was last checked, and what differed).
+/// </summary>
 public sealed record ArtifactInfo(long JobId, string File, long Size, string Sha256, string DownloadUrl, long Downloads, DateTimeOffset CreatedAt,
-    string? Machine, string? Linkage, string? GlibcFloor);
+    string? Machine, string? Linkage, string? GlibcFloor,
+    string? SignatureUrl = null, string? ProvenanceUrl = null, string? LockfileUrl = null,
+    VerificationState Verification = VerificationState.Unchecked, IReadOnlyList<string>? ReproducedBy = null, DateTimeOffset? VerifiedAt = null,
+    IReadOnlyList<string>? Differences = null);

@@ -64,6 +64,9 @@ public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int Re
 /// <c>.crate</c> at <see cref="DownloadUrl"/> must have the SHA-256 <see cref="Checksum"/>. A binary job carries the
 /// author's settings and the token that its artifact uploads must present. <see cref="TraceParent"/> is the W3C trace
 /// context of the claim: the builder's spans for the job are its children, so one trace follows the build.
+/// A build uses <see cref="Lockfile"/> when the version was built before (its dependencies cannot drift), and
+/// <see cref="SourceDateEpoch"/> as the time of everything it packs. A verify job names the <see cref="Image"/> (its
+/// ID) that made the artifact: the rebuild runs in that very image.
 /// </summary>
 public sealed record JobAssigned(
     [property: JsonPropertyName("job_id")] long JobId,
@@ -76,12 +79,15 @@ public sealed record JobAssigned(
     [property: JsonPropertyName("lease_expires_at")] DateTimeOffset LeaseExpiresAt,
     [property: JsonPropertyName("settings")] BuildSettings? Settings,
     [property: JsonPropertyName("upload_token")] string UploadToken,
-    [property: JsonPropertyName("trace_parent")] string? TraceParent = null) : BuilderMessage;
+    [property: JsonPropertyName("trace_parent")] string? TraceParent = null,
+    [property: JsonPropertyName("lockfile")] string? Lockfile = null,
+    [property: JsonPropertyName("source_date_epoch")] long SourceDateEpoch = 0,
+    [property: JsonPropertyName("image")] string? Image = null) : BuilderMessage;
 
 /// <summary>
-/// Builder → Api: how a job ended. A metadata job that
-/// succeeded names the crate's binary targets and the author's <c>[package.metadata.buildsrs]</c> settings; a binary
-/// job that succeeded says where its binaries run.
+/// Builder → Api: how a job ended. A metadata job that succeeded names the crate's binary targets and the author's
+/// <c>[package.metadata.buildsrs]</c> settings. A binary or verify job that succeeded says where its binaries run and
+/// what it was built from and into (<see cref="Build"/>).
 /// </summary>
 public sealed record JobFinished(
     [property: JsonPropertyName("job_id")] long JobId,
@@ -91,7 +97,8 @@ public sealed record JobFinished(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("binaries")] IReadOnlyList<string>? Binaries,
     [property: JsonPropertyName("settings")] BuildSettings? Settings,
-    [property: JsonPropertyName("platform")] BinaryPlatform? Platform = null) : BuilderMessage;
+    [property: JsonPropertyName("platform")] BinaryPlatform? Platform = null,
+    [property: JsonPropertyName("build")] BuildRecord? Build = null) : BuilderMessage;
 
 /// <summary>Builder → Api, while a job runs: a piece of its output (<see cref="Stage"/>: <c>fetch</c>, <c>build</c>).
 /// The Api keeps at most 1 MiB per job and marks where it cut.</summary>

@@ -10,4 +10,7 @@ public enum JobKind
 
     /// <summary>Build the binaries for one target.</summary>
     Binary,
+
+    /// <summary>Build an artifact again on another builder, from the same inputs, and report the hashes it got.</summary>
+    Verify,
 }

@@ -19,6 +19,8 @@ internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
         artifact.Property(a => a.Machine).HasMaxLength(32);
         artifact.Property(a => a.Linkage).HasMaxLength(16);
         artifact.Property(a => a.GlibcFloor).HasMaxLength(16);
+        artifact.Property(a => a.Signature).HasMaxLength(2000);
+        artifact.Property(a => a.Binaries).HasColumnType("jsonb");
         artifact.Property(a => a.CreatedAt).HasDefaultValueSql("now()");
         artifact.HasIndex(a => new { a.JobId, a.FileName }).IsUnique();
         artifact.HasIndex(a => a.StorageKey).IsUnique();

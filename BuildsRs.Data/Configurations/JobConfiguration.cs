@@ -18,6 +18,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.ToTable("jobs", table =>
         {
             table.HasCheckConstraint("ck_jobs_target_matches_kind", $"(kind = {Sql(JobKind.Metadata)}) = (target IS NULL)");
+            table.HasCheckConstraint("ck_jobs_verify_has_artifact", $"(kind = {Sql(JobKind.Verify)}) = (artifact_id IS NOT NULL)");
             table.HasCheckConstraint("ck_jobs_running_has_lease", $"state <> {Running} OR (lease_expires_at IS NOT NULL AND builder_id IS NOT NULL)");
             // The vocabulary is the enums': a row spelled any other way is refused, whoever writes it.
             table.HasCheckConstraint("ck_jobs_state", $"state IN ({AllOf<JobState>()})");
@@ -29,6 +30,12 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.Property(j => j.Outcome).HasConversion<SnakeCaseEnumConverter<JobOutcome>>().HasMaxLength(30);
         job.Property(j => j.Target).HasMaxLength(100);
         job.Property(j => j.TraceParent).HasMaxLength(55);
+        job.Property(j => j.BuilderImage).HasMaxLength(100);
+        job.Property(j => j.Toolchain).HasMaxLength(200);
+        job.Property(j => j.LockfileSha256).HasMaxLength(64).IsFixedLength();
+        job.HasOne<Lockfile>().WithMany().HasForeignKey(j => j.LockfileSha256).OnDelete(DeleteBehavior.Restrict);
+        // A verify job goes with the artifact it checks.
+        job.HasOne(j => j.VerifiedArtifact).WithMany().HasForeignKey(j => j.ArtifactId).OnDelete(DeleteBehavior.Cascade);
         job.Property(j => j.CreatedAt).HasDefaultValueSql("now()");
 
         job.HasOne(j => j.Version).WithMany(v => v.Jobs).OnDelete(DeleteBehavior.Cascade);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
@@ -28,16 +30,20 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        var claimed = await db.Database.SqlQueryRaw<long>(JobLifecycleSql.Claim,
-                new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
-                new NpgsqlParameter("token_hash", uploadTokenHash), new NpgsqlParameter("targets", targets.ToArray()),
-                new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()))
-            .ToListAsync(cancellationToken);
-        if (claimed.Count == 0)
+        Job job;
+        using (JobTelemetry.Quiet())
         {
-            return null;
+            var claimed = await db.Database.SqlQueryRaw<long>(JobLifecycleSql.Claim,
+                    new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
+                    new NpgsqlParameter("token_hash", uploadTokenHash), new NpgsqlParameter("targets", targets.ToArray()),
+                    new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()))
+                .ToListAsync(cancellationToken);
+            if (claimed.Count == 0)
+            {
+                return null;
+            }
+            job = await db.Jobs.AsNoTracking().Include(j => j.Version).ThenInclude(v => v.Crate).SingleAsync(j => j.Id == claimed[0], cancellationToken);
         }
-        var job = await db.Jobs.AsNoTracking().Include(j => j.Version).ThenInclude(v => v.Crate).SingleAsync(j => j.Id == claimed[0], cancellationToken);
         // Only claims that found a job are traced: an idle fleet asks every few seconds.
         using var activity = JobTelemetry.StartInJob("Claim job", job.TraceParent, job.Id, started);
         activity?.SetTag("buildsrs.job.kind", EnumText.Of(job.Kind));
@@ -87,14 +93,20 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
     /// Records an artifact of a job that is still running (its upload was verified and stored); false when the job
     /// ended meanwhile, so nothing is recorded.
     /// </summary>
-    public async Task<bool> RecordArtifactAsync(long jobId, string fileName, string storageKey, long size, string sha256, CancellationToken cancellationToken) =>
+    public async Task<bool> RecordArtifactAsync(long jobId, string fileName, string storageKey, long size, string sha256, string signature,
+        CancellationToken cancellationToken) =>
         (await db.Database.SqlQueryRaw<long>(JobLifecycleSql.RecordArtifact,
             new NpgsqlParameter("job", jobId), new NpgsqlParameter("file", fileName), new NpgsqlParameter("key", storageKey),
-            new NpgsqlParameter("size", size), new NpgsqlParameter("sha256", sha256)).ToListAsync(cancellationToken)).Count > 0;
+            new NpgsqlParameter("size", size), new NpgsqlParameter("sha256", sha256), new NpgsqlParameter("signature", signature))
+            .ToListAsync(cancellationToken)).Count > 0;
 
     /// <summary>Records a result; null when accepted, else why it was discarded (nothing changes then).</summary>
     public async Task<string?> FinishAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
     {
+        if (finished.Build is { } build && BuildRecords.Invalid(build) is { } malformed)
+        {
+            return malformed;
+        }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -110,23 +122,40 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             {
                 return invalid;
             }
+            var verified = job.Kind == JobKind.Verify
+                ? await db.Artifacts.AsNoTracking().Where(a => a.Id == job.ArtifactId)
+                    .Select(a => new { a.Id, a.Sha256, a.Binaries, a.Job.BuilderId }).SingleAsync(cancellationToken)
+                : null;
+            if (verified?.BuilderId == builderId)
+            {
+                return "a builder cannot verify an artifact it made itself";
+            }
+            if (job.Kind != JobKind.Metadata && finished.Outcome == JobOutcome.Succeeded && finished.Build is null)
+            {
+                return "a successful build needs its build record (image, toolchain, lockfile, hashes)";
+            }
             using var activity = JobTelemetry.StartInJob("Record result", job.TraceParent, job.Id);
             activity?.SetTag("buildsrs.job.outcome", EnumText.Of(finished.Outcome));
 
             var (outcome, error, withoutArtifact) = (finished.Outcome, finished.Error, false);
             if (job.Kind == JobKind.Binary && outcome == JobOutcome.Succeeded)
             {
-                var artifacts = await db.Artifacts.Where(a => a.JobId == job.Id).ExecuteUpdateAsync(a => a
-                    .SetProperty(x => x.Machine, finished.Platform == null ? null : finished.Platform.Machine)
-                    .SetProperty(x => x.Linkage, finished.Platform == null ? null : finished.Platform.Linkage)
-                    .SetProperty(x => x.GlibcFloor, finished.Platform == null ? null : finished.Platform.Glibc), cancellationToken);
-                if (artifacts == 0)
+                var artifacts = await db.Artifacts.Where(a => a.JobId == job.Id).Select(a => a.Sha256).ToListAsync(cancellationToken);
+                if (artifacts.Count == 0)
                 {
                     (outcome, error, withoutArtifact) = (JobOutcome.InfrastructureError, "reported success without an uploaded artifact", true);
                 }
+                else if (!artifacts.Contains(finished.Build!.ArchiveSha256))
+                {
+                    return "the build record names another archive than the one uploaded";
+                }
                 else
                 {
-                    activity?.SetTag("buildsrs.artifacts", artifacts);
+                    await db.Artifacts.Where(a => a.JobId == job.Id).ExecuteUpdateAsync(a => a
+                        .SetProperty(x => x.Machine, finished.Platform == null ? null : finished.Platform.Machine)
+                        .SetProperty(x => x.Linkage, finished.Platform == null ? null : finished.Platform.Linkage)
+                        .SetProperty(x => x.GlibcFloor, finished.Platform == null ? null : finished.Platform.Glibc)
+                        .SetProperty(x => x.Binaries, BuildRecords.BinariesJson(finished.Build)), cancellationToken);
                 }
             }
             error = error?[..Math.Min(error.Length, 4000)];
@@ -140,9 +169,33 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
                 new NpgsqlParameter("outcome", EnumText.Of(outcome)),
                 new NpgsqlParameter("exit_code", (object?)finished.ExitCode ?? DBNull.Value), new NpgsqlParameter("error", (object?)error ?? DBNull.Value),
             ], cancellationToken);
+            if (finished.Build is { } record && outcome == JobOutcome.Succeeded)
+            {
+                await RecordBuildAsync(job.Id, record, cancellationToken);
+            }
             if (job.Kind == JobKind.Metadata && outcome == JobOutcome.Succeeded)
             {
                 await FanOutAsync(job, finished, cancellationToken);
+            }
+            if (job.Kind == JobKind.Binary && outcome == JobOutcome.Succeeded && Random.Shared.NextDouble() < options.Value.VerifyShare)
+            {
+                await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.QueueVerify,
+                    [new NpgsqlParameter("job", job.Id), new NpgsqlParameter("priority", options.Value.VerifyPriority), TraceParentParameter()],
+                    cancellationToken);
+            }
+            if (verified is not null && !retry && outcome != JobOutcome.InfrastructureError)
+            {
+                var (reproduced, differences) = outcome == JobOutcome.Succeeded
+                    ? BuildRecords.Compare(verified.Sha256, verified.Binaries, finished.Build!)
+                    : (false, BuildRecords.Failed(outcome, error));
+                db.ArtifactVerifications.Add(new ArtifactVerification
+                {
+                    ArtifactId = verified.Id, JobId = job.Id, BuilderId = builderId, Reproduced = reproduced,
+                    ArchiveSha256 = outcome == JobOutcome.Succeeded ? finished.Build!.ArchiveSha256 : null, Differences = differences,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                activity?.SetTag("buildsrs.verify.reproduced", reproduced);
+                JobTelemetry.Verified(job.Target, reproduced);
             }
             await transaction.CommitAsync(cancellationToken);
             if (!retry)
@@ -152,6 +205,14 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             return null;
         });
     }
+
+    private Task<int> RecordBuildAsync(long jobId, BuildRecord build, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(JobLifecycleSql.RecordBuild,
+        [
+            new NpgsqlParameter("job", jobId), new NpgsqlParameter("image", build.Image), new NpgsqlParameter("toolchain", build.Toolchain),
+            new NpgsqlParameter("lockfile", build.Lockfile),
+            new NpgsqlParameter("lockfile_sha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(build.Lockfile)))),
+        ], cancellationToken);
 
     public const string CancelledByOperator = "an operator cancelled it";
 
@@ -177,6 +238,18 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             new NpgsqlParameter("priority", used), TraceParentParameter(),
         ], cancellationToken);
         return (queued, used);
+    }
+
+    /// <summary>Has another builder build a version's artifacts again (each target's newest) at <paramref name="priority"/>
+    /// (the rebuilds' own unless named); returns how many verify jobs are queued for it.</summary>
+    public async Task<(int Queued, int Priority)> QueueVerifyAsync(string normalizedCrate, string version, int? priority, CancellationToken cancellationToken)
+    {
+        var used = priority ?? options.Value.RebuildPriority;
+        // Not composed (no Single): a statement that changes rows in WITH must stay at the top level.
+        var queued = await db.Database.SqlQueryRaw<long>(JobLifecycleSql.QueueVerifyOfVersion,
+            new NpgsqlParameter("crate", normalizedCrate), new NpgsqlParameter("version", version),
+            new NpgsqlParameter("priority", used), TraceParentParameter()).ToListAsync(cancellationToken);
+        return ((int)queued[0], used);
     }
 
     /// <summary>The trace context new job rows carry: the span that queues them.</summary>

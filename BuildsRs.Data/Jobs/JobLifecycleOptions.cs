@@ -23,4 +23,11 @@ public sealed class JobLifecycleOptions
 
     /// <summary>Priority of the versions a full import finds: they wait behind new publications.</summary>
     public int BackfillPriority { get; set; }
+
+    /// <summary>Priority of verify jobs: the lowest, so that they run when nothing else waits.</summary>
+    public int VerifyPriority { get; set; } = -10;
+
+    /// <summary>The share of successful builds that another builder builds again to check them (0 to 1).</summary>
+    [Range(0.0, 1.0)]
+    public double VerifyShare { get; set; } = 1.0;
 }

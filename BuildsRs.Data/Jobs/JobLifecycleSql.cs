@@ -21,15 +21,18 @@ internal static class JobLifecycleSql
     public static readonly string Live = $"state IN ({Queued}, {Running})";
 
     /// <summary>The highest-priority, oldest queued job of the builder's kinds and targets, taken by exactly one
-    /// builder; none while an operator has locked the queue.</summary>
+    /// builder; none while an operator has locked the queue. A verify job never goes to the builder that made its
+    /// artifact.</summary>
     public static readonly string Claim = $"""
         UPDATE jobs SET state = {Running}, builder_id = @builder, lease_expires_at = now() + @lease,
                         started_at = now(), claims = claims + 1, upload_token_hash = @token_hash
         WHERE id = (
-            SELECT id FROM jobs
-            WHERE state = {Queued} AND kind = ANY(@kinds) AND (target IS NULL OR target = ANY(@targets))
+            SELECT q.id FROM jobs q
+            WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
               AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
-            ORDER BY priority DESC, created_at, id
+              AND (q.artifact_id IS NULL OR NOT EXISTS (
+                  SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = q.artifact_id AND made.builder_id = @builder))
+            ORDER BY q.priority DESC, q.created_at, q.id
             LIMIT 1
             FOR UPDATE SKIP LOCKED)
         RETURNING id
@@ -111,11 +114,55 @@ internal static class JobLifecycleSql
         WHERE j.version_id = v.id AND c.normalized_name = @crate AND j.state = {Queued}
         """;
 
+    /// <summary>What a binary or verify build was made with (see <c>BuildRecord</c>); the lockfile is stored once.</summary>
+    public const string RecordBuild = """
+        WITH lockfile AS (
+            INSERT INTO lockfiles (sha256, content) VALUES (@lockfile_sha256, @lockfile) ON CONFLICT DO NOTHING)
+        UPDATE jobs SET builder_image = @image, toolchain = @toolchain, lockfile_sha256 = @lockfile_sha256 WHERE id = @job
+        """;
+
+    /// <summary>A successful binary build is built again by another builder, at the lowest priority (the artifact's
+    /// version and target; the verify job continues the build's trace).</summary>
+    public static readonly string QueueVerify = $"""
+        INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent, artifact_id)
+        SELECT j.version_id, {Sql(JobKind.Verify)}, j.target, {Queued}, @priority,
+               COALESCE((SELECT max(attempt) + 1 FROM jobs v WHERE v.version_id = j.version_id AND v.kind = {Sql(JobKind.Verify)} AND v.target = j.target), 0),
+               0, @trace_parent, a.id
+        FROM artifacts a JOIN jobs j ON j.id = a.job_id
+        WHERE a.job_id = @job
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>
+    /// An operator asks for a version's artifacts to be built again by another builder: the newest artifact of each
+    /// target gets a verify job at @priority, or its queued one is moved to @priority.
+    /// </summary>
+    public static readonly string QueueVerifyOfVersion = $"""
+        WITH newest AS (
+            SELECT DISTINCT ON (j.target) a.id AS artifact_id, j.version_id, j.target
+            FROM artifacts a JOIN jobs j ON j.id = a.job_id JOIN versions v ON v.id = j.version_id JOIN crates c ON c.id = v.crate_id
+            WHERE c.normalized_name = @crate AND v.version = @version AND j.state = {Sql(JobState.Succeeded)}
+            ORDER BY j.target, j.attempt DESC),
+        raised AS (
+            UPDATE jobs q SET priority = @priority FROM newest n
+            WHERE q.artifact_id = n.artifact_id AND q.state = {Queued}
+            RETURNING q.artifact_id),
+        queued AS (
+            INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent, artifact_id)
+            SELECT n.version_id, {Sql(JobKind.Verify)}, n.target, {Queued}, @priority,
+                   COALESCE((SELECT max(attempt) + 1 FROM jobs v WHERE v.version_id = n.version_id AND v.kind = {Sql(JobKind.Verify)} AND v.target = n.target), 0),
+                   0, @trace_parent, n.artifact_id
+            FROM newest n WHERE n.artifact_id NOT IN (SELECT artifact_id FROM raised)
+            ON CONFLICT DO NOTHING
+            RETURNING 1)
+        SELECT (SELECT count(*) FROM raised) + (SELECT count(*) FROM queued) AS "Value"
+        """;
+
     /// <summary>An artifact counts only while its job runs: one that ended meanwhile (a result, a cancel, a lease
     /// that ran out) gets nothing recorded.</summary>
     public static readonly string RecordArtifact = $"""
-        INSERT INTO artifacts (job_id, file_name, storage_key, size, sha256)
-        SELECT id, @file, @key, @size, @sha256 FROM jobs WHERE id = @job AND state = {Running} AND kind = {Binary}
+        INSERT INTO artifacts (job_id, file_name, storage_key, size, sha256, signature)
+        SELECT id, @file, @key, @size, @sha256, @signature FROM jobs WHERE id = @job AND state = {Running} AND kind = {Binary}
         RETURNING id
         """;
 

@@ -18,11 +18,27 @@ public static class JobTelemetry
 
     private static readonly Counter<long> Claims = Meter.CreateCounter<long>("buildsrs.jobs.claims", "{job}", "Jobs handed to builders");
     private static readonly Counter<long> Finished = Meter.CreateCounter<long>("buildsrs.jobs.finished", "{job}", "Jobs ended, by kind and outcome");
+    private static readonly Counter<long> Verifications = Meter.CreateCounter<long>("buildsrs.jobs.verifications", "{artifact}",
+        "Artifacts built again by a second builder, by target and result (reproduced or differs)");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("buildsrs.jobs.duration", "s",
         "How long a job ran on its builder, by kind, target and outcome");
 
     /// <summary>The context a job's rows carry for whatever the current span is (null when nothing is traced).</summary>
     public static string? CurrentTraceParent() => Activity.Current is { } current && current.IdFormat == ActivityIdFormat.W3C ? current.Id : null;
+
+    /// <summary>
+    /// Keeps what runs until disposal out of the traces: a heartbeat, or a claim that may find nothing, happens every few
+    /// seconds for every builder, and each of its database calls would otherwise be a trace of its own. It runs under
+    /// a parent that is not sampled, so nothing under it is recorded.
+    /// </summary>
+    public static IDisposable Quiet()
+    {
+        var previous = Activity.Current;
+        var unsampled = new Activity("buildsrs.untraced");
+        unsampled.SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+        unsampled.Start();
+        return new Restore(unsampled, previous);
+    }
 
     /// <summary>Starts a span in the trace of a job (a new trace when the row carries none).</summary>
     public static Activity? StartInJob(string name, string? traceParent, long jobId, DateTimeOffset startTime = default)
@@ -34,8 +50,20 @@ public static class JobTelemetry
         return activity;
     }
 
+    private sealed class Restore(Activity unsampled, Activity? previous) : IDisposable
+    {
+        public void Dispose()
+        {
+            unsampled.Stop();
+            Activity.Current = previous;
+        }
+    }
+
     public static void Claimed(JobKind kind, string? target) =>
         Claims.Add(1, new KeyValuePair<string, object?>("kind", EnumText.Of(kind)), new KeyValuePair<string, object?>("target", target ?? "none"));
+
+    public static void Verified(string? target, bool reproduced) => Verifications.Add(1,
+        new KeyValuePair<string, object?>("target", target ?? "none"), new KeyValuePair<string, object?>("result", reproduced ? "reproduced" : "differs"));
 
     public static void Ended(JobKind kind, string? target, JobOutcome outcome, TimeSpan? ran)
     {

@@ -32,6 +32,10 @@ namespace BuildsRs.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Binaries")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("binaries");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
@@ -70,6 +74,11 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnName("sha256")
                         .IsFixedLength();
 
+                    b.Property<string>("Signature")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("signature");
+
                     b.Property<long>("Size")
                         .HasColumnType("bigint")
                         .HasColumnName("size");
@@ -97,6 +106,64 @@ namespace BuildsRs.Data.Migrations
 
                             t.HasCheckConstraint("ck_artifacts_size", "size >= 0");
                         });
+                });
+
+            modelBuilder.Entity("BuildsRs.Data.Model.ArtifactVerification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ArchiveSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("archive_sha256")
+                        .IsFixedLength();
+
+                    b.Property<long>("ArtifactId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("artifact_id");
+
+                    b.Property<long>("BuilderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("builder_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.PrimitiveCollection<string[]>("Differences")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("differences");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("job_id");
+
+                    b.Property<bool>("Reproduced")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reproduced");
+
+                    b.HasKey("Id")
+                        .HasName("pk_artifact_verifications");
+
+                    b.HasIndex("ArtifactId")
+                        .HasDatabaseName("ix_artifact_verifications_artifact_id");
+
+                    b.HasIndex("BuilderId")
+                        .HasDatabaseName("ix_artifact_verifications_builder_id");
+
+                    b.HasIndex("JobId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_artifact_verifications_job_id");
+
+                    b.ToTable("artifact_verifications", (string)null);
                 });
 
             modelBuilder.Entity("BuildsRs.Data.Model.Crate", b =>
@@ -264,6 +331,10 @@ namespace BuildsRs.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("ArtifactId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("artifact_id");
+
                     b.Property<int>("Attempt")
                         .HasColumnType("integer")
                         .HasColumnName("attempt");
@@ -271,6 +342,11 @@ namespace BuildsRs.Data.Migrations
                     b.Property<long?>("BuilderId")
                         .HasColumnType("bigint")
                         .HasColumnName("builder_id");
+
+                    b.Property<string>("BuilderImage")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("builder_image");
 
                     b.Property<int>("Claims")
                         .HasColumnType("integer")
@@ -304,6 +380,12 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lease_expires_at");
 
+                    b.Property<string>("LockfileSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("lockfile_sha256")
+                        .IsFixedLength();
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)")
@@ -328,6 +410,11 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("target");
 
+                    b.Property<string>("Toolchain")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("toolchain");
+
                     b.Property<string>("TraceParent")
                         .HasMaxLength(55)
                         .HasColumnType("character varying(55)")
@@ -344,11 +431,17 @@ namespace BuildsRs.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_jobs");
 
+                    b.HasIndex("ArtifactId")
+                        .HasDatabaseName("ix_jobs_artifact_id");
+
                     b.HasIndex("BuilderId")
                         .HasDatabaseName("ix_jobs_builder_id");
 
                     b.HasIndex("FinishedAt")
                         .HasDatabaseName("ix_jobs_finished_at");
+
+                    b.HasIndex("LockfileSha256")
+                        .HasDatabaseName("ix_jobs_lockfile_sha256");
 
                     b.HasIndex("Target")
                         .HasDatabaseName("ix_jobs_target");
@@ -377,7 +470,7 @@ namespace BuildsRs.Data.Migrations
 
                     b.ToTable("jobs", null, t =>
                         {
-                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('metadata', 'binary')");
+                            t.HasCheckConstraint("ck_jobs_kind", "kind IN ('metadata', 'binary', 'verify')");
 
                             t.HasCheckConstraint("ck_jobs_outcome", "outcome IN ('succeeded', 'build_failed', 'no_binaries', 'out_of_memory', 'disk_limit', 'timed_out', 'no_output', 'rejected', 'infrastructure_error')");
 
@@ -386,6 +479,8 @@ namespace BuildsRs.Data.Migrations
                             t.HasCheckConstraint("ck_jobs_state", "state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')");
 
                             t.HasCheckConstraint("ck_jobs_target_matches_kind", "(kind = 'metadata') = (target IS NULL)");
+
+                            t.HasCheckConstraint("ck_jobs_verify_has_artifact", "(kind = 'verify') = (artifact_id IS NOT NULL)");
                         });
                 });
 
@@ -420,6 +515,28 @@ namespace BuildsRs.Data.Migrations
                         .HasName("pk_job_logs");
 
                     b.ToTable("job_logs", (string)null);
+                });
+
+            modelBuilder.Entity("BuildsRs.Data.Model.Lockfile", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.HasKey("Sha256")
+                        .HasName("pk_lockfiles");
+
+                    b.ToTable("lockfiles", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_lockfiles_sha256_hex", "sha256 ~ '^[0-9a-f]{64}$'");
+                        });
                 });
 
             modelBuilder.Entity("BuildsRs.Data.Model.QueueLock", b =>
@@ -595,6 +712,34 @@ namespace BuildsRs.Data.Migrations
                     b.Navigation("Job");
                 });
 
+            modelBuilder.Entity("BuildsRs.Data.Model.ArtifactVerification", b =>
+                {
+                    b.HasOne("BuildsRs.Data.Model.Artifact", "Artifact")
+                        .WithMany("Verifications")
+                        .HasForeignKey("ArtifactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_artifact_verifications_artifacts_artifact_id");
+
+                    b.HasOne("BuildsRs.Data.Model.RegisteredBuilder", "Builder")
+                        .WithMany()
+                        .HasForeignKey("BuilderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_artifact_verifications_builders_builder_id");
+
+                    b.HasOne("BuildsRs.Data.Model.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_artifact_verifications_jobs_job_id");
+
+                    b.Navigation("Artifact");
+
+                    b.Navigation("Builder");
+                });
+
             modelBuilder.Entity("BuildsRs.Data.Model.CrateVersion", b =>
                 {
                     b.HasOne("BuildsRs.Data.Model.Crate", "Crate")
@@ -619,11 +764,23 @@ namespace BuildsRs.Data.Migrations
 
             modelBuilder.Entity("BuildsRs.Data.Model.Job", b =>
                 {
+                    b.HasOne("BuildsRs.Data.Model.Artifact", "VerifiedArtifact")
+                        .WithMany()
+                        .HasForeignKey("ArtifactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_jobs_artifacts_artifact_id");
+
                     b.HasOne("BuildsRs.Data.Model.RegisteredBuilder", "Builder")
                         .WithMany()
                         .HasForeignKey("BuilderId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_jobs_builders_builder_id");
+
+                    b.HasOne("BuildsRs.Data.Model.Lockfile", null)
+                        .WithMany()
+                        .HasForeignKey("LockfileSha256")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_jobs_lockfiles_lockfile_sha256");
 
                     b.HasOne("BuildsRs.Data.Model.Target", null)
                         .WithMany()
@@ -640,6 +797,8 @@ namespace BuildsRs.Data.Migrations
 
                     b.Navigation("Builder");
 
+                    b.Navigation("VerifiedArtifact");
+
                     b.Navigation("Version");
                 });
 
@@ -651,6 +810,11 @@ namespace BuildsRs.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_job_logs_jobs_job_id");
+                });
+
+            modelBuilder.Entity("BuildsRs.Data.Model.Artifact", b =>
+                {
+                    b.Navigation("Verifications");
                 });
 
             modelBuilder.Entity("BuildsRs.Data.Model.Crate", b =>

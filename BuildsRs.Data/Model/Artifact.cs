@@ -18,5 +18,13 @@ public class Artifact
     public string? Linkage { get; set; }
     public string? GlibcFloor { get; set; }
 
+    /// <summary>The Api's minisign signature of the archive (the whole <c>.minisig</c> file), made when it was accepted.</summary>
+    public string? Signature { get; set; }
+
+    /// <summary>Each binary's SHA-256 by name, as JSON, from the builder's report.</summary>
+    public string? Binaries { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
+
+    public List<ArtifactVerification> Verifications { get; set; } = [];
 }

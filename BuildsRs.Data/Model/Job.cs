@@ -42,5 +42,15 @@ public class Job
     /// join that trace.</summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>A verify job's artifact: the one it builds again.</summary>
+    public long? ArtifactId { get; set; }
+    public Artifact? VerifiedArtifact { get; set; }
+
+    /// <summary>What a binary or verify job was built with, as its builder reported: the build image's ID, the toolchain
+    /// and the SHA-256 of the <c>Cargo.lock</c> (in <c>lockfiles</c>).</summary>
+    public string? BuilderImage { get; set; }
+    public string? Toolchain { get; set; }
+    public string? LockfileSha256 { get; set; }
+
     public List<Artifact> Artifacts { get; set; } = [];
 }

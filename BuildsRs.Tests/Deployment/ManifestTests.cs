@@ -44,7 +44,7 @@ public sealed class ManifestTests
             Assert.True(resources[connection]!["inputs"]!["value"]!["secret"]!.GetValue<bool>());
             Assert.NotNull(resources[connection]!["connectionString"]);
         }
-        foreach (var secret in new[] { "admin-token", "builder-enrollment-token" })
+        foreach (var secret in new[] { "admin-token", "builder-enrollment-token", "signing-key" })
         {
             var input = resources[secret]!["inputs"]!["value"]!;
             Assert.True(input["secret"]!.GetValue<bool>());
@@ -58,6 +58,7 @@ public sealed class ManifestTests
         Assert.Equal("{artifacts.connectionString}", Env(api, "ConnectionStrings__artifacts"));
         Assert.Equal("{admin-token.value}", Env(api, "Admin__Token"));
         Assert.Equal("{builder-enrollment-token.value}", Env(api, "Builders__EnrollmentToken"));
+        Assert.Equal("{signing-key.value}", Env(api, "Signing__SecretKey"));
         Assert.True(api["bindings"]!["http"]!["external"]!.GetValue<bool>());
 
         var sync = resources["registry-sync"]!;

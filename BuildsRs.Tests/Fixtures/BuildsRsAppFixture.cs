@@ -47,7 +47,9 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
                 .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.Endpoint.ToString().TrimEnd('/'))
                 .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
                 .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "1000")
-                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
+                // Every span counts here: a busy run must not drop any from a full export queue.
+                .WithEnvironment("OTEL_BSP_MAX_QUEUE_SIZE", "262144");
         }
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);

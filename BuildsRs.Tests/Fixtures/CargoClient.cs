@@ -29,8 +29,10 @@ public sealed class CargoClient
         return new CargoClient(home, token);
     }
 
-    /// <summary>Publishes a new binary crate whose <c>main</c> is <paramref name="mainRs"/>, with a build script if given.</summary>
-    public async Task PublishAsync(string name, string version, string mainRs = "fn main() { println!(\"hello\"); }\n", string? buildRs = null)
+    /// <summary>Publishes a new binary crate whose <c>main</c> is <paramref name="mainRs"/>, with a build script if given
+    /// and <paramref name="manifest"/> added to its <c>Cargo.toml</c>.</summary>
+    public async Task PublishAsync(string name, string version, string mainRs = "fn main() { println!(\"hello\"); }\n", string? buildRs = null,
+        string manifest = "")
     {
         var source = Path.Combine(Home, "sources", $"{name}-{version}");
         Directory.CreateDirectory(Path.Combine(source, "src"));
@@ -41,6 +43,7 @@ public sealed class CargoClient
             edition = "2021"
             description = "A crate published by the tests"
             license = "MIT"
+            {manifest}
             """);
         await File.WriteAllTextAsync(Path.Combine(source, "src", "main.rs"), mainRs);
         if (buildRs is not null)

@@ -210,6 +210,40 @@ public sealed class BinaryJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_version_built_twice_from_its_lockfile_gives_the_same_archive_byte_for_byte_and_says_what_it_was_built_from()
+    {
+        var first = await BuildAsync("hexyl", "0.8.0", folder: "first");
+        var again = await BuildAsync("hexyl", "0.8.0", lockfile: first.Build.Lockfile, folder: "again");
+
+        Assert.Equal(first.Sha256, again.Sha256);
+        Assert.Equal(first.Build, again.Build with { Binaries = first.Build.Binaries });
+        Assert.Equal(first.Build.Binaries, again.Build.Binaries);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", first.Build.Image);
+        Assert.StartsWith("rustc 1.", first.Build.Toolchain, StringComparison.Ordinal);
+        Assert.Contains("name = \"ansi_term\"", first.Build.Lockfile, StringComparison.Ordinal);
+        Assert.Equal(first.Sha256, first.Build.ArchiveSha256);
+    }
+
+    [Fact]
+    public async Task A_build_script_that_embeds_the_time_gives_other_bytes_every_time()
+    {
+        await registry.Cargo.PublishAsync("buildsrs-clock", "1.0.0",
+            mainRs: "fn main() { println!(\"built at {}\", include_str!(concat!(env!(\"OUT_DIR\"), \"/stamp\"))); }\n",
+            buildRs: """
+                fn main() {
+                    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+                    std::fs::write(std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("stamp"), now.to_string()).unwrap();
+                }
+                """);
+
+        var first = await BuildAsync("buildsrs-clock", "1.0.0", folder: "clock-first");
+        var again = await BuildAsync("buildsrs-clock", "1.0.0", lockfile: first.Build.Lockfile, folder: "clock-again");
+
+        Assert.NotEqual(first.Sha256, again.Sha256);
+        Assert.NotEqual(first.Build.Binaries["buildsrs-clock"], again.Build.Binaries["buildsrs-clock"]);
+    }
+
+    [Fact]
     public async Task A_build_that_sleeps_past_its_time_limit_is_timed_out()
     {
         options.Sandbox.BuildTimeout = TimeSpan.FromSeconds(20);
@@ -258,17 +292,19 @@ public sealed class BinaryJobTests : IAsyncLifetime
         Assert.Contains("the registry could not be reached", failure.Message, StringComparison.Ordinal);
     }
 
-    private async Task<BuiltArtifact> BuildAsync(string crate, string version, string target = RepositoryPaths.HostTarget)
+    private async Task<BuiltArtifact> BuildAsync(string crate, string version, string target = RepositoryPaths.HostTarget, string? lockfile = null,
+        string? folder = null)
     {
         var path = BuildsRs.Contracts.Registry.IndexPath.For(crate);
         var lines = await http.GetStringAsync(new Uri(registry.SparseIndexUrl, path));
         var checksum = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
             .Single(l => l.GetProperty("vers").GetString() == version).GetProperty("cksum").GetString()!;
         var job = new JobAssigned(1, JobKind.Binary, crate, version, new Uri(registry.Url, $"api/v1/crates/{crate}/{version}/download").ToString(),
-            checksum, target, DateTimeOffset.UtcNow.AddHours(1), null, "token");
-        var binaryJob = new BinaryJob(new CrateDownloader(http), new Sandbox(docker, Options.Create(options)),
-            new BuildImages(docker, Options.Create(options), NullLogger<BuildImages>.Instance), Options.Create(options));
-        return await binaryJob.RunAsync(job, Path.Combine(work, crate), (_, chunk) =>
+            checksum, target, DateTimeOffset.UtcNow.AddHours(1), null, "token", Lockfile: lockfile, SourceDateEpoch: 1_700_000_000);
+        var sandbox = new Sandbox(docker, Options.Create(options));
+        var binaryJob = new BinaryJob(new CrateDownloader(http), sandbox,
+            new BuildImages(docker, Options.Create(options), NullLogger<BuildImages>.Instance), new Toolchains(sandbox, Options.Create(options)), Options.Create(options));
+        return await binaryJob.RunAsync(job, Path.Combine(work, folder ?? crate), (_, chunk) =>
         {
             lock (log)
             {

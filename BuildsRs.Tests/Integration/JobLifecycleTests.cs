@@ -141,7 +141,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var cancelled = await lifecycle.CancelAsync(binary!.Id, CancellationToken.None);
         var twice = await lifecycle.CancelAsync(binary.Id, CancellationToken.None);
         var lost = await lifecycle.ExtendLeasesAsync(builderA, [binary.Id], CancellationToken.None);
-        var artifact = await lifecycle.RecordArtifactAsync(binary.Id, "demo.tar.gz", "key-" + binary.Id, 1, new string('d', 64), CancellationToken.None);
+        var artifact = await lifecycle.RecordArtifactAsync(binary.Id, "demo.tar.gz", "key-" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None);
         var result = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded), CancellationToken.None);
 
         Assert.True(cancelled);
@@ -188,13 +188,13 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
         await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
         var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
-        Assert.True(await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), CancellationToken.None));
+        Assert.True(await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None));
 
-        var otherMachine = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded) with
+        var otherMachine = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
             { Platform = new BinaryPlatform("aarch64", "dynamic", "2.31") }, CancellationToken.None);
-        var malformed = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded) with
+        var malformed = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
             { Platform = new BinaryPlatform("x86-64", "dynamic", "2.31; <script>") }, CancellationToken.None);
-        var honest = await lifecycle.FinishAsync(builderA, Finished(binary.Id, JobOutcome.Succeeded) with
+        var honest = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
             { Platform = new BinaryPlatform("x86-64", "dynamic", "2.30") }, CancellationToken.None);
 
         Assert.Equal("a x86_64-unknown-linux-gnu build cannot have aarch64 binaries: they are x86-64 binaries", otherMachine);
@@ -215,12 +215,112 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
         var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
 
-        Assert.Null(await lifecycle.FinishAsync(builderA, Finished(binary!.Id, JobOutcome.Succeeded), CancellationToken.None));
+        Assert.Null(await lifecycle.FinishAsync(builderA, Built(binary!.Id, 'd'), CancellationToken.None));
 
         db.ChangeTracker.Clear();
         var stored = await db.Jobs.SingleAsync(j => j.Id == binary.Id);
         Assert.Equal((JobState.Failed, JobOutcome.InfrastructureError, "reported success without an uploaded artifact"),
             (stored.State, stored.Outcome, stored.Error));
+    }
+
+    [Fact]
+    public async Task A_successful_build_is_built_again_by_another_builder_only_and_a_same_bytes_rebuild_is_recorded_as_reproduced()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var artifact = await BuildOneAsync(db, lifecycle, builderA);
+        db.ChangeTracker.Clear();
+        var queued = await db.Jobs.SingleAsync(j => j.Kind == JobKind.Verify && j.ArtifactId == artifact);
+
+        var byMaker = await ClaimAsync(lifecycle, builderA, [JobKind.Verify]);
+        var byOther = await ClaimAsync(lifecycle, builderB, [JobKind.Verify]);
+        var result = await lifecycle.FinishAsync(builderB, Built(byOther!.Id, 'd'), CancellationToken.None);
+
+        Assert.Equal((JobState.Queued, -10), (queued.State, queued.Priority));
+        Assert.Null(byMaker);
+        Assert.Equal(queued.Id, byOther.Id);
+        Assert.Null(result);
+        var verdict = await db.ArtifactVerifications.SingleAsync(v => v.ArtifactId == artifact);
+        Assert.Equal((true, builderB, new string('d', 64), 0), (verdict.Reproduced, verdict.BuilderId, verdict.ArchiveSha256, verdict.Differences.Length));
+    }
+
+    [Fact]
+    public async Task A_rebuild_that_gives_other_bytes_is_recorded_with_the_files_that_differ()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var artifact = await BuildOneAsync(db, lifecycle, builderA);
+        var verify = await ClaimAsync(lifecycle, builderB, [JobKind.Verify]);
+
+        Assert.Null(await lifecycle.FinishAsync(builderB, Built(verify!.Id, 'e', binary: 'c'), CancellationToken.None));
+
+        var verdict = await db.ArtifactVerifications.SingleAsync(v => v.ArtifactId == artifact);
+        Assert.Equal((false, new string('e', 64)), (verdict.Reproduced, verdict.ArchiveSha256));
+        Assert.Equal(["demo"], verdict.Differences);
+    }
+
+    [Fact]
+    public async Task A_verify_result_from_the_maker_from_a_builder_without_the_job_or_for_no_job_is_refused_and_changes_nothing()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var artifact = await BuildOneAsync(db, lifecycle, builderA);
+        var verify = await db.Jobs.Where(j => j.ArtifactId == artifact).Select(j => j.Id).SingleAsync();
+        // As if the maker had got hold of its own artifact's verify job.
+        await db.Database.ExecuteSqlRawAsync(
+            "UPDATE jobs SET state = 'running', builder_id = {0}, lease_expires_at = now() + interval '1 minute' WHERE id = {1}", builderA, verify);
+
+        var fromMaker = await lifecycle.FinishAsync(builderA, Built(verify, 'd'), CancellationToken.None);
+        var fromOther = await lifecycle.FinishAsync(builderB, Built(verify, 'd'), CancellationToken.None);
+        var forNoJob = await lifecycle.FinishAsync(builderB, Built(long.MaxValue, 'd'), CancellationToken.None);
+
+        Assert.Equal("a builder cannot verify an artifact it made itself", fromMaker);
+        Assert.Equal(JobLifecycle.NotHeld, fromOther);
+        Assert.Equal(JobLifecycle.NotHeld, forNoJob);
+        Assert.False(await db.ArtifactVerifications.AnyAsync());
+        Assert.Equal(JobState.Running, await db.Jobs.Where(j => j.Id == verify).Select(j => j.State).SingleAsync());
+    }
+
+    [Fact]
+    public async Task An_operators_verify_request_moves_the_queued_verify_job_up_or_queues_one_once_the_last_has_ended()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var artifact = await BuildOneAsync(db, lifecycle, builderA);
+        var version = await db.Artifacts.Where(a => a.Id == artifact).Select(a => a.Job.Version.Version).SingleAsync();
+
+        var raised = await lifecycle.QueueVerifyAsync("demo", version, 40, CancellationToken.None);
+        var verify = await ClaimAsync(lifecycle, builderB, [JobKind.Verify]);
+        await lifecycle.FinishAsync(builderB, Built(verify!.Id, 'd'), CancellationToken.None);
+        var again = await lifecycle.QueueVerifyAsync("demo", version, null, CancellationToken.None);
+        var none = await lifecycle.QueueVerifyAsync("demo", "9.9.9", null, CancellationToken.None);
+
+        Assert.Equal(((1, 40), (1, 50), (0, 50)), (raised, again, none));
+        db.ChangeTracker.Clear();
+        var jobs = await db.Jobs.Where(j => j.ArtifactId == artifact).OrderBy(j => j.Attempt).Select(j => new { j.State, j.Priority }).ToListAsync();
+        Assert.Equal([(JobState.Succeeded, 40), (JobState.Queued, 50)], jobs.Select(j => (j.State, j.Priority)));
+    }
+
+    [Fact]
+    public async Task A_build_record_that_names_another_archive_or_is_malformed_is_refused()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None);
+        var honest = Built(binary.Id, 'd');
+
+        var otherArchive = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'e'), CancellationToken.None);
+        var badImage = await lifecycle.FinishAsync(builderA, honest with { Build = honest.Build! with { Image = "latest" } }, CancellationToken.None);
+        var badName = await lifecycle.FinishAsync(builderA, honest with
+            { Build = honest.Build! with { Binaries = new Dictionary<string, string> { ["../x"] = new string('b', 64) } } }, CancellationToken.None);
+
+        Assert.Equal("the build record names another archive than the one uploaded", otherArchive);
+        Assert.Equal("malformed build record: image is a Docker image ID (sha256:...)", badImage);
+        Assert.Equal("malformed build record: binaries are names with their SHA-256", badName);
+        Assert.Equal(JobState.Running, await db.Jobs.Where(j => j.Id == binary.Id).Select(j => j.State).SingleAsync());
     }
 
     [Fact]
@@ -254,6 +354,24 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
 
     private static JobFinished Finished(long jobId, JobOutcome outcome, IReadOnlyList<string>? binaries = null, int? exitCode = 0, string? error = null) =>
         new(jobId, outcome, 1, exitCode, error, binaries, null);
+
+    /// <summary>A successful binary or verify build whose archive's SHA-256 is 64 times <paramref name="archive"/>
+    /// and whose one binary's is 64 times <paramref name="binary"/>.</summary>
+    private static JobFinished Built(long jobId, char archive, char binary = 'b') =>
+        new(jobId, JobOutcome.Succeeded, 1, 0, null, ["demo"], null, null,
+            new BuildRecord("sha256:" + new string('1', 64), "rustc 1.95.0", "version = 4\n", new string(archive, 64),
+                new Dictionary<string, string> { ["demo"] = new string(binary, 64) }));
+
+    /// <summary>A metadata job and one binary job built by <paramref name="builder"/>: returns the artifact's id.</summary>
+    private static async Task<long> BuildOneAsync(BuildsRsDbContext db, JobLifecycle lifecycle, long builder)
+    {
+        var metadata = await ClaimAsync(lifecycle, builder, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builder, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        var binary = await ClaimAsync(lifecycle, builder, [JobKind.Binary]);
+        Assert.True(await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None));
+        Assert.Null(await lifecycle.FinishAsync(builder, Built(binary.Id, 'd'), CancellationToken.None));
+        return await db.Artifacts.Where(a => a.JobId == binary.Id).Select(a => a.Id).SingleAsync();
+    }
 
     private static async Task<Job?> ClaimAsync(JobLifecycle lifecycle, long builder, IReadOnlyList<JobKind> kinds) =>
         (await lifecycle.ClaimAsync(builder, Targets, kinds, [1, 2, 3], CancellationToken.None))?.Job;

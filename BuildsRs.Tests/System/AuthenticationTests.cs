@@ -26,6 +26,7 @@ public sealed class AuthenticationTests(BuildsRsAppFixture fixture)
         { "PUT", "/api/v1/admin/targets/x86_64-unknown-linux-gnu" },
         { "POST", "/api/v1/admin/crates/xml-rs/rebuild" },
         { "POST", "/api/v1/admin/crates/xml-rs/{version}/rebuild" },
+        { "POST", "/api/v1/admin/crates/xml-rs/{version}/verify" },
         { "POST", "/api/v1/admin/crates/xml-rs/cancel" },
         { "POST", "/api/v1/admin/jobs/{job}/cancel" },
         { "POST", "/api/v1/admin/queue/lock" },

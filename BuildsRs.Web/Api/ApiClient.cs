@@ -39,6 +39,9 @@ public sealed class ApiClient(HttpClient http)
     public Task<Statistics?> GetStatisticsAsync(int days, CancellationToken cancellationToken = default) =>
         GetAsync($"api/v1/statistics?days={days}", Json.Statistics, cancellationToken);
 
+    public Task<SigningKeys?> GetSigningKeysAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("api/v1/signing-keys", Json.SigningKeys, cancellationToken);
+
     /// <summary>The job's stored log so far.</summary>
     public async Task<string?> GetLogAsync(long jobId, CancellationToken cancellationToken = default)
     {

@@ -35,9 +35,14 @@ public sealed class BuilderOptions : IValidatableObject
     /// <summary>The sparse index dependencies come from; empty means crates.io itself.</summary>
     public Uri? RegistryIndex { get; set; }
 
-    /// <summary>How many jobs it runs at once.</summary>
+    /// <summary>How many builds (binary and verify jobs, each in the sandbox) it runs at once.</summary>
     [Range(1, 1)]
     public int Capacity { get; set; } = 1;
+
+    /// <summary>How many metadata jobs it classifies at once beside its builds: they are read in memory, a few
+    /// milliseconds each, so several keep the round trips to the Api from setting the pace.</summary>
+    [Range(1, 64)]
+    public int MetadataSlots { get; set; } = 8;
 
     /// <summary>Where jobs unpack crates; each job gets a folder of its own, removed afterwards.</summary>
     [Required]

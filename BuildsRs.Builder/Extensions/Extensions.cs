@@ -20,7 +20,7 @@ internal static class Extensions
 
         builder.Services.AddSingleton(services => BuilderKey.Acquire(services.GetRequiredService<IOptions<BuilderOptions>>().Value.KeyDirectory));
         builder.Services.AddSingleton<ApiConnectionState>();
-        builder.Services.AddSingleton<JobSlot>();
+        builder.Services.AddSingleton<JobSlots>();
         // Before the connection starts: no new job may begin while an earlier life's build still runs.
         builder.Services.AddHostedService<LeftoverSandboxCleanup>();
         builder.Services.AddHostedService<ApiConnection>();

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
+using BuildsRs.Contracts.Jobs;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 
@@ -12,11 +13,11 @@ namespace BuildsRs.Builder.Infrastructure;
 /// <summary>
 /// Keeps this builder connected to the Api: enrolls its key when it has an enrollment token, authenticates on the
 /// WebSocket (hello, signed challenge, welcome), sends heartbeats, and reconnects with a growing delay when the
-/// Api goes away. A build in progress is not tied to a connection (see <see cref="JobSlot"/>).
+/// Api goes away. A job in progress is not tied to a connection (see <see cref="JobSlot"/>).
 /// </summary>
 internal sealed partial class ApiConnection(
     BuilderKey key, IOptions<BuilderOptions> options, IHttpClientFactory http, ServiceEndpointResolver resolver,
-    ApiConnectionState state, JobSlot slot, BuildImages images, ILogger<ApiConnection> logger) : BackgroundService
+    ApiConnectionState state, JobSlots slots, BuildImages images, ILogger<ApiConnection> logger) : BackgroundService
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -92,9 +93,10 @@ internal sealed partial class ApiConnection(
     }
 
     /// <summary>
-    /// Asks for a job whenever the slot is free; heartbeats keep the slot's lease alive and the slot's log and result
-    /// go out as they come. One task reads the socket; sends take turns. Whichever task sees the connection end
-    /// first ends the session with its reason; the build in the slot goes on.
+    /// Asks for a job whenever a slot is free; heartbeats keep the slots' leases alive and their logs and results go
+    /// out as they come. One task reads the socket; sends take turns. The Api answers job requests in the order they
+    /// came, so each answer goes to the slot that asked first. Whichever task sees the connection end first ends the
+    /// session with its reason; the jobs in the slots go on.
     /// </summary>
     private async Task ServeAsync(WebSocket socket, CancellationToken stoppingToken)
     {
@@ -130,7 +132,23 @@ internal sealed partial class ApiConnection(
             }
         }, CancellationToken.None);
 
-        var replies = Channel.CreateUnbounded<BuilderMessage>();
+        // The slots waiting for the answer to their job request, in the order the requests went out.
+        var asked = new ConcurrentQueue<TaskCompletionSource<BuilderMessage>>();
+        async Task<BuilderMessage> RequestAsync(IReadOnlyList<JobKind> kinds)
+        {
+            var answer = new TaskCompletionSource<BuilderMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await sending.WaitAsync(session.Token);
+            try
+            {
+                asked.Enqueue(answer);
+                await BuilderSocket.SendAsync(socket, new JobRequest(kinds), session.Token);
+            }
+            finally
+            {
+                sending.Release();
+            }
+            return await answer.Task.WaitAsync(session.Token);
+        }
         var receiving = Guard(async () =>
         {
             while (await BuilderSocket.ReceiveAsync(socket, session.Token) is { } message)
@@ -140,15 +158,17 @@ internal sealed partial class ApiConnection(
                     case Refused refused:
                         throw new BuilderProtocolException($"refused: {refused.Reason}");
                     case JobResultRecorded recorded:
-                        slot.Confirmed(recorded.JobId);
+                        slots.Confirmed(recorded.JobId);
                         break;
                     case JobResultDiscarded discarded:
                         LogResultDiscarded(logger, discarded.JobId, discarded.Reason);
-                        slot.Discarded(discarded.JobId);
+                        slots.Discarded(discarded.JobId);
+                        break;
+                    case JobAssigned or NoJob when asked.TryDequeue(out var answer):
+                        answer.SetResult(message);
                         break;
                     default:
-                        replies.Writer.TryWrite(message);
-                        break;
+                        throw new BuilderProtocolException($"unexpected '{message.GetType().Name}'");
                 }
             }
             throw new ConnectionClosedException();
@@ -158,32 +178,29 @@ internal sealed partial class ApiConnection(
             // The first one at once: a job carried over from a lost connection may be near the end of its lease.
             while (true)
             {
-                await SendAsync(new Heartbeat(slot.Jobs));
+                await SendAsync(new Heartbeat(slots.Jobs));
                 await Task.Delay(HeartbeatInterval, session.Token);
             }
         });
-        var outgoing = Guard(() => slot.SendWaitingAsync(SendAsync, session.Token));
-        var asking = Guard(async () =>
+        var outgoing = slots.All.Select(s => Guard(() => s.Slot.SendWaitingAsync(SendAsync, session.Token)));
+        var asking = slots.All.Select(s => Guard(async () =>
         {
             while (true)
             {
-                await slot.Free.WaitAsync(session.Token);
-                await SendAsync(new JobRequest(JobRunner.Kinds));
-                switch (await replies.Reader.ReadAsync(session.Token))
+                await s.Slot.Free.WaitAsync(session.Token);
+                switch (await RequestAsync(s.Kinds))
                 {
                     case NoJob wait:
                         await Task.Delay(wait.RetryAfterMs, session.Token);
                         break;
                     case JobAssigned job:
-                        slot.Start(job, stoppingToken);
+                        s.Slot.Start(job, stoppingToken);
                         break;
-                    case var other:
-                        throw new BuilderProtocolException($"unexpected '{other.GetType().Name}'");
                 }
             }
-        });
+        }));
 
-        await Task.WhenAll(receiving, heartbeats, outgoing, asking);
+        await Task.WhenAll([receiving, heartbeats, .. outgoing, .. asking]);
         stoppingToken.ThrowIfCancellationRequested();
         switch (ended)
         {

@@ -10,9 +10,6 @@ namespace BuildsRs.Builder.Jobs;
 public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, ArtifactUploader uploader,
     Microsoft.Extensions.Options.IOptions<BuilderOptions> options, ILogger<JobRunner> logger)
 {
-    /// <summary>The job kinds this builder takes.</summary>
-    public static readonly IReadOnlyList<JobKind> Kinds = [JobKind.Metadata, JobKind.Binary, JobKind.Verify];
-
     /// <param name="send">Sends a message to the Api (the job's log goes out while it runs).</param>
     public async Task<JobFinished> RunAsync(JobAssigned job, Func<BuilderMessage, Task> send, CancellationToken cancellationToken)
     {

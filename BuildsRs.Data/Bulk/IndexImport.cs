@@ -1,3 +1,4 @@
+using BuildsRs.Data.Jobs;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -70,12 +71,11 @@ public sealed class IndexImport : IAsyncDisposable
 
     /// <summary>
     /// Applies the staged rows. <paramref name="wholeIndex"/>: the staged rows are the entire index, so every crate
-    /// is in scope (a full import or reconcile); otherwise only the staged and named crates are. New jobs get
-    /// <paramref name="newVersionPriority"/> and carry <paramref name="traceParent"/> (the pass that found them).
-    /// <paramref name="cursor"/>, when given, is recorded as the index commit now applied for <paramref name="registry"/>.
+    /// is in scope (a full import or reconcile); otherwise only the staged and named crates are. New versions' jobs
+    /// are queued as <paramref name="jobs"/> says. <paramref name="cursor"/>, when given, is recorded as the index
+    /// commit now applied for <paramref name="registry"/>.
     /// </summary>
-    public async Task<IndexImportResult> CommitAsync(bool wholeIndex, int newVersionPriority, string? traceParent,
-        string registry, string? cursor, CancellationToken cancellationToken)
+    public async Task<IndexImportResult> CommitAsync(bool wholeIndex, NewVersionJobs jobs, string registry, string? cursor, CancellationToken cancellationToken)
     {
         await rows.CompleteAsync(cancellationToken);
         await rows.DisposeAsync();
@@ -90,7 +90,12 @@ public sealed class IndexImport : IAsyncDisposable
 
         var cratesAdded = await CountAsync(IndexImportSql.InsertCrates, cancellationToken);
         var versionsDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteVersionsEverywhere : IndexImportSql.DeleteVersionsInScope, cancellationToken);
-        NpgsqlParameter[] Jobs() => [new NpgsqlParameter<int>("priority", newVersionPriority), new("trace_parent", (object?)traceParent ?? DBNull.Value)];
+        NpgsqlParameter[] Jobs() =>
+        [
+            new NpgsqlParameter<int>("priority", jobs.Priority), new NpgsqlParameter<int>("older_priority", jobs.OlderPriority),
+            new NpgsqlParameter<bool>("backfill", jobs.Backfill), new NpgsqlParameter<bool>("queue_older", jobs.QueueOlder),
+            new NpgsqlParameter<int>("family_burst", jobs.FamilyBurst), new("trace_parent", (object?)jobs.TraceParent ?? DBNull.Value),
+        ];
         var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, Jobs(), cancellationToken);
         var (changed, yanked, unyanked, unyankedQueued, jobsCancelled) = (updated[0], updated[1], updated[2], updated[3], updated[4]);
         var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs, Jobs(), cancellationToken);

@@ -133,7 +133,7 @@ internal static class IndexImportSql
             FROM import_versions i
             JOIN crates c ON c.normalized_name = {Normalized}
             WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id AND v.version = i.version)
-            RETURNING id, yanked),
+            RETURNING id, yanked, crate_id, published_at),
         queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("added")})
         SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM queued)
         """;

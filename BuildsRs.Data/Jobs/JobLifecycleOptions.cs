@@ -21,8 +21,19 @@ public sealed class JobLifecycleOptions
     /// <summary>Priority of an operator's rebuild unless the request names one.</summary>
     public int RebuildPriority { get; set; } = 20;
 
-    /// <summary>Priority of the versions a full import finds: they wait behind new publications.</summary>
+    /// <summary>Priority of each crate's newest version that a full import finds: behind new publications.</summary>
     public int BackfillPriority { get; set; }
+
+    /// <summary>Priority of the older versions a full import finds: after every crate's newest one.</summary>
+    public int BackfillOlderPriority { get; set; } = -5;
+
+    /// <summary>Whether a full import queues older versions at all (otherwise an operator's rebuild does).</summary>
+    public bool BackfillOlderVersions { get; set; } = true;
+
+    /// <summary>How many new versions of one crate family (names sharing their first word) a pass queues at full
+    /// priority before the next ones drop a step.</summary>
+    [Range(1, 1000)]
+    public int FamilyBurst { get; set; } = 4;
 
     /// <summary>Priority of verify jobs: the lowest, so that they run when nothing else waits.</summary>
     public int VerifyPriority { get; set; } = -10;

@@ -187,11 +187,27 @@ internal static class JobLifecycleSql
     // What a registry import does to jobs, as common table expressions that IndexImport composes into its own
     // set-based statements (a full import touches millions of rows; one pass over them, not one per rule).
 
-    /// <summary>A new version that is not yanked gets its metadata job (<paramref name="added"/>: <c>id, yanked</c>
-    /// of versions inserted by the same statement, which cannot have a job yet).</summary>
+    /// <summary>
+    /// A new version that is not yanked gets its metadata job, prioritised as <see cref="NewVersionJobs"/> says
+    /// (<paramref name="added"/>: <c>id, yanked, crate_id, published_at</c> of versions inserted by the same statement,
+    /// which cannot have a job yet). Rows go in newest publication first, which is the claim's order among equals.
+    /// </summary>
     public static string QueueMetadataForNew(string added) => $"""
         INSERT INTO jobs (version_id, kind, state, priority, attempt, claims, trace_parent)
-        SELECT id, {Metadata}, {Queued}, @priority, 0, 0, @trace_parent FROM {added} WHERE NOT yanked
+        SELECT id, {Metadata}, {Queued}, priority, 0, 0, @trace_parent
+        FROM (
+            SELECT a.id, a.published_at,
+                   CASE WHEN @backfill
+                        THEN CASE WHEN row_number() OVER (PARTITION BY a.crate_id ORDER BY a.published_at DESC NULLS LAST, a.id DESC) = 1
+                                  THEN @priority ELSE @older_priority END
+                        ELSE @priority - LEAST((row_number() OVER (PARTITION BY split_part(c.normalized_name, '_', 1)
+                                                                   ORDER BY a.published_at DESC NULLS LAST, a.id DESC) - 1) / @family_burst,
+                                               {NewVersionJobs.MaxFamilyDrop})
+                   END AS priority
+            FROM {added} a JOIN crates c ON c.id = a.crate_id
+            WHERE NOT a.yanked) ranked
+        WHERE NOT @backfill OR @queue_older OR priority <> @older_priority
+        ORDER BY published_at DESC NULLS LAST, id DESC
         RETURNING 1
         """;
 

@@ -87,9 +87,8 @@ public sealed partial class GitIndexSync(
             // A full import queues every old version, behind newly published ones. Its jobs start their own traces
             // when claimed (one trace per build, not one trace of a whole registry); an incremental pass's jobs
             // continue this one, from "version found" to "artifact stored".
-            changes = full
-                ? await import.CommitAsync(true, jobs.Value.BackfillPriority, null, settings.GitIndexUrl, head, cancellationToken)
-                : await import.CommitAsync(false, jobs.Value.NewVersionPriority, JobTelemetry.CurrentTraceParent(), settings.GitIndexUrl, head, cancellationToken);
+            changes = await import.CommitAsync(full, full ? NewVersionJobs.Backlog(jobs.Value) : NewVersionJobs.Publications(jobs.Value, JobTelemetry.CurrentTraceParent()),
+                settings.GitIndexUrl, head, cancellationToken);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

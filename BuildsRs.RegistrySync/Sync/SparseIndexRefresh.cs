@@ -60,7 +60,7 @@ public sealed class SparseIndexRefresh(
             }
         }
 
-        var changes = await import.CommitAsync(wholeIndex: false, jobs.Value.NewVersionPriority, JobTelemetry.CurrentTraceParent(),
+        var changes = await import.CommitAsync(wholeIndex: false, NewVersionJobs.Publications(jobs.Value, JobTelemetry.CurrentTraceParent()),
             settings.SparseIndexUrl.ToString(), cursor: null, cancellationToken);
         // Only remembered once applied, so a failed pass asks for the files again.
         foreach (var (url, etag) in fetched)

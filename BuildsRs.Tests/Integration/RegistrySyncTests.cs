@@ -121,6 +121,51 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         Assert.False(again.Changes.ChangedAnything);
     }
 
+    [Fact]
+    public async Task A_full_import_queues_each_crates_newest_version_first_newest_publications_first_and_older_versions_after_all_of_them()
+    {
+        foreach (var version in new[] { "0.1.0", "0.2.0", "0.3.0" })
+        {
+            await registry.PublishAsync("backfilled", version);
+        }
+        // Publish times are whole seconds: the last one a second later.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await registry.PublishAsync("newest-publication", "1.0.0");
+
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal("full", pass.Mode);
+        await using var db = Db();
+        var queue = await db.Jobs.OrderByDescending(j => j.Priority).ThenBy(j => j.CreatedAt).ThenBy(j => j.Id)
+            .Select(j => new { j.Version.Crate.Name, j.Version.Version, j.Priority }).ToListAsync();
+        Assert.Equal(("newest-publication", "1.0.0", 0), (queue[0].Name, queue[0].Version, queue[0].Priority));
+        Assert.Equal(("backfilled", "0.3.0", 0), (queue[1].Name, queue[1].Version, queue[1].Priority));
+        Assert.Equal([("0.1.0", -5), ("0.2.0", -5)], queue.Where(j => j.Name == "backfilled" && j.Version != "0.3.0").Select(j => (j.Version, j.Priority)).Order());
+        var lastNewest = queue.FindLastIndex(j => j.Priority == 0);
+        var firstOlder = queue.FindIndex(j => j.Priority < 0);
+        Assert.True(lastNewest < firstOlder, "every crate's newest version comes before any older one");
+        Assert.True(lastNewest > 200, $"{lastNewest + 1} crates' newest versions come first");
+    }
+
+    [Fact]
+    public async Task A_family_that_publishes_many_crates_at_once_does_not_hold_a_lone_new_crate_up()
+    {
+        await sync.GitPassAsync();
+        foreach (var member in "abcdefghij")
+        {
+            await registry.PublishAsync($"famtest-{member}", "1.0.0");
+        }
+        await registry.PublishAsync("lonely", "1.0.0");
+
+        await sync.GitPassAsync();
+
+        await using var db = Db();
+        var queue = await db.Jobs.Where(j => j.Version.Crate.Name.StartsWith("famtest") || j.Version.Crate.Name == "lonely")
+            .OrderByDescending(j => j.Priority).ThenBy(j => j.CreatedAt).ThenBy(j => j.Id).Select(j => new { j.Version.Crate.Name, j.Priority }).ToListAsync();
+        Assert.Equal([10, 10, 10, 10, 10, 9, 9, 9, 9, 8, 8], queue.Select(j => j.Priority));
+        Assert.Contains(queue.Take(5), j => j.Name == "lonely");
+    }
+
     private async Task<List<(int Attempt, JobState State)>> JobsAsync(string crate)
     {
         await using var db = Db();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Job queue benchmark: the Api (Release build) on a fresh Postgres, a queue of metadata jobs (default 100,000), and
 # simulated builders (default 50) that claim and finish them over real WebSockets with the real protocol.
-# Prints claims per second, claim latency percentiles and the double-assignment check (exit 1 if any).
+# Prints claims per second, claim latency percentiles and the double-assignment check (exit 1 if any), then the floor:
+# pgbench with as many clients running the same claim and result statements against the database alone.
 # Usage: benchmarks/job-queue.sh [JOBS BUILDERS]. Needs provisioning (provisioning/provision.sh) first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -20,4 +21,5 @@ start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__bu
   Builders__EnrollmentToken="$enrollment_token" Logging__LogLevel__Default=Warning \
   "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 
-"$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" queue "$api" "$connection=queue" "$enrollment_token" "$jobs" "$builders"
+"$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" queue "$api" "$connection=queue" "$enrollment_token" "$jobs" "$builders" \
+  /usr/lib/postgresql/15/bin/pgbench "$work"

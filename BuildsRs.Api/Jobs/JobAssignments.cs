@@ -6,7 +6,6 @@ using BuildsRs.Contracts.Jobs;
 using BuildsRs.Contracts.Registry;
 using BuildsRs.Data;
 using BuildsRs.Data.Jobs;
-using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,17 +24,15 @@ internal sealed class JobAssignments(JobLifecycle lifecycle, BuildsRsDbContext d
         {
             return null;
         }
-        var job = claimed.Job;
-        var (lockfile, image) = await InputsAsync(job, cancellationToken);
-        var crate = job.Version.Crate.Name;
-        return new JobAssigned(job.Id, job.Kind, crate, job.Version.Version,
-            new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(crate, job.Version.Version, job.Version.Checksum),
-            job.Version.Checksum, job.Target, job.LeaseExpiresAt!.Value,
-            job.Version.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
-            uploadToken, claimed.TraceParent, lockfile, job.Version.PublishedAt?.ToUnixTimeSeconds() ?? 0, image);
+        var (lockfile, image) = await InputsAsync(claimed, cancellationToken);
+        return new JobAssigned(claimed.Id, claimed.Kind, claimed.Crate, claimed.Version,
+            new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(claimed.Crate, claimed.Version, claimed.Checksum),
+            claimed.Checksum, claimed.Target, claimed.LeaseExpiresAt,
+            claimed.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
+            uploadToken, claimed.TraceParent, lockfile, claimed.PublishedAt?.ToUnixTimeSeconds() ?? 0, image);
     }
 
-    private async Task<(string? Lockfile, string? Image)> InputsAsync(Job job, CancellationToken cancellationToken)
+    private async Task<(string? Lockfile, string? Image)> InputsAsync(ClaimedJob job, CancellationToken cancellationToken)
     {
         if (job.Kind == JobKind.Verify)
         {

@@ -9,7 +9,7 @@ namespace BuildsRs.Benchmarks.Queue;
 /// </summary>
 internal static class JobQueueBenchmark
 {
-    public static async Task<int> RunAsync(Uri api, string database, string enrollmentToken, int jobs, int builders)
+    public static async Task<int> RunAsync(Uri api, string database, string enrollmentToken, int jobs, int builders, string pgbench, string work)
     {
         await using var data = NpgsqlDataSource.Create(database);
         var seeding = Stopwatch.StartNew();
@@ -37,6 +37,9 @@ internal static class JobQueueBenchmark
                 $"p90 {Percentile(latencies, 0.90):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1] / 1000:F2} ms");
             Console.WriteLine($"double assignments: {claimed.Count - distinct} seen by builders, {handedOutTwice} in the database; " +
                 $"jobs not finished: {unfinished}");
+            var floor = await ClaimFloor.RunAsync(data, pgbench, database, work, jobs, builders);
+            Console.WriteLine($"floor (pgbench, {builders} clients, the same claim and result statements, no Api): {floor.ClaimsPerSecond:N0} claims/s, " +
+                $"p50 {floor.P50Ms:F2} ms, p99 {floor.P99Ms:F2} ms; the Api reaches {claimed.Count / draining.Elapsed.TotalSeconds / floor.ClaimsPerSecond:P0} of it");
             return claimed.Count == jobs && distinct == jobs && handedOutTwice == 0 && unfinished == 0 ? 0 : 1;
         }
         finally
@@ -47,14 +50,24 @@ internal static class JobQueueBenchmark
 
     private static async Task SeedAsync(NpgsqlDataSource data, int jobs)
     {
+        await using (var crate = data.CreateCommand("""
+            WITH crate AS (INSERT INTO crates (name) VALUES ('queue-benchmark') RETURNING id)
+            INSERT INTO versions (crate_id, version, checksum, yanked, features, dependency_count)
+            SELECT crate.id, '0.0.' || n, repeat('0', 64), false, '{}', 0 FROM crate, generate_series(1, $1) AS n
+            """))
+        {
+            crate.Parameters.Add(new NpgsqlParameter<int> { TypedValue = jobs });
+            await crate.ExecuteNonQueryAsync();
+        }
+        await SeedJobsAsync(data, jobs);
+    }
+
+    /// <summary>One queued metadata job for each of the benchmark crate's versions.</summary>
+    public static async Task SeedJobsAsync(NpgsqlDataSource data, int jobs)
+    {
         await using var command = data.CreateCommand("""
-            WITH crate AS (INSERT INTO crates (name) VALUES ('queue-benchmark') RETURNING id),
-                 versions AS (
-                     INSERT INTO versions (crate_id, version, checksum, yanked, features, dependency_count)
-                     SELECT crate.id, '0.0.' || n, repeat('0', 64), false, '{}', 0 FROM crate, generate_series(1, $1) AS n
-                     RETURNING id)
             INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
-            SELECT id, 'metadata', 'queued', 0, 0, 0 FROM versions
+            SELECT id, 'metadata', 'queued', 0, 0, 0 FROM versions ORDER BY id LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = jobs });
         await command.ExecuteNonQueryAsync();

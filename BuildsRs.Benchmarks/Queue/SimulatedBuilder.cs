@@ -9,12 +9,13 @@ namespace BuildsRs.Benchmarks.Queue;
 
 /// <summary>
 /// A builder that speaks the real protocol over a real WebSocket (enrollment, signed challenge, job requests) but
-/// finishes every job the moment it gets it, so that only the queue is measured.
+/// does no work: the queue benchmark finishes every job the moment it gets it, the capacity simulation waits as long
+/// as a build would take.
 /// </summary>
-internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentToken) : IDisposable
+internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentToken, IReadOnlyList<string>? targets = null) : IDisposable
 {
     private static readonly JobKind[] Kinds = [JobKind.Metadata];
-    private static readonly string[] Targets = ["x86_64-unknown-linux-gnu"];
+    private readonly string[] Targets = [.. targets ?? ["x86_64-unknown-linux-gnu"]];
     private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ClientWebSocket socket = new();
 
@@ -60,6 +61,28 @@ internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentTo
                 case var other:
                     throw new InvalidOperationException($"{name}: unexpected {other?.GetType().Name ?? "end of connection"}");
             }
+        }
+    }
+
+    /// <summary>Asks for a job of these kinds: the job, or null when there is none now.</summary>
+    public async Task<JobAssigned?> RequestAsync(IReadOnlyList<JobKind> kinds, CancellationToken cancellationToken)
+    {
+        await BuilderSocket.SendAsync(socket, new JobRequest(kinds), cancellationToken);
+        return await BuilderSocket.ReceiveAsync(socket, cancellationToken) switch
+        {
+            JobAssigned job => job,
+            NoJob => null,
+            var other => throw new InvalidOperationException($"{name}: unexpected {other?.GetType().Name ?? "end of connection"}"),
+        };
+    }
+
+    /// <summary>Reports a result and waits for the Api to record it.</summary>
+    public async Task FinishAsync(JobFinished finished, CancellationToken cancellationToken)
+    {
+        await BuilderSocket.SendAsync(socket, finished, cancellationToken);
+        if (await BuilderSocket.ReceiveAsync(socket, cancellationToken) is not JobResultRecorded)
+        {
+            throw new InvalidOperationException($"{name}: the result of job {finished.JobId} was not recorded");
         }
     }
 

@@ -13,7 +13,8 @@ internal static class RawCopyFloor
 {
     public static async Task<TimeSpan> RunAsync(string connectionString, IReadOnlyList<string> crates, IReadOnlyList<IndexVersionRow> versions)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // A slower or busier machine takes longer than a default command timeout to complete a COPY of 2 million rows.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         await connection.OpenAsync();
         var started = Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using BuildsRs.Data;
+using BuildsRs.Data.Jobs;
 using BuildsRs.RegistrySync.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ internal static class SyncPassCommand
                 BuildsRsDbContext.ConfigureConventions(options);
             })
             .AddSingleton(Options.Create(new RegistryOptions { GitIndexUrl = indexUrl, WorkDirectory = workDirectory }))
+            .AddSingleton(Options.Create(new JobLifecycleOptions()))
             .AddSingleton<SyncTelemetry>()
             .AddScoped<GitIndexSync>()
             .BuildServiceProvider();

@@ -36,6 +36,8 @@ public sealed class IndexImport : IAsyncDisposable
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         var rows = await connection.BeginBinaryImportAsync(IndexImportSql.CopyVersions, cancellationToken);
+        // Completing a COPY of a whole index takes as long as the database needs: the pass's cancellation bounds it.
+        rows.Timeout = TimeSpan.Zero;
         return new IndexImport(connection, transaction, rows);
     }
 
@@ -140,6 +142,7 @@ public sealed class IndexImport : IAsyncDisposable
     private async Task CopyNamesAsync(string copy, IEnumerable<string> names, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
+        importer.Timeout = TimeSpan.Zero;
         foreach (var name in names)
         {
             await importer.WriteRowAsync(cancellationToken, name);

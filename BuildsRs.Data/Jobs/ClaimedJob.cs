@@ -1,6 +1,9 @@
-using BuildsRs.Data.Model;
+using BuildsRs.Contracts.Jobs;
 
 namespace BuildsRs.Data.Jobs;
 
-/// <summary>A job just handed to a builder, and the W3C trace context (the claim's span) its work continues.</summary>
-public sealed record ClaimedJob(Job Job, string? TraceParent);
+/// <summary>A job just handed to a builder, with what the builder needs of its version and crate, and the W3C trace
+/// context its work continues (the claim's span).</summary>
+public sealed record ClaimedJob(
+    long Id, JobKind Kind, string? Target, long VersionId, long? ArtifactId, DateTimeOffset LeaseExpiresAt,
+    string Crate, string Version, string Checksum, string? BuildSettings, DateTimeOffset? PublishedAt, string? TraceParent);

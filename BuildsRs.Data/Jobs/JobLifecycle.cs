@@ -30,28 +30,29 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        Job job;
+        List<ClaimedRow> claimed;
         using (JobTelemetry.Quiet())
         {
-            var claimed = await db.Database.SqlQueryRaw<long>(JobLifecycleSql.Claim,
+            claimed = await db.Database.SqlQueryRaw<ClaimedRow>(JobLifecycleSql.Claim,
                     new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
                     new NpgsqlParameter("token_hash", uploadTokenHash), new NpgsqlParameter("targets", targets.ToArray()),
                     new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()))
                 .ToListAsync(cancellationToken);
-            if (claimed.Count == 0)
-            {
-                return null;
-            }
-            job = await db.Jobs.AsNoTracking().Include(j => j.Version).ThenInclude(v => v.Crate).SingleAsync(j => j.Id == claimed[0], cancellationToken);
         }
+        if (claimed is not [var job])
+        {
+            return null;
+        }
+        var kind = EnumText.Parse<JobKind>(job.Kind);
         // Only claims that found a job are traced: an idle fleet asks every few seconds.
         using var activity = JobTelemetry.StartInJob("Claim job", job.TraceParent, job.Id, started);
-        activity?.SetTag("buildsrs.job.kind", EnumText.Of(job.Kind));
-        activity?.SetTag("buildsrs.crate", $"{job.Version.Crate.Name} {job.Version.Version}");
+        activity?.SetTag("buildsrs.job.kind", job.Kind);
+        activity?.SetTag("buildsrs.crate", $"{job.Crate} {job.Version}");
         activity?.SetTag("buildsrs.target", job.Target);
         activity?.SetTag("buildsrs.builder.id", builderId);
-        JobTelemetry.Claimed(job.Kind, job.Target);
-        return new ClaimedJob(job, activity?.Id ?? job.TraceParent);
+        JobTelemetry.Claimed(kind, job.Target);
+        return new ClaimedJob(job.Id, kind, job.Target, job.VersionId, job.ArtifactId, job.LeaseExpiresAt, job.Crate, job.Version, job.Checksum,
+            job.BuildSettings, job.PublishedAt, activity?.Id ?? job.TraceParent);
     }
 
     /// <summary>Extends the leases of the jobs the builder says it works on; answers those it no longer holds.</summary>
@@ -106,6 +107,10 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         if (finished.Build is { } build && BuildRecords.Invalid(build) is { } malformed)
         {
             return malformed;
+        }
+        if (finished.Outcome == JobOutcome.Succeeded && await EndMetadataAsync(builderId, finished, cancellationToken))
+        {
+            return null;
         }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -173,10 +178,6 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             {
                 await RecordBuildAsync(job.Id, record, cancellationToken);
             }
-            if (job.Kind == JobKind.Metadata && outcome == JobOutcome.Succeeded)
-            {
-                await FanOutAsync(job, finished, cancellationToken);
-            }
             if (job.Kind == JobKind.Binary && outcome == JobOutcome.Succeeded && Random.Shared.NextDouble() < options.Value.VerifyShare)
             {
                 await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.QueueVerify,
@@ -204,6 +205,43 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             }
             return null;
         });
+    }
+
+    /// <summary>The common result, a metadata job that succeeded, in one statement; false when the builder holds no
+    /// such job (the general path then says why, or records another kind's result).</summary>
+    private async Task<bool> EndMetadataAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var (binaries, settings) = Described(finished);
+        var ended = await db.Database.SqlQueryRaw<EndedMetadata>(JobLifecycleSql.EndMetadataAndFanOut,
+            new NpgsqlParameter("job", finished.JobId), new NpgsqlParameter("builder", builderId),
+            new NpgsqlParameter("exit_code", (object?)finished.ExitCode ?? DBNull.Value), new NpgsqlParameter("binaries", binaries),
+            new NpgsqlParameter("settings", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)settings ?? DBNull.Value },
+            new NpgsqlParameter("author_targets", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
+                { Value = finished.Settings?.Targets is { Count: > 0 } authors ? authors.ToArray() : DBNull.Value })
+            .ToListAsync(cancellationToken);
+        if (ended is not [var row])
+        {
+            return false;
+        }
+        using (var activity = JobTelemetry.StartInJob("Record result", row.TraceParent, finished.JobId, started))
+        {
+            activity?.SetTag("buildsrs.job.outcome", EnumText.Of(JobOutcome.Succeeded));
+            activity?.SetTag("buildsrs.fan_out.targets", row.Targets);
+        }
+        JobTelemetry.Ended(JobKind.Metadata, null, JobOutcome.Succeeded, TimeSpan.FromMilliseconds(finished.DurationMs));
+        return true;
+    }
+
+    /// <summary>The binaries to build (the author's <c>bins</c>, when named, narrow what the crate has) and the settings as stored.</summary>
+    private static (string[] Binaries, string? Settings) Described(JobFinished finished)
+    {
+        var binaries = finished.Binaries ?? [];
+        if (finished.Settings?.Bins is { Count: > 0 } wanted)
+        {
+            binaries = binaries.Intersect(wanted).ToList();
+        }
+        return ([.. binaries], finished.Settings is null ? null : JsonSerializer.Serialize(finished.Settings, BuilderJsonContext.Default.BuildSettings));
     }
 
     private Task<int> RecordBuildAsync(long jobId, BuildRecord build, CancellationToken cancellationToken) =>
@@ -255,34 +293,10 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
     /// <summary>The trace context new job rows carry: the span that queues them.</summary>
     public static NpgsqlParameter TraceParentParameter() => new("trace_parent", (object?)JobTelemetry.CurrentTraceParent() ?? DBNull.Value);
 
-    /// <summary>One binary job per target to build for: the enabled targets, narrowed by the author's own list.</summary>
-    private async Task FanOutAsync(Job job, JobFinished finished, CancellationToken cancellationToken)
-    {
-        var binaries = finished.Binaries ?? [];
-        var settings = finished.Settings;
-        if (settings?.Bins is { Count: > 0 } wanted)
-        {
-            binaries = binaries.Intersect(wanted).ToList();
-        }
-        var settingsJson = settings is null ? null : JsonSerializer.Serialize(settings, BuilderJsonContext.Default.BuildSettings);
-        string[] binaryTargets = [.. binaries];
-        await db.Versions.Where(v => v.Id == job.VersionId).ExecuteUpdateAsync(v => v
-            .SetProperty(x => x.BinaryTargets, binaryTargets).SetProperty(x => x.BuildSettings, settingsJson), cancellationToken);
-        if (binaries.Count == 0)
-        {
-            return;
-        }
-        var targets = await db.Targets.Where(t => t.Enabled).Select(t => t.Triple).ToListAsync(cancellationToken);
-        if (settings?.Targets is { Count: > 0 } authorTargets)
-        {
-            targets = targets.Intersect(authorTargets).ToList();
-        }
-        Activity.Current?.SetTag("buildsrs.fan_out.targets", string.Join(' ', targets));
-        await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.QueueBinaryJobs,
-            [new NpgsqlParameter("version", job.VersionId), new NpgsqlParameter("priority", job.Priority),
-             new NpgsqlParameter("targets", targets.ToArray()), TraceParentParameter()],
-            cancellationToken);
-    }
+    private sealed record ClaimedRow(long Id, string Kind, string? Target, long VersionId, long? ArtifactId, DateTimeOffset LeaseExpiresAt,
+        string Crate, string Version, string Checksum, string? BuildSettings, DateTimeOffset? PublishedAt, string? TraceParent);
+
+    private sealed record EndedMetadata(string? TraceParent, long Described, string? Targets);
 
     private sealed record ExpiredJob(string Kind, string? Target, string State);
 }

@@ -21,21 +21,53 @@ internal static class JobLifecycleSql
     public static readonly string Live = $"state IN ({Queued}, {Running})";
 
     /// <summary>The highest-priority, oldest queued job of the builder's kinds and targets, taken by exactly one
-    /// builder; none while an operator has locked the queue. A verify job never goes to the builder that made its
-    /// artifact.</summary>
+    /// builder, with what the builder needs of its version and crate: one round trip. None while an operator has
+    /// locked the queue. A verify job never goes to the builder that made its artifact.</summary>
     public static readonly string Claim = $"""
-        UPDATE jobs SET state = {Running}, builder_id = @builder, lease_expires_at = now() + @lease,
-                        started_at = now(), claims = claims + 1, upload_token_hash = @token_hash
-        WHERE id = (
-            SELECT q.id FROM jobs q
-            WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
-              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
-              AND (q.artifact_id IS NULL OR NOT EXISTS (
-                  SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = q.artifact_id AND made.builder_id = @builder))
-            ORDER BY q.priority DESC, q.created_at, q.id
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED)
-        RETURNING id
+        WITH claimed AS (
+            UPDATE jobs SET state = {Running}, builder_id = @builder, lease_expires_at = now() + @lease,
+                            started_at = now(), claims = claims + 1, upload_token_hash = @token_hash
+            WHERE id = (
+                SELECT q.id FROM jobs q
+                WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
+                  AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
+                  AND (q.artifact_id IS NULL OR NOT EXISTS (
+                      SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = q.artifact_id AND made.builder_id = @builder))
+                ORDER BY q.priority DESC, q.created_at, q.id
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, kind, target, version_id, artifact_id, lease_expires_at, trace_parent)
+        SELECT c.id, c.kind, c.target, c.version_id, c.artifact_id, c.lease_expires_at, cr.name AS crate, v.version, v.checksum,
+               v.build_settings::text AS build_settings, v.published_at, c.trace_parent
+        FROM claimed c JOIN versions v ON v.id = c.version_id JOIN crates cr ON cr.id = v.crate_id
+        """;
+
+    /// <summary>
+    /// The common result in one statement: a metadata job that succeeded ends, its version gets its binary targets
+    /// and the author's settings, and one binary job is queued per enabled target (narrowed by the author's own list)
+    /// when it has binaries, in the metadata job's trace. No row when the builder does not hold such a job.
+    /// </summary>
+    public static readonly string EndMetadataAndFanOut = $"""
+        WITH ended AS (
+            UPDATE jobs SET state = {Sql(JobState.Succeeded)}, outcome = {Sql(JobOutcome.Succeeded)}, exit_code = @exit_code, error = NULL,
+                            finished_at = now(), lease_expires_at = NULL
+            WHERE id = @job AND {Held} AND kind = {Metadata}
+            RETURNING id, version_id, priority, trace_parent, claims),
+        described AS (
+            UPDATE versions v SET binary_targets = @binaries, build_settings = @settings::jsonb
+            FROM ended WHERE v.id = ended.version_id
+            RETURNING v.id),
+        fanned AS (
+            INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent)
+            SELECT ended.version_id, {Binary}, t.triple, {Queued}, ended.priority,
+                   COALESCE((SELECT max(attempt) + 1 FROM jobs b WHERE b.version_id = ended.version_id AND b.kind = {Binary} AND b.target = t.triple), 0),
+                   0, ended.trace_parent
+            FROM ended CROSS JOIN targets t
+            WHERE cardinality(@binaries) > 0 AND t.enabled AND (@author_targets::text[] IS NULL OR t.triple = ANY(@author_targets::text[]))
+            ON CONFLICT DO NOTHING
+            RETURNING target)
+        SELECT ended.trace_parent, (SELECT count(*) FROM described) AS described, (SELECT string_agg(target, ' ') FROM fanned) AS targets
+        FROM ended
         """;
 
     /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count.</summary>
@@ -72,18 +104,6 @@ internal static class JobLifecycleSql
     public static readonly string Requeue = $"""
         UPDATE jobs SET state = {Queued}, builder_id = NULL, lease_expires_at = NULL, exit_code = @exit_code, error = @error
         WHERE id = @job AND {Held}
-        """;
-
-    /// <summary>
-    /// One binary job per target for a version whose metadata named binaries. After a rebuild the version already
-    /// has finished jobs, so each new one takes the next attempt number; a target with a live job is left alone.
-    /// </summary>
-    public static readonly string QueueBinaryJobs = $"""
-        INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent)
-        SELECT @version, {Binary}, t, {Queued}, @priority,
-               COALESCE((SELECT max(attempt) + 1 FROM jobs WHERE version_id = @version AND kind = {Binary} AND target = t), 0), 0, @trace_parent
-        FROM unnest(@targets) AS t
-        ON CONFLICT DO NOTHING
         """;
 
     /// <summary>

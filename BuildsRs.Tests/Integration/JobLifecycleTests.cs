@@ -363,7 +363,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
                 new Dictionary<string, string> { ["demo"] = new string(binary, 64) }));
 
     /// <summary>A metadata job and one binary job built by <paramref name="builder"/>: returns the artifact's id.</summary>
-    private static async Task<long> BuildOneAsync(BuildsRsDbContext db, JobLifecycle lifecycle, long builder)
+    private async Task<long> BuildOneAsync(BuildsRsDbContext db, JobLifecycle lifecycle, long builder)
     {
         var metadata = await ClaimAsync(lifecycle, builder, [JobKind.Metadata]);
         await lifecycle.FinishAsync(builder, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
@@ -373,8 +373,16 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         return await db.Artifacts.Where(a => a.JobId == binary.Id).Select(a => a.Id).SingleAsync();
     }
 
-    private static async Task<Job?> ClaimAsync(JobLifecycle lifecycle, long builder, IReadOnlyList<JobKind> kinds) =>
-        (await lifecycle.ClaimAsync(builder, Targets, kinds, [1, 2, 3], CancellationToken.None))?.Job;
+    /// <summary>Claims a job for <paramref name="builder"/>; returns its row as stored.</summary>
+    private async Task<Job?> ClaimAsync(JobLifecycle lifecycle, long builder, IReadOnlyList<JobKind> kinds)
+    {
+        if (await lifecycle.ClaimAsync(builder, Targets, kinds, [1, 2, 3], CancellationToken.None) is not { } claimed)
+        {
+            return null;
+        }
+        await using var db = Db();
+        return await db.Jobs.AsNoTracking().Include(j => j.Version).SingleAsync(j => j.Id == claimed.Id);
+    }
 
     private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
 

@@ -69,8 +69,10 @@ public sealed class PublicApiTests(BuildsRsAppFixture fixture) : IAsyncLifetime
 
         Assert.Equal([Demo], version.BinaryTargets!);
         Assert.Equal(64, version.Checksum.Length);
-        Assert.Equal([JobKind.Metadata, .. PublishedCrates.Targets.Select(_ => JobKind.Binary)], version.Jobs.Select(j => j.Kind));
-        Assert.All(version.Jobs, j => Assert.True(j.State == JobState.Succeeded && j.DurationSeconds > 0 && j.Builder is not null));
+        // Each build is built again by the other builder when the queue is otherwise empty: those jobs come last.
+        var builds = version.Jobs.Where(j => j.Kind != JobKind.Verify).ToList();
+        Assert.Equal([JobKind.Metadata, .. PublishedCrates.Targets.Select(_ => JobKind.Binary)], builds.Select(j => j.Kind));
+        Assert.All(builds, j => Assert.True(j.State == JobState.Succeeded && j.DurationSeconds > 0 && j.Builder is not null));
         Assert.Equal(PublishedCrates.Targets, version.Targets.Select(t => t.Target));
         var artifact = Assert.Single(version.Targets.Single(t => t.Target == Target).Artifacts);
         Assert.Equal($"{Demo}-1.0.0-{Target}.tar.gz", artifact.File);

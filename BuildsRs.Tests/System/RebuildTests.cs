@@ -35,10 +35,10 @@ public sealed class RebuildTests(BuildsRsAppFixture fixture)
         await using var db = await fixture.CreateDbContextAsync();
         var jobs = await db.Jobs.Where(j => j.Version.Crate.Name == Crate).OrderBy(j => j.Version.Version).ThenBy(j => j.Attempt)
             .Select(j => new { j.Version.Version, j.Attempt, j.Priority, j.State }).ToListAsync();
-        Assert.Equal(
-            [("1.0.0", 0, 0, JobState.Succeeded), ("1.0.0", 1, Priority, JobState.Queued), ("1.1.0", 0, 0, JobState.Succeeded),
-             ("1.2.0", 0, 0, JobState.Succeeded), ("1.2.0", 1, Priority, JobState.Queued)],
-            jobs.Select(j => (j.Version, j.Attempt, j.Priority, j.State)));
+        // The new attempts are real jobs: an idle builder may take them at once, so their state is not checked here.
+        Assert.Equal([("1.0.0", 0, 0), ("1.0.0", 1, Priority), ("1.1.0", 0, 0), ("1.2.0", 0, 0), ("1.2.0", 1, Priority)],
+            jobs.Select(j => (j.Version, j.Attempt, j.Priority)));
+        Assert.All(jobs.Where(j => j.Attempt == 0), j => Assert.Equal(JobState.Succeeded, j.State));
     }
 
     [Theory]

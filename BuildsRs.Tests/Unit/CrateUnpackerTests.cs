@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using BuildsRs.Builder.Jobs;
+using BuildsRs.Builder.Jobs.Classification;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Contracts.Jobs;
 
@@ -57,6 +58,41 @@ public sealed class CrateUnpackerTests : IDisposable
         Assert.Equal(JobOutcome.Rejected, error.Outcome);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         AssertNothingEscaped();
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileEntries))]
+    public void Reading_a_crate_in_memory_refuses_the_same_entries(string name, string reason)
+    {
+        var crate = Crate(File("demo-1.0.0/Cargo.toml", "[package]"), File(name, "pwned"));
+
+        var error = Assert.Throws<JobFailedException>(() => CrateListing.Read(crate, "demo", "1.0.0"));
+
+        Assert.Equal(JobOutcome.Rejected, error.Outcome);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reading_in_memory_refuses_hard_links_garbage_and_a_crate_without_a_manifest()
+    {
+        var hard = Crate(File("demo-1.0.0/Cargo.toml", "[package]"), new PaxTarEntry(TarEntryType.HardLink, "demo-1.0.0/hard") { LinkName = "/etc/shadow" });
+
+        Assert.Contains("HardLink", Assert.Throws<JobFailedException>(() => CrateListing.Read(hard, "demo", "1.0.0")).Message, StringComparison.Ordinal);
+        Assert.Contains("not a valid .crate", Assert.Throws<JobFailedException>(() =>
+            CrateListing.Read(Encoding.UTF8.GetBytes("not a crate"), "demo", "1.0.0")).Message, StringComparison.Ordinal);
+        Assert.Contains("no Cargo.toml", Assert.Throws<JobFailedException>(() =>
+            CrateListing.Read(Crate(File("demo-1.0.0/README.md", "hi")), "demo", "1.0.0")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manifest_nested_deeper_than_any_real_one_is_refused_before_it_is_parsed()
+    {
+        var deep = "[package]\nname = \"demo\"\nversion = \"1.0.0\"\nx = " + new string('[', 200_000) + new string(']', 200_000) + "\n";
+
+        var error = Assert.Throws<JobFailedException>(() => PackageManifest.Parse(deep));
+
+        Assert.Equal(JobOutcome.Rejected, error.Outcome);
+        Assert.Contains("nests arrays or tables deeper than 64 levels", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -8,7 +8,8 @@ namespace BuildsRs.Builder.Jobs.Classification;
 /// <summary>
 /// What classifying a crate needs of its <c>.crate</c>, read in memory and nothing written: its <c>Cargo.toml</c>
 /// and the paths of its files. Entries are held to the unpacker's rules (under <c>{name}-{version}/</c>, no <c>..</c>,
-/// no absolute paths, nothing but files, folders and links, capped counts), so a crate the builds refuse is refused here too.
+/// no absolute paths, nothing but files, folders and links, capped counts and sizes), so a crate the builds refuse is
+/// refused here too.
 /// </summary>
 public sealed record CrateListing(string Manifest, IReadOnlySet<string> Files)
 {
@@ -21,6 +22,7 @@ public sealed record CrateListing(string Manifest, IReadOnlySet<string> Files)
         var files = new HashSet<string>(StringComparer.Ordinal);
         string? manifest = null;
         var entries = 0;
+        long total = 0;
         try
         {
             using var reader = new TarReader(new GZipStream(new MemoryStream(crate), CompressionMode.Decompress));
@@ -45,6 +47,11 @@ public sealed record CrateListing(string Manifest, IReadOnlySet<string> Files)
                     case TarEntryType.Directory:
                         break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile or TarEntryType.SymbolicLink:
+                        // Skipping an entry still inflates it: the same cap as unpacking bounds the work.
+                        if ((total += entry.Length) > CrateUnpacker.MaxUnpackedBytes)
+                        {
+                            throw Hostile($"more than {CrateUnpacker.MaxUnpackedBytes} bytes unpacked");
+                        }
                         files.Add(relative);
                         if (relative == "Cargo.toml" && entry.DataStream is { } data)
                         {

@@ -162,7 +162,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         using var shortBody = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken, declaredLength: body.Length + 10);
         using var accepted = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
         using var again = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
-        await FinishAsync(socket, job, JobOutcome.Succeeded);
+        await FinishAsync(socket, job, JobOutcome.Succeeded, hash);
         using var afterFinish = await UploadAsync(http, job.JobId, file, body, hash, job.UploadToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
@@ -206,11 +206,14 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         return (socket, job, key);
     }
 
-    /// <summary>Reports the job finished and waits until the Api has recorded it.</summary>
-    private async Task FinishAsync(WebSocket socket, JobAssigned job, JobOutcome outcome)
+    /// <summary>Reports the job finished (a success with the build record of the archive <paramref name="sha256"/>) and
+    /// waits until the Api has recorded it.</summary>
+    private async Task FinishAsync(WebSocket socket, JobAssigned job, JobOutcome outcome, string? sha256 = null)
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, outcome, 10, 0, null, null, null), timeout.Token);
+        var build = sha256 is null ? null
+            : new BuildRecord("sha256:" + new string('1', 64), "rustc 1.95.0", "version = 4\n", sha256, new Dictionary<string, string> { [job.Crate] = sha256 });
+        await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, outcome, 10, 0, null, null, null, null, build), timeout.Token);
         await using var db = await fixture.CreateDbContextAsync();
         while (await db.Jobs.AsNoTracking().Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync(timeout.Token) == JobState.Running)
         {

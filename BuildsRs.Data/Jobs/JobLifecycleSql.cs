@@ -20,6 +20,9 @@ internal static class JobLifecycleSql
     /// <summary>Live jobs: at most one per (version, kind, target), which the unique index <c>ix_jobs_one_live_per_work</c> keeps.</summary>
     public static readonly string Live = $"state IN ({Queued}, {Running})";
 
+    /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count.</summary>
+    public static readonly string Held = $"state = {Running} AND builder_id = @builder";
+
     /// <summary>The highest-priority, oldest queued job of the builder's kinds and targets, taken by exactly one
     /// builder, with what the builder needs of its version and crate: one round trip. None while an operator has
     /// locked the queue. A verify job never goes to the builder that made its artifact.</summary>
@@ -69,9 +72,6 @@ internal static class JobLifecycleSql
         SELECT ended.trace_parent, (SELECT count(*) FROM described) AS described, (SELECT string_agg(target, ' ') FROM fanned) AS targets
         FROM ended
         """;
-
-    /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count.</summary>
-    public static readonly string Held = $"state = {Running} AND builder_id = @builder";
 
     public static readonly string ExtendLeases = $"""
         UPDATE jobs SET lease_expires_at = now() + @lease WHERE id = ANY(@jobs) AND {Held}

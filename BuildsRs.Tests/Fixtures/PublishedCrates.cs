@@ -17,46 +17,42 @@ public static class PublishedCrates
 
     /// <summary>The targets the local system builds: the AppHost enables every target provisioning made an image for.</summary>
     public static IReadOnlyList<string> Targets { get; } = [.. RepositoryPaths.BuildImages.Keys.Order(StringComparer.Ordinal)];
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static bool published;
+    private static readonly Lock Gate = new();
+    private static Task? publishing;
 
-    public static async Task EnsureDemoAsync(BuildsRsAppFixture fixture)
+    /// <summary>Publishes and builds the crate once; a failure fails every test that reads it, with the same reason.</summary>
+    public static Task EnsureDemoAsync(BuildsRsAppFixture fixture)
     {
-        await Gate.WaitAsync();
-        try
+        lock (Gate)
         {
-            if (published)
-            {
-                return;
-            }
-            var work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-published-" + Guid.NewGuid().ToString("N"));
-            var registry = new Uri(fixture.App.GetEndpoint("registry", "http"), "index/");
-            var cargo = await CargoClient.CreateAsync(work, registry, fixture.Secret("registry.token"));
-            foreach (var version in Versions)
-            {
-                await cargo.PublishAsync(Demo, version, $"fn main() {{ println!(\"{Demo} {version}\"); }}\n");
-            }
-            await using var db = await fixture.CreateDbContextAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
-            while (await db.Jobs.CountAsync(j => j.Version.Crate.Name == Demo && j.Kind == JobKind.Binary && j.State == JobState.Succeeded, timeout.Token) < Versions.Length * Targets.Count)
-            {
-                var failed = await db.Jobs.Where(j => j.Version.Crate.Name == Demo && j.State == JobState.Failed).Select(j => j.Error).FirstOrDefaultAsync(timeout.Token);
-                if (failed is not null)
-                {
-                    throw new InvalidOperationException($"a job of {Demo} failed: {failed}");
-                }
-                await Task.Delay(500, timeout.Token);
-            }
-            await cargo.RunAsync(work, "yank", "--registry", "local", "--version", Yanked, Demo);
-            while (!await db.Versions.AnyAsync(v => v.Crate.Name == Demo && v.Version == Yanked && v.Yanked, timeout.Token))
-            {
-                await Task.Delay(250, timeout.Token);
-            }
-            published = true;
+            return publishing ??= PublishAsync(fixture);
         }
-        finally
+    }
+
+    private static async Task PublishAsync(BuildsRsAppFixture fixture)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-published-" + Guid.NewGuid().ToString("N"));
+        var registry = new Uri(fixture.App.GetEndpoint("registry", "http"), "index/");
+        var cargo = await CargoClient.CreateAsync(work, registry, fixture.Secret("registry.token"));
+        foreach (var version in Versions)
         {
-            Gate.Release();
+            await cargo.PublishAsync(Demo, version, $"fn main() {{ println!(\"{Demo} {version}\"); }}\n");
+        }
+        await using var db = await fixture.CreateDbContextAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        while (await db.Jobs.CountAsync(j => j.Version.Crate.Name == Demo && j.Kind == JobKind.Binary && j.State == JobState.Succeeded, timeout.Token) < Versions.Length * Targets.Count)
+        {
+            var failed = await db.Jobs.Where(j => j.Version.Crate.Name == Demo && j.State == JobState.Failed).Select(j => j.Error).FirstOrDefaultAsync(timeout.Token);
+            if (failed is not null)
+            {
+                throw new InvalidOperationException($"a job of {Demo} failed: {failed}");
+            }
+            await Task.Delay(500, timeout.Token);
+        }
+        await cargo.RunAsync(work, "yank", "--registry", "local", "--version", Yanked, Demo);
+        while (!await db.Versions.AnyAsync(v => v.Crate.Name == Demo && v.Version == Yanked && v.Yanked, timeout.Token))
+        {
+            await Task.Delay(250, timeout.Token);
         }
     }
 }

@@ -32,8 +32,10 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
                 await File.WriteAllTextAsync(Path.Combine(source, "Cargo.lock"), lockfile, cancellationToken);
             }
         }
-        // What a build script may read of the time, and no incremental state whatever the crate's profile says.
-        string[] environment = [$"SOURCE_DATE_EPOCH={job.SourceDateEpoch}", "CARGO_INCREMENTAL=0"];
+        // What a build script may read of the time, and no incremental state whatever the crate's profile says. One
+        // codegen unit per crate: with several, rustc now and then gives other bytes for the same inputs
+        // (rust-lang/rust#128675), which a second builder would report as not reproduced.
+        string[] environment = [$"SOURCE_DATE_EPOCH={job.SourceDateEpoch}", "CARGO_INCREMENTAL=0", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1"];
         var vendor = WritableBySandbox(Path.Combine(work, "vendor"));
         var output = WritableBySandbox(Path.Combine(work, "out"));
 

@@ -16,7 +16,9 @@ public sealed class LocalRegistryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         registry = await LocalRegistryFixture.StartAsync();
-        http = new HttpClient { BaseAddress = registry.Url };
+        // curl reads a refusal that arrives while it sends; HttpClient fails on the closed connection instead. Waiting
+        // for the registry's answer to Expect: 100-continue (however busy the machine) keeps the refusal readable.
+        http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(1) }) { BaseAddress = registry.Url };
     }
 
     public async Task DisposeAsync()

@@ -82,7 +82,8 @@ public sealed class BuildEndToEndTests(BuildsRsAppFixture fixture) : IDisposable
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
         {
-            var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.Job.Version.Crate.Name == crate)
+            // A stored archive is a build once its job has succeeded: the builder's result completes its record.
+            var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.Job.Version.Crate.Name == crate && a.Job.State == JobState.Succeeded)
                 .Select(a => new { a.Job.Target, Artifact = a }).ToListAsync(timeout.Token);
             if (artifacts.Count >= count)
             {

@@ -54,7 +54,7 @@ internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentTo
                     ClaimLatencies.Add(Stopwatch.GetElapsedTime(asked).TotalMicroseconds);
                     Claimed.Add(job.JobId);
                     // A library: no binaries, so the result fans out to nothing and only the queue is exercised.
-                    await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, JobOutcome.Succeeded, 1, 0, null, [], null), cancellationToken);
+                    await FinishAsync(new JobFinished(job.JobId, JobOutcome.Succeeded, 1, 0, null, [], null), cancellationToken);
                     break;
                 case NoJob:
                     return;

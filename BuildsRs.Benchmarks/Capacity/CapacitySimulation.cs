@@ -50,10 +50,15 @@ internal static class CapacitySimulation
             var workers = fleet.Select((builder, i) => Task.Run(() => i % 2 == 0
                 ? ClassifyAsync(builder, arrivals, stop.Token)
                 : BuildAsync(builder, http, day, random, speed, stop.Token))).ToList();
-            await FeedAsync(data, arrivals, speed, started);
+            await FeedAsync(data, arrivals, speed, started, size);
             var dayEnded = Stopwatch.GetElapsedTime(started);
             while (await QueueLengthAsync(data) > 0)
             {
+                // A simulated builder that failed would leave its jobs queued for ever: its error ends the run.
+                if (workers.FirstOrDefault(w => w.IsFaulted) is { } failed)
+                {
+                    await failed;
+                }
                 await Task.Delay(50);
             }
             var drained = (Stopwatch.GetElapsedTime(started) - dayEnded).TotalSeconds * speed;
@@ -67,7 +72,8 @@ internal static class CapacitySimulation
     }
 
     /// <summary>Each publication becomes a crate, a version and its metadata job at its time of day (new publications' priority).</summary>
-    private static async Task FeedAsync(NpgsqlDataSource data, IReadOnlyList<(double At, bool Binary)> arrivals, double speed, long started)
+    /// <remarks>Names carry the fleet's size: the store keeps the archives of the fleets before, and an archive is never replaced.</remarks>
+    private static async Task FeedAsync(NpgsqlDataSource data, IReadOnlyList<(double At, bool Binary)> arrivals, double speed, long started, int fleet)
     {
         for (var i = 0; i < arrivals.Count; i++)
         {
@@ -83,7 +89,7 @@ internal static class CapacitySimulation
                 INSERT INTO jobs (version_id, kind, state, priority, attempt, claims)
                 SELECT id, {EnumText.Sql(JobKind.Metadata)}, {EnumText.Sql(JobState.Queued)}, 10, 0, 0 FROM version
                 """);
-            publish.Parameters.Add(new NpgsqlParameter<string> { TypedValue = (arrivals[i].Binary ? "bin-" : "lib-") + i.ToString(CultureInfo.InvariantCulture) });
+            publish.Parameters.Add(new NpgsqlParameter<string> { TypedValue = (arrivals[i].Binary ? "bin-" : "lib-") + fleet.ToString(CultureInfo.InvariantCulture) + "-" + i.ToString(CultureInfo.InvariantCulture) });
             await publish.ExecuteNonQueryAsync();
         }
     }

@@ -62,7 +62,7 @@ internal static class Extensions
         builder.Services.AddOptions<PublicCaching>().BindConfiguration(PublicCaching.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var caching = builder.Configuration.GetSection(PublicCaching.SectionName).Get<PublicCaching>() ?? new PublicCaching();
         builder.Services.AddOutputCache(options =>
-            options.AddPolicy(PublicCaching.PolicyName, policy => policy.Expire(caching.Duration).SetVaryByQuery("*").SetVaryByHost(true).AddPolicy<CrateAnswerTags>()));
+            options.AddPolicy(PublicCaching.PolicyName, policy => policy.SetVaryByQuery("*").SetVaryByHost(true).AddPolicy<CrateAnswerTags>()));
         builder.Services.AddMemoryCache(options => options.SizeLimit = caching.MaxDownloadEntries);
         builder.Services.AddSingleton<ReusedAnswers>();
         builder.Services.AddHostedService<CrateChangeListener>();

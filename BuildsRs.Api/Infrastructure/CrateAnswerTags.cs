@@ -1,14 +1,16 @@
 using BuildsRs.Contracts;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Api.Infrastructure;
 
 /// <summary>
 /// Tags each reused public response with the crate it is about (the route's <c>crate</c>, or the name in a
 /// <c>{crate}.svg</c> / <c>{crate}.atom</c> file), or as a listing (search, overview, statistics, the builds feed)
-/// that any crate's change can alter, so that <see cref="CrateChangeListener"/> can evict exactly those.
+/// that any crate's change can alter, so that <see cref="CrateChangeListener"/> can evict exactly those; and gives it
+/// the lifetime of its kind (<see cref="PublicCaching.LifetimeOf"/>).
 /// </summary>
-internal sealed class CrateAnswerTags : IOutputCachePolicy
+internal sealed class CrateAnswerTags(IOptions<PublicCaching> caching) : IOutputCachePolicy
 {
     public const string Everything = "public";
     public const string Listings = "listings";
@@ -21,6 +23,8 @@ internal sealed class CrateAnswerTags : IOutputCachePolicy
         var crate = route["crate"] as string ?? (route["file"] is string file ? Path.GetFileNameWithoutExtension(file) : null);
         context.Tags.Add(Everything);
         context.Tags.Add(crate is null ? Listings : Of(CrateName.Normalize(crate)));
+        context.ResponseExpirationTimeSpan = caching.Value.LifetimeOf(crate);
+        context.EnableOutputCaching = context.ResponseExpirationTimeSpan > TimeSpan.Zero;
         return ValueTask.CompletedTask;
     }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Primitives;
 namespace BuildsRs.Api.Infrastructure;
 
 /// <summary>
-/// Answers computed in the Api (not whole responses) kept for <see cref="PublicCaching.Duration"/>, or until the
-/// crate they are about changes (<see cref="CrateChangeListener"/>).
+/// Answers computed in the Api (not whole responses) kept for their lifetime (<see cref="PublicCaching.LifetimeOf"/>),
+/// or until the crate they are about changes (<see cref="CrateChangeListener"/>).
 /// </summary>
 internal sealed class ReusedAnswers(IMemoryCache cache, IOptions<PublicCaching> caching) : IDisposable
 {
@@ -29,9 +29,10 @@ internal sealed class ReusedAnswers(IMemoryCache cache, IOptions<PublicCaching> 
             expiry.Add(crates.GetOrAdd(CrateName.Normalize(crate), _ => new CancellationTokenSource()).Token);
         }
         var value = await create();
-        if (caching.Value.Duration > TimeSpan.Zero)
+        var lifetime = caching.Value.LifetimeOf(crate);
+        if (lifetime > TimeSpan.Zero)
         {
-            var options = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = caching.Value.Duration, Size = 1 };
+            var options = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 };
             foreach (var token in expiry)
             {
                 options.AddExpirationToken(new CancellationChangeToken(token));

@@ -12,9 +12,9 @@ return args switch
         await RegistrySyncBenchmark.RunAsync(importDatabase, floorDatabase, work,
             int.Parse(crates, CultureInfo.InvariantCulture), int.Parse(versions, CultureInfo.InvariantCulture)),
     ["sync", var database, var index, var work] => await SyncPassCommand.RunAsync(database, index, work),
-    ["queue", var api, var database, var enrollmentToken, var jobs, var builders, var pgbench, var work] =>
-        await JobQueueBenchmark.RunAsync(new Uri(api), database, enrollmentToken,
-            int.Parse(jobs, CultureInfo.InvariantCulture), int.Parse(builders, CultureInfo.InvariantCulture), pgbench, work),
+    ["queue", var api, var database, var enrollmentToken, var jobs, var builders, var batch, var rate, var pgbench, var work] =>
+        await JobQueueBenchmark.RunAsync(new Uri(api), database, enrollmentToken, int.Parse(jobs, CultureInfo.InvariantCulture),
+            int.Parse(builders, CultureInfo.InvariantCulture), int.Parse(batch, CultureInfo.InvariantCulture), int.Parse(rate, CultureInfo.InvariantCulture), pgbench, work),
     ["build-overhead", var database, var registry, var image, var work, var repetitions, .. var crossTargets] =>
         await BuildOverheadBenchmark.RunAsync(database, new Uri(registry.TrimEnd('/') + "/"), image, work, int.Parse(repetitions, CultureInfo.InvariantCulture), crossTargets),
     ["classify", var registry, var seed, var work, var image] => await ClassificationBenchmark.RunAsync(new Uri(registry), seed, work, image),
@@ -32,6 +32,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS PGBENCH WORK_DIR | build-overhead DB REGISTRY_URL IMAGE WORK_DIR REPETITIONS [CROSS_TARGET...] | api-data DB WORK_DIR CRATES VERSIONS BUILT | classify REGISTRY_URL SEED_DIR WORK_DIR IMAGE | capacity API_URL DB ENROLLMENT_TOKEN VERSIONS BINARY_SHARE DAY_SECONDS BUILD_TIMES_FILE FLEETS TARGETS");
+    Console.Error.WriteLine("usage: registry IMPORT_DB FLOOR_DB WORK_DIR CRATES VERSIONS | sync DB INDEX WORK_DIR | queue API_URL DB ENROLLMENT_TOKEN JOBS BUILDERS BATCH RATE PGBENCH WORK_DIR | build-overhead DB REGISTRY_URL IMAGE WORK_DIR REPETITIONS [CROSS_TARGET...] | api-data DB WORK_DIR CRATES VERSIONS BUILT | classify REGISTRY_URL SEED_DIR WORK_DIR IMAGE | capacity API_URL DB ENROLLMENT_TOKEN VERSIONS BINARY_SHARE DAY_SECONDS BUILD_TIMES_FILE FLEETS TARGETS");
     return 2;
 }

@@ -41,7 +41,7 @@ public sealed class BuilderOptions : IValidatableObject
 
     /// <summary>How many metadata jobs it classifies at once beside its builds: they are read in memory, a few
     /// milliseconds each, so several keep the round trips to the Api from setting the pace.</summary>
-    [Range(1, 64)]
+    [Range(1, 32)]
     public int MetadataSlots { get; set; } = 8;
 
     /// <summary>Where jobs unpack crates; each job gets a folder of its own, removed afterwards.</summary>

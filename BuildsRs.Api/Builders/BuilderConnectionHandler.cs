@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts.Builders;
@@ -25,6 +26,12 @@ internal sealed partial class BuilderConnectionHandler(
 
     /// <summary>How long an idle builder waits before asking again.</summary>
     private static readonly TimeSpan NoJobRetry = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a connection that was closed waits for the builder's side of the close.</summary>
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most messages read ahead of their handling, and so the most results recorded together.</summary>
+    private const int ReadAhead = 32;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -100,28 +107,34 @@ internal sealed partial class BuilderConnectionHandler(
         return new ConnectedBuilder(builder.Id, builder.Name, [.. hello.Targets.Intersect(builder.AllowedTargets)]);
     }
 
-    /// <summary>Serves the builder: heartbeats extend its leases, job requests get a job or a "try later", results are recorded.</summary>
+    /// <summary>Serves the builder: heartbeats extend its leases, job requests get jobs or a "try later", results are
+    /// recorded. Messages are read ahead of their handling, so that results which arrived together (a builder that
+    /// classified a batch) are recorded in one statement.</summary>
     private async Task FollowAsync(WebSocket socket, ConnectedBuilder builder, CancellationToken aborted)
     {
         // What happens to a job belongs to the job's trace, not under this connection's request, which lasts for hours.
         Activity.Current = null;
         ApiTelemetry.BuilderConnected(+1);
+        var inbox = Channel.CreateBounded<BuilderMessage>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var reader = ReadAsync(socket, inbox.Writer, reading.Token);
         try
         {
-            while (true)
+            // A read that failed (the builder went silent or away, a malformed message) ends the wait with its exception.
+            while (await inbox.Reader.WaitToReadAsync(aborted))
             {
-                using var silence = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                silence.CancelAfter(SilenceLimit);
-                var message = await BuilderSocket.ReceiveAsync(socket, silence.Token);
-                if (message is null)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-                    return;
-                }
+                inbox.Reader.TryRead(out var message);
                 await using var scope = scopes.CreateAsyncScope();
                 try
                 {
-                    await HandleAsync(socket, builder, message, scope.ServiceProvider, aborted);
+                    if (message is JobFinished finished)
+                    {
+                        await RecordAsync(socket, builder, Together(finished, inbox.Reader), scope.ServiceProvider, aborted);
+                    }
+                    else
+                    {
+                        await HandleAsync(socket, builder, message!, scope.ServiceProvider, aborted);
+                    }
                 }
                 catch (Exception ex) when (message is not JobFinished && ex is DbException or TimeoutException or InvalidOperationException)
                 {
@@ -135,6 +148,7 @@ internal sealed partial class BuilderConnectionHandler(
                     }
                 }
             }
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         }
         catch (BuilderProtocolException ex)
         {
@@ -147,7 +161,65 @@ internal sealed partial class BuilderConnectionHandler(
         }
         finally
         {
+            // After a close (a refusal), the builder's answer ends the read; cancelling a read aborts the connection,
+            // which could drop the close before the builder has it.
+            await Task.WhenAny(reader, Task.Delay(socket.State == WebSocketState.CloseSent ? CloseWait : TimeSpan.Zero, CancellationToken.None));
+            await reading.CancelAsync();
+            await reader;
             ApiTelemetry.BuilderConnected(-1);
+        }
+    }
+
+    /// <summary>Reads the builder's messages into <paramref name="inbox"/> until it closes the connection (the inbox
+    /// completes) or a read fails (the inbox completes with that exception).</summary>
+    private static async Task ReadAsync(WebSocket socket, ChannelWriter<BuilderMessage> inbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                silence.CancelAfter(SilenceLimit);
+                if (await BuilderSocket.ReceiveAsync(socket, silence.Token) is not { } message)
+                {
+                    inbox.Complete();
+                    return;
+                }
+                await inbox.WriteAsync(message, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            inbox.Complete(ex);
+        }
+    }
+
+    /// <summary>A result with the results that came right after it.</summary>
+    private static List<JobFinished> Together(JobFinished first, ChannelReader<BuilderMessage> inbox)
+    {
+        var results = new List<JobFinished> { first };
+        while (inbox.TryPeek(out var next) && next is JobFinished && inbox.TryRead(out next))
+        {
+            results.Add((JobFinished)next);
+        }
+        return results;
+    }
+
+    private async Task RecordAsync(WebSocket socket, ConnectedBuilder builder, List<JobFinished> results, IServiceProvider services,
+        CancellationToken aborted)
+    {
+        var answers = await services.GetRequiredService<JobLifecycle>().FinishAllAsync(builder.Id, results, aborted);
+        foreach (var (finished, discarded) in results.Zip(answers))
+        {
+            if (discarded is not null)
+            {
+                LogResultDiscarded(logger, builder.Name, finished.JobId, discarded);
+                await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, discarded), aborted);
+            }
+            else
+            {
+                await BuilderSocket.SendAsync(socket, new JobResultRecorded(finished.JobId), aborted);
+            }
         }
     }
 
@@ -170,11 +242,18 @@ internal sealed partial class BuilderConnectionHandler(
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(lost, "this builder does not hold that job"), aborted);
                 }
                 break;
+            case JobRequest { Count: < 1 or > JobLifecycle.MaxClaimCount }:
+                throw new BuilderProtocolException($"a job request asks for 1 to {JobLifecycle.MaxClaimCount} jobs");
             case JobRequest request:
-                BuilderMessage reply = await services.GetRequiredService<JobAssignments>().ClaimAsync(builder, request, aborted) is { } job
-                    ? job
-                    : new NoJob((int)NoJobRetry.TotalMilliseconds);
-                await BuilderSocket.SendAsync(socket, reply, aborted);
+                var jobs = await services.GetRequiredService<JobAssignments>().ClaimAsync(builder, request, aborted);
+                foreach (var job in jobs)
+                {
+                    await BuilderSocket.SendAsync(socket, job, aborted);
+                }
+                if (jobs.Count < request.Count)
+                {
+                    await BuilderSocket.SendAsync(socket, new NoJob((int)NoJobRetry.TotalMilliseconds), aborted);
+                }
                 break;
             case JobLog log:
                 bool held;
@@ -185,17 +264,6 @@ internal sealed partial class BuilderConnectionHandler(
                 if (!held)
                 {
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(log.JobId, "this builder does not hold that job"), aborted);
-                }
-                break;
-            case JobFinished finished:
-                if (await lifecycle.FinishAsync(builder.Id, finished, aborted) is { } discarded)
-                {
-                    LogResultDiscarded(services.GetRequiredService<ILogger<BuilderConnectionHandler>>(), builder.Name, finished.JobId, discarded);
-                    await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, discarded), aborted);
-                }
-                else
-                {
-                    await BuilderSocket.SendAsync(socket, new JobResultRecorded(finished.JobId), aborted);
                 }
                 break;
             default:

@@ -16,20 +16,23 @@ namespace BuildsRs.Api.Jobs;
 /// artifact.</summary>
 internal sealed class JobAssignments(JobLifecycle lifecycle, BuildsRsDbContext db, IOptions<JobAssignmentOptions> options)
 {
-    public async Task<JobAssigned?> ClaimAsync(ConnectedBuilder builder, JobRequest request, CancellationToken cancellationToken)
+    /// <summary>Up to <see cref="JobRequest.Count"/> jobs for the builder, each with its own upload token.</summary>
+    public async Task<IReadOnlyList<JobAssigned>> ClaimAsync(ConnectedBuilder builder, JobRequest request, CancellationToken cancellationToken)
     {
-        // Only the hash is kept: whoever reads the database still cannot upload.
-        var uploadToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        if (await lifecycle.ClaimAsync(builder.Id, builder.Targets, request.Kinds, UploadTokens.Hash(uploadToken), cancellationToken) is not { } claimed)
+        var uploadTokens = Enumerable.Range(0, request.Count).Select(_ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))).ToList();
+        // Only the hashes are kept: whoever reads the database still cannot upload.
+        var claimed = await lifecycle.ClaimAsync(builder.Id, builder.Targets, request.Kinds, [.. uploadTokens.Select(UploadTokens.Hash)], cancellationToken);
+        var assigned = new List<JobAssigned>(claimed.Count);
+        foreach (var (job, uploadToken) in claimed.Zip(uploadTokens))
         {
-            return null;
+            var (lockfile, image) = await InputsAsync(job, cancellationToken);
+            assigned.Add(new JobAssigned(job.Id, job.Kind, job.Crate, job.Version,
+                new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(job.Crate, job.Version, job.Checksum),
+                job.Checksum, job.Target, job.LeaseExpiresAt,
+                job.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
+                uploadToken, job.TraceParent, lockfile, job.PublishedAt?.ToUnixTimeSeconds() ?? 0, image));
         }
-        var (lockfile, image) = await InputsAsync(claimed, cancellationToken);
-        return new JobAssigned(claimed.Id, claimed.Kind, claimed.Crate, claimed.Version,
-            new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(claimed.Crate, claimed.Version, claimed.Checksum),
-            claimed.Checksum, claimed.Target, claimed.LeaseExpiresAt,
-            claimed.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
-            uploadToken, claimed.TraceParent, lockfile, claimed.PublishedAt?.ToUnixTimeSeconds() ?? 0, image);
+        return assigned;
     }
 
     private async Task<(string? Lockfile, string? Image)> InputsAsync(ClaimedJob job, CancellationToken cancellationToken)

@@ -4,48 +4,74 @@ using Npgsql;
 namespace BuildsRs.Benchmarks.Queue;
 
 /// <summary>
-/// Simulated builders over real WebSockets drain a queue of metadata jobs from a running Api: claims per second,
-/// claim latency percentiles, and the proof that no job was handed out twice (client side and in the database).
+/// Simulated builders over real WebSockets drain a queue of metadata jobs from a running Api, each claiming a batch
+/// at a time and sending the batch's results together: claims per second as fast as they can go, with the proof that
+/// no job was handed out twice (client side and in the database); then claim latency percentiles at a set rate, since
+/// at full speed a claim's latency is only the queue of requests waiting for the database.
 /// </summary>
 internal static class JobQueueBenchmark
 {
-    public static async Task<int> RunAsync(Uri api, string database, string enrollmentToken, int jobs, int builders, string pgbench, string work)
+    public static async Task<int> RunAsync(Uri api, string database, string enrollmentToken, int jobs, int builders, int batch, int rate,
+        string pgbench, string work)
     {
         await using var data = NpgsqlDataSource.Create(database);
         var seeding = Stopwatch.StartNew();
         await SeedAsync(data, jobs);
-        Console.WriteLine($"queued {jobs:N0} jobs in {seeding.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"queued {jobs:N0} jobs in {seeding.Elapsed.TotalSeconds:F1} s; {builders} builders, each asking for {batch} jobs at a time");
 
         using var http = new HttpClient();
-        var fleet = Enumerable.Range(0, builders).Select(i => new SimulatedBuilder($"bench-{i}", api, enrollmentToken)).ToList();
+        var fast = await DrainAsync(api, enrollmentToken, http, "fast", builders, batch, null);
+        var (handedOutTwice, unfinished) = await CheckDatabaseAsync(data);
+        var claimsPerSecond = fast.Claimed.Count / fast.Elapsed.TotalSeconds;
+        Console.WriteLine($"as fast as they can: {fast.Claimed.Count:N0} claims in {fast.Elapsed.TotalSeconds:F1} s = {claimsPerSecond:N0} claims/s; " +
+            $"claim latency (request to job, client side) {Latencies(fast.Latencies)}");
+        Console.WriteLine($"double assignments: {fast.Claimed.Count - fast.Claimed.Distinct().Count()} seen by builders, {handedOutTwice} in the database; " +
+            $"jobs not finished: {unfinished}");
+        var ok = fast.Claimed.Count == jobs && fast.Claimed.Distinct().Count() == jobs && handedOutTwice == 0 && unfinished == 0;
+
+        await ReseedAsync(data, jobs);
+        var paced = await DrainAsync(api, enrollmentToken, http, "paced", builders, batch, TimeSpan.FromSeconds((double)batch * builders / rate));
+        Console.WriteLine($"at {rate:N0} claims/s offered (each builder asks on a fixed schedule): {paced.Claimed.Count:N0} claims in " +
+            $"{paced.Elapsed.TotalSeconds:F1} s = {paced.Claimed.Count / paced.Elapsed.TotalSeconds:N0} claims/s; claim latency from when the request " +
+            $"was due {Latencies(paced.Latencies)}");
+
+        var floor = await ClaimFloor.RunAsync(data, pgbench, database, work, jobs, builders, batch);
+        Console.WriteLine($"floor (pgbench, {builders} clients, the same claim and result statements for {batch} jobs at a time, no Api): {floor.ClaimsPerSecond:N0} claims/s, " +
+            $"p50 {floor.P50Ms:F2} ms, p99 {floor.P99Ms:F2} ms; the Api as fast as it can reaches {claimsPerSecond / floor.ClaimsPerSecond:P0} of it");
+        return ok && paced.Claimed.Count == jobs ? 0 : 1;
+    }
+
+    /// <summary>A fleet of simulated builders drains the queue, each asking every <paramref name="pace"/> (as fast as
+    /// it can when null).</summary>
+    private static async Task<(List<long> Claimed, double[] Latencies, TimeSpan Elapsed)> DrainAsync(
+        Uri api, string enrollmentToken, HttpClient http, string name, int builders, int batch, TimeSpan? pace)
+    {
+        var fleet = Enumerable.Range(0, builders).Select(i => new SimulatedBuilder($"{name}-{i}", api, enrollmentToken)).ToList();
         try
         {
             await Task.WhenAll(fleet.Select(b => b.ConnectAsync(http, CancellationToken.None)));
-            Console.WriteLine($"{builders} builders connected");
-
             var draining = Stopwatch.StartNew();
-            await Task.WhenAll(fleet.Select(b => Task.Run(() => b.DrainAsync(CancellationToken.None))));
+            await Task.WhenAll(fleet.Select(b => Task.Run(() => b.DrainAsync(batch, pace, CancellationToken.None))));
             draining.Stop();
-
-            var claimed = fleet.SelectMany(b => b.Claimed).ToList();
-            var latencies = fleet.SelectMany(b => b.ClaimLatencies).Order().ToArray();
-            var distinct = claimed.Distinct().Count();
-            var (handedOutTwice, unfinished) = await CheckDatabaseAsync(data);
-
-            Console.WriteLine($"claims: {claimed.Count:N0} in {draining.Elapsed.TotalSeconds:F1} s = {claimed.Count / draining.Elapsed.TotalSeconds:N0} claims/s");
-            Console.WriteLine($"claim latency (request to job, client side): p50 {Percentile(latencies, 0.50):F2} ms, " +
-                $"p90 {Percentile(latencies, 0.90):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1] / 1000:F2} ms");
-            Console.WriteLine($"double assignments: {claimed.Count - distinct} seen by builders, {handedOutTwice} in the database; " +
-                $"jobs not finished: {unfinished}");
-            var floor = await ClaimFloor.RunAsync(data, pgbench, database, work, jobs, builders);
-            Console.WriteLine($"floor (pgbench, {builders} clients, the same claim and result statements, no Api): {floor.ClaimsPerSecond:N0} claims/s, " +
-                $"p50 {floor.P50Ms:F2} ms, p99 {floor.P99Ms:F2} ms; the Api reaches {claimed.Count / draining.Elapsed.TotalSeconds / floor.ClaimsPerSecond:P0} of it");
-            return claimed.Count == jobs && distinct == jobs && handedOutTwice == 0 && unfinished == 0 ? 0 : 1;
+            return ([.. fleet.SelectMany(b => b.Claimed)], [.. fleet.SelectMany(b => b.ClaimLatencies).Order()], draining.Elapsed);
         }
         finally
         {
             fleet.ForEach(b => b.Dispose());
         }
+    }
+
+    private static string Latencies(double[] sorted) =>
+        $"p50 {Percentile(sorted, 0.50):F2} ms, p90 {Percentile(sorted, 0.90):F2} ms, p99 {Percentile(sorted, 0.99):F2} ms, max {sorted[^1] / 1000:F2} ms";
+
+    /// <summary>The same queue again, for the next run.</summary>
+    public static async Task ReseedAsync(NpgsqlDataSource data, int jobs)
+    {
+        await using (var reset = data.CreateCommand("DELETE FROM jobs"))
+        {
+            await reset.ExecuteNonQueryAsync();
+        }
+        await SeedJobsAsync(data, jobs);
     }
 
     private static async Task SeedAsync(NpgsqlDataSource data, int jobs)

@@ -41,25 +41,47 @@ internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentTo
         await BuilderSocket.ExpectAsync<Welcome>(socket, cancellationToken);
     }
 
-    /// <summary>Takes and finishes jobs until the Api has none left.</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
+    /// <summary>Takes and finishes jobs, <paramref name="batch"/> per request as a builder classifying does, until the
+    /// Api has none left; the results of a batch go out together. With a <paramref name="pace"/>, a request is due every
+    /// so often (the first at a random point of the first period, to spread the fleet), and a claim's latency counts
+    /// from when its request was due, so that falling behind shows.</summary>
+    public async Task DrainAsync(int batch, TimeSpan? pace, CancellationToken cancellationToken)
     {
+        var period = pace is { } p ? (long)(p.TotalSeconds * Stopwatch.Frequency) : 0;
+        var due = Stopwatch.GetTimestamp() + (long)(Random.Shared.NextDouble() * period);
         while (true)
         {
-            var asked = Stopwatch.GetTimestamp();
-            await BuilderSocket.SendAsync(socket, new JobRequest(Kinds), cancellationToken);
-            switch (await BuilderSocket.ReceiveAsync(socket, cancellationToken))
+            if (Stopwatch.GetTimestamp() < due)
             {
-                case JobAssigned job:
-                    ClaimLatencies.Add(Stopwatch.GetElapsedTime(asked).TotalMicroseconds);
-                    Claimed.Add(job.JobId);
-                    // A library: no binaries, so the result fans out to nothing and only the queue is exercised.
-                    await FinishAsync(new JobFinished(job.JobId, JobOutcome.Succeeded, 1, 0, null, [], null), cancellationToken);
+                await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due), cancellationToken);
+            }
+            var asked = pace is null ? Stopwatch.GetTimestamp() : due;
+            due += period;
+            await BuilderSocket.SendAsync(socket, new JobRequest(Kinds, batch), cancellationToken);
+            var jobs = new List<JobAssigned>(batch);
+            while (jobs.Count < batch)
+            {
+                var answer = await BuilderSocket.ReceiveAsync(socket, cancellationToken);
+                if (answer is NoJob)
+                {
                     break;
-                case NoJob:
-                    return;
-                case var other:
-                    throw new InvalidOperationException($"{name}: unexpected {other?.GetType().Name ?? "end of connection"}");
+                }
+                jobs.Add(answer as JobAssigned ?? throw new InvalidOperationException($"{name}: unexpected {answer?.GetType().Name ?? "end of connection"}"));
+                ClaimLatencies.Add(Stopwatch.GetElapsedTime(asked).TotalMicroseconds);
+            }
+            if (jobs.Count == 0)
+            {
+                return;
+            }
+            Claimed.AddRange(jobs.Select(j => j.JobId));
+            // Libraries: no binaries, so the results fan out to nothing and only the queue is exercised.
+            foreach (var job in jobs)
+            {
+                await BuilderSocket.SendAsync(socket, new JobFinished(job.JobId, JobOutcome.Succeeded, 1, 0, null, [], null), cancellationToken);
+            }
+            foreach (var job in jobs)
+            {
+                await ExpectRecordedAsync(job.JobId, cancellationToken);
             }
         }
     }
@@ -80,9 +102,14 @@ internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentTo
     public async Task FinishAsync(JobFinished finished, CancellationToken cancellationToken)
     {
         await BuilderSocket.SendAsync(socket, finished, cancellationToken);
-        if (await BuilderSocket.ReceiveAsync(socket, cancellationToken) is not JobResultRecorded)
+        await ExpectRecordedAsync(finished.JobId, cancellationToken);
+    }
+
+    private async Task ExpectRecordedAsync(long jobId, CancellationToken cancellationToken)
+    {
+        if (await BuilderSocket.ReceiveAsync(socket, cancellationToken) is not JobResultRecorded recorded || recorded.JobId != jobId)
         {
-            throw new InvalidOperationException($"{name}: the result of job {finished.JobId} was not recorded");
+            throw new InvalidOperationException($"{name}: the result of job {jobId} was not recorded");
         }
     }
 

@@ -93,10 +93,11 @@ internal sealed partial class ApiConnection(
     }
 
     /// <summary>
-    /// Asks for a job whenever a slot is free; heartbeats keep the slots' leases alive and their logs and results go
-    /// out as they come. One task reads the socket; sends take turns. The Api answers job requests in the order they
-    /// came, so each answer goes to the slot that asked first. Whichever task sees the connection end first ends the
-    /// session with its reason; the jobs in the slots go on.
+    /// Asks for jobs whenever slots are free, one request for all the free slots of a kind (the metadata slots take a
+    /// batch in one claim); heartbeats keep the slots' leases alive and their logs and results go out as they come.
+    /// One task reads the socket; sends take turns. The Api answers job requests in the order they came, so the
+    /// assignments go to the request that was sent first until it has what it asked for or a "no job" ends it.
+    /// Whichever task sees the connection end first ends the session with its reason; the jobs in the slots go on.
     /// </summary>
     private async Task ServeAsync(WebSocket socket, CancellationToken stoppingToken)
     {
@@ -132,22 +133,23 @@ internal sealed partial class ApiConnection(
             }
         }, CancellationToken.None);
 
-        // The slots waiting for the answer to their job request, in the order the requests went out.
-        var asked = new ConcurrentQueue<TaskCompletionSource<BuilderMessage>>();
-        async Task<BuilderMessage> RequestAsync(IReadOnlyList<JobKind> kinds)
+        // The requests waiting for their answers, in the order they went out.
+        var asked = new ConcurrentQueue<JobRequestAnswer>();
+        async Task<JobRequestAnswer> RequestAsync(IReadOnlyList<JobKind> kinds, int count)
         {
-            var answer = new TaskCompletionSource<BuilderMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var answer = new JobRequestAnswer(count);
             await sending.WaitAsync(session.Token);
             try
             {
                 asked.Enqueue(answer);
-                await BuilderSocket.SendAsync(socket, new JobRequest(kinds), session.Token);
+                await BuilderSocket.SendAsync(socket, new JobRequest(kinds, count), session.Token);
             }
             finally
             {
                 sending.Release();
             }
-            return await answer.Task.WaitAsync(session.Token);
+            await answer.Done.WaitAsync(session.Token);
+            return answer;
         }
         var receiving = Guard(async () =>
         {
@@ -164,8 +166,11 @@ internal sealed partial class ApiConnection(
                         LogResultDiscarded(logger, discarded.JobId, discarded.Reason);
                         slots.Discarded(discarded.JobId);
                         break;
-                    case JobAssigned or NoJob when asked.TryDequeue(out var answer):
-                        answer.SetResult(message);
+                    case JobAssigned or NoJob when asked.TryPeek(out var answer):
+                        if (answer.Take(message))
+                        {
+                            asked.TryDequeue(out _);
+                        }
                         break;
                     default:
                         throw new BuilderProtocolException($"unexpected '{message.GetType().Name}'");
@@ -183,19 +188,22 @@ internal sealed partial class ApiConnection(
             }
         });
         var outgoing = slots.All.Select(s => Guard(() => s.Slot.SendWaitingAsync(SendAsync, session.Token)));
-        var asking = slots.All.Select(s => Guard(async () =>
+        var asking = slots.All.GroupBy(s => s.Kinds).Select(kind => Guard(async () =>
         {
+            var group = kind.Select(s => s.Slot).ToList();
             while (true)
             {
-                await s.Slot.Free.WaitAsync(session.Token);
-                switch (await RequestAsync(s.Kinds))
+                await Task.WhenAny(group.Select(slot => slot.Free)).WaitAsync(session.Token);
+                var free = group.Where(slot => slot.Free.IsCompleted).ToList();
+                var answer = await RequestAsync(kind.Key, free.Count);
+                foreach (var (slot, job) in free.Zip(answer.Jobs))
                 {
-                    case NoJob wait:
-                        await Task.Delay(wait.RetryAfterMs, session.Token);
-                        break;
-                    case JobAssigned job:
-                        s.Slot.Start(job, stoppingToken);
-                        break;
+                    slot.Start(job, stoppingToken);
+                }
+                // Fewer than asked for: the queue has none left for this kind now.
+                if (answer.RetryAfter is { } wait)
+                {
+                    await Task.Delay(wait, session.Token);
                 }
             }
         }));
@@ -211,6 +219,38 @@ internal sealed partial class ApiConnection(
                 break;
             default:
                 throw new IOException(ended?.Message ?? "the connection ended", ended);
+        }
+    }
+
+    /// <summary>The answer to one job request: the jobs assigned, until there are as many as asked for or a "no job"
+    /// says there are no more now.</summary>
+    private sealed class JobRequestAnswer(int count)
+    {
+        private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<JobAssigned> Jobs { get; } = [];
+
+        public TimeSpan? RetryAfter { get; private set; }
+
+        public Task Done => done.Task;
+
+        /// <summary>Takes the next answer; true once the request is answered in full.</summary>
+        public bool Take(BuilderMessage message)
+        {
+            if (message is NoJob none)
+            {
+                RetryAfter = TimeSpan.FromMilliseconds(none.RetryAfterMs);
+            }
+            else
+            {
+                Jobs.Add((JobAssigned)message);
+            }
+            if (RetryAfter is null && Jobs.Count < count)
+            {
+                return false;
+            }
+            done.SetResult();
+            return true;
         }
     }
 

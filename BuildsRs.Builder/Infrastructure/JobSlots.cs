@@ -14,6 +14,7 @@ internal sealed class JobSlots(JobRunner runner, IOptions<BuilderOptions> option
     private static readonly JobKind[] BuildKinds = [JobKind.Binary, JobKind.Verify];
     private static readonly JobKind[] MetadataKinds = [JobKind.Metadata];
 
+    /// <summary>Every slot with the kinds it asks for; slots of a kind share the same list.</summary>
     public IReadOnlyList<(JobSlot Slot, IReadOnlyList<JobKind> Kinds)> All { get; } =
         [(new JobSlot(runner), BuildKinds), .. Enumerable.Range(0, options.Value.MetadataSlots).Select(_ => (new JobSlot(runner), (IReadOnlyList<JobKind>)MetadataKinds))];
 

@@ -52,9 +52,12 @@ public sealed record Refused([property: JsonPropertyName("reason")] string Reaso
 /// </summary>
 public sealed record Heartbeat([property: JsonPropertyName("jobs")] IReadOnlyList<long> Jobs) : BuilderMessage;
 
-/// <summary>Builder → Api: it has room for a job of these kinds (<c>metadata</c>, <c>binary</c>) and of one of the
-/// targets it announced.</summary>
-public sealed record JobRequest([property: JsonPropertyName("kinds")] IReadOnlyList<JobKind> Kinds) : BuilderMessage;
+/// <summary>Builder → Api: it has room for <paramref name="Count"/> jobs (1 to 32) of these kinds (<c>metadata</c>,
+/// <c>binary</c>, <c>verify</c>) and of the targets it announced. The Api answers with a <see cref="JobAssigned"/> per
+/// job it hands out, followed by a <see cref="NoJob"/> when that is fewer than asked for.</summary>
+public sealed record JobRequest(
+    [property: JsonPropertyName("kinds")] IReadOnlyList<JobKind> Kinds,
+    [property: JsonPropertyName("count")] int Count = 1) : BuilderMessage;
 
 /// <summary>Api → builder: nothing to do now; ask again after the given delay.</summary>
 public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int RetryAfterMs) : BuilderMessage;

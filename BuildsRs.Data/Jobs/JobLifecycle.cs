@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Contracts.Jobs;
@@ -24,35 +25,41 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
     public const string LogCutMarker = "\n[log cut: more than 1 MiB]\n";
     public const string NotHeld = "this builder does not hold that job (its lease may have run out)";
 
-    /// <summary>Hands the next job of these kinds and targets to a builder; null when there is none. The job comes with
-    /// its version and crate, and the trace context the builder's spans continue from.</summary>
-    public async Task<ClaimedJob?> ClaimAsync(long builderId, IReadOnlyList<string> targets, IReadOnlyList<JobKind> kinds, byte[] uploadTokenHash,
-        CancellationToken cancellationToken)
+    /// <summary>The most jobs one claim hands out.</summary>
+    public const int MaxClaimCount = 32;
+
+    /// <summary>Hands up to one job per upload token hash (the i-th job gets the i-th hash) of these kinds and targets
+    /// to a builder, in queue order; none when the queue has none for it. Each job comes with its version and crate,
+    /// and the trace context the builder's spans continue from.</summary>
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(long builderId, IReadOnlyList<string> targets, IReadOnlyList<JobKind> kinds,
+        IReadOnlyList<byte[]> uploadTokenHashes, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(uploadTokenHashes.Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(uploadTokenHashes.Count, MaxClaimCount);
         var started = DateTimeOffset.UtcNow;
         List<ClaimedRow> claimed;
         using (JobTelemetry.Quiet())
         {
             claimed = await db.Database.SqlQueryRaw<ClaimedRow>(JobLifecycleSql.Claim,
                     new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
-                    new NpgsqlParameter("token_hash", uploadTokenHash), new NpgsqlParameter("targets", targets.ToArray()),
-                    new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()))
+                    new NpgsqlParameter("token_hashes", uploadTokenHashes.ToArray()), new NpgsqlParameter("count", uploadTokenHashes.Count),
+                    new NpgsqlParameter("targets", targets.ToArray()), new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()))
                 .ToListAsync(cancellationToken);
         }
-        if (claimed is not [var job])
+        return [.. claimed.Select(job =>
         {
-            return null;
-        }
-        var kind = EnumText.Parse<JobKind>(job.Kind);
-        // Only claims that found a job are traced: an idle fleet asks every few seconds.
-        using var activity = JobTelemetry.StartInJob("Claim job", job.TraceParent, job.Id, started);
-        activity?.SetTag("buildsrs.job.kind", job.Kind);
-        activity?.SetTag("buildsrs.crate", $"{job.Crate} {job.Version}");
-        activity?.SetTag("buildsrs.target", job.Target);
-        activity?.SetTag("buildsrs.builder.id", builderId);
-        JobTelemetry.Claimed(kind, job.Target);
-        return new ClaimedJob(job.Id, kind, job.Target, job.VersionId, job.ArtifactId, job.LeaseExpiresAt, job.Crate, job.Version, job.Checksum,
-            job.BuildSettings, job.PublishedAt, activity?.Id ?? job.TraceParent);
+            var kind = EnumText.Parse<JobKind>(job.Kind);
+            // Only claims that found a job are traced: an idle fleet asks every few seconds.
+            using var activity = JobTelemetry.StartInJob("Claim job", job.TraceParent, job.Id, started);
+            activity?.SetTag("buildsrs.job.kind", job.Kind);
+            activity?.SetTag("buildsrs.crate", $"{job.Crate} {job.Version}");
+            activity?.SetTag("buildsrs.target", job.Target);
+            activity?.SetTag("buildsrs.builder.id", builderId);
+            activity?.SetTag("buildsrs.claim.jobs", claimed.Count);
+            JobTelemetry.Claimed(kind, job.Target);
+            return new ClaimedJob(job.Id, kind, job.Target, job.VersionId, job.ArtifactId, job.LeaseExpiresAt, job.Crate, job.Version, job.Checksum,
+                job.BuildSettings, job.PublishedAt, activity?.Id ?? job.TraceParent);
+        })];
     }
 
     /// <summary>Extends the leases of the jobs the builder says it works on; answers those it no longer holds.</summary>
@@ -102,15 +109,27 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             .ToListAsync(cancellationToken)).Count > 0;
 
     /// <summary>Records a result; null when accepted, else why it was discarded (nothing changes then).</summary>
-    public async Task<string?> FinishAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
+    public async Task<string?> FinishAsync(long builderId, JobFinished finished, CancellationToken cancellationToken) =>
+        (await FinishAllAsync(builderId, [finished], cancellationToken))[0];
+
+    /// <summary>Records results that arrived together: the successful metadata results in one statement, the others
+    /// one by one. For each result in order: null when accepted, else why it was discarded (nothing changes then).</summary>
+    public async Task<IReadOnlyList<string?>> FinishAllAsync(long builderId, IReadOnlyList<JobFinished> results, CancellationToken cancellationToken)
+    {
+        var ended = await EndMetadataAsync(builderId, [.. results.Where(r => r.Outcome == JobOutcome.Succeeded && r.Build is null)], cancellationToken);
+        var answers = new List<string?>(results.Count);
+        foreach (var finished in results)
+        {
+            answers.Add(ended.Contains(finished.JobId) ? null : await FinishOneAsync(builderId, finished, cancellationToken));
+        }
+        return answers;
+    }
+
+    private async Task<string?> FinishOneAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
     {
         if (finished.Build is { } build && BuildRecords.Invalid(build) is { } malformed)
         {
             return malformed;
-        }
-        if (finished.Outcome == JobOutcome.Succeeded && await EndMetadataAsync(builderId, finished, cancellationToken))
-        {
-            return null;
         }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -207,41 +226,54 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         });
     }
 
-    /// <summary>The common result, a metadata job that succeeded, in one statement; false when the builder holds no
-    /// such job (the general path then says why, or records another kind's result).</summary>
-    private async Task<bool> EndMetadataAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
+    /// <summary>The common result, a metadata job that succeeded, for any number of jobs in one statement; returns the
+    /// jobs it ended (for the others the builder holds no such job: the general path then says why, or records another
+    /// kind's result).</summary>
+    private async Task<HashSet<long>> EndMetadataAsync(long builderId, IReadOnlyList<JobFinished> results, CancellationToken cancellationToken)
     {
+        if (results.Count == 0)
+        {
+            return [];
+        }
         var started = DateTimeOffset.UtcNow;
-        var (binaries, settings) = Described(finished);
+        var described = new JsonArray([.. results.Select(finished =>
+        {
+            var (binaries, settings) = Described(finished);
+            return new JsonObject
+            {
+                ["job"] = finished.JobId,
+                ["exit_code"] = finished.ExitCode,
+                ["binaries"] = new JsonArray([.. binaries.Select(b => JsonValue.Create(b))]),
+                ["settings"] = settings is null ? null : JsonSerializer.SerializeToNode(settings, BuilderJsonContext.Default.BuildSettings),
+                ["author_targets"] = finished.Settings?.Targets is { Count: > 0 } authors ? new JsonArray([.. authors.Select(t => JsonValue.Create(t))]) : null,
+            };
+        })]);
         var ended = await db.Database.SqlQueryRaw<EndedMetadata>(JobLifecycleSql.EndMetadataAndFanOut,
-            new NpgsqlParameter("job", finished.JobId), new NpgsqlParameter("builder", builderId),
-            new NpgsqlParameter("exit_code", (object?)finished.ExitCode ?? DBNull.Value), new NpgsqlParameter("binaries", binaries),
-            new NpgsqlParameter("settings", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)settings ?? DBNull.Value },
-            new NpgsqlParameter("author_targets", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
-                { Value = finished.Settings?.Targets is { Count: > 0 } authors ? authors.ToArray() : DBNull.Value })
+                new NpgsqlParameter("builder", builderId), new NpgsqlParameter("results", described.ToJsonString()))
             .ToListAsync(cancellationToken);
-        if (ended is not [var row])
+        foreach (var row in ended)
         {
-            return false;
+            using (var activity = JobTelemetry.StartInJob("Record result", row.TraceParent, row.Id, started))
+            {
+                activity?.SetTag("buildsrs.job.outcome", EnumText.Of(JobOutcome.Succeeded));
+                activity?.SetTag("buildsrs.fan_out.targets", row.Targets);
+                activity?.SetTag("buildsrs.results.recorded_together", ended.Count);
+            }
+            var finished = results.First(r => r.JobId == row.Id);
+            JobTelemetry.Ended(JobKind.Metadata, null, JobOutcome.Succeeded, TimeSpan.FromMilliseconds(finished.DurationMs));
         }
-        using (var activity = JobTelemetry.StartInJob("Record result", row.TraceParent, finished.JobId, started))
-        {
-            activity?.SetTag("buildsrs.job.outcome", EnumText.Of(JobOutcome.Succeeded));
-            activity?.SetTag("buildsrs.fan_out.targets", row.Targets);
-        }
-        JobTelemetry.Ended(JobKind.Metadata, null, JobOutcome.Succeeded, TimeSpan.FromMilliseconds(finished.DurationMs));
-        return true;
+        return [.. ended.Select(e => e.Id)];
     }
 
     /// <summary>The binaries to build (the author's <c>bins</c>, when named, narrow what the crate has) and the settings as stored.</summary>
-    private static (string[] Binaries, string? Settings) Described(JobFinished finished)
+    private static (string[] Binaries, BuildSettings? Settings) Described(JobFinished finished)
     {
         var binaries = finished.Binaries ?? [];
         if (finished.Settings?.Bins is { Count: > 0 } wanted)
         {
             binaries = binaries.Intersect(wanted).ToList();
         }
-        return ([.. binaries], finished.Settings is null ? null : JsonSerializer.Serialize(finished.Settings, BuilderJsonContext.Default.BuildSettings));
+        return ([.. binaries], finished.Settings);
     }
 
     private Task<int> RecordBuildAsync(long jobId, BuildRecord build, CancellationToken cancellationToken) =>
@@ -296,7 +328,7 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
     private sealed record ClaimedRow(long Id, string Kind, string? Target, long VersionId, long? ArtifactId, DateTimeOffset LeaseExpiresAt,
         string Crate, string Version, string Checksum, string? BuildSettings, DateTimeOffset? PublishedAt, string? TraceParent);
 
-    private sealed record EndedMetadata(string? TraceParent, long Described, string? Targets);
+    private sealed record EndedMetadata(long Id, string? TraceParent, long Described, string? Targets);
 
     private sealed record ExpiredJob(string Kind, string? Target, string State);
 }

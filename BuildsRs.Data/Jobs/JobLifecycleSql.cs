@@ -23,41 +23,51 @@ internal static class JobLifecycleSql
     /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count.</summary>
     public static readonly string Held = $"state = {Running} AND builder_id = @builder";
 
-    /// <summary>The highest-priority, oldest queued job of the builder's kinds and targets, taken by exactly one
-    /// builder, with what the builder needs of its version and crate: one round trip. None while an operator has
-    /// locked the queue. A verify job never goes to the builder that made its artifact.</summary>
+    /// <summary>Up to @count of the highest-priority, oldest queued jobs of the builder's kinds and targets, each taken
+    /// by exactly one builder, with what the builder needs of its version and crate, in queue order: one round trip.
+    /// The n-th job gets the n-th of @token_hashes. None while an operator has locked the queue. A verify job never goes
+    /// to the builder that made its artifact.</summary>
     public static readonly string Claim = $"""
-        WITH claimed AS (
+        WITH locked AS (
+            SELECT q.id, q.priority, q.created_at FROM jobs q
+            WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
+              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
+              AND (q.artifact_id IS NULL OR NOT EXISTS (
+                  SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = q.artifact_id AND made.builder_id = @builder))
+            ORDER BY q.priority DESC, q.created_at, q.id
+            LIMIT @count
+            FOR UPDATE SKIP LOCKED),
+        picked AS (
+            SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS n FROM locked),
+        claimed AS (
             UPDATE jobs SET state = {Running}, builder_id = @builder, lease_expires_at = now() + @lease,
-                            started_at = now(), claims = claims + 1, upload_token_hash = @token_hash
-            WHERE id = (
-                SELECT q.id FROM jobs q
-                WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
-                  AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
-                  AND (q.artifact_id IS NULL OR NOT EXISTS (
-                      SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = q.artifact_id AND made.builder_id = @builder))
-                ORDER BY q.priority DESC, q.created_at, q.id
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id, kind, target, version_id, artifact_id, lease_expires_at, trace_parent)
+                            started_at = now(), claims = claims + 1, upload_token_hash = (@token_hashes::bytea[])[picked.n]
+            FROM picked WHERE jobs.id = picked.id
+            RETURNING jobs.id, jobs.kind, jobs.target, jobs.version_id, jobs.artifact_id, jobs.lease_expires_at, jobs.trace_parent, picked.n)
         SELECT c.id, c.kind, c.target, c.version_id, c.artifact_id, c.lease_expires_at, cr.name AS crate, v.version, v.checksum,
                v.build_settings::text AS build_settings, v.published_at, c.trace_parent
         FROM claimed c JOIN versions v ON v.id = c.version_id JOIN crates cr ON cr.id = v.crate_id
+        ORDER BY c.n
         """;
 
     /// <summary>
-    /// The common result in one statement: a metadata job that succeeded ends, its version gets its binary targets
-    /// and the author's settings, and one binary job is queued per enabled target (narrowed by the author's own list)
-    /// when it has binaries, in the metadata job's trace. No row when the builder does not hold such a job.
+    /// The common result in one statement, for any number of jobs at once (@results: a JSON array of
+    /// <c>{job, exit_code, binaries, settings, author_targets}</c>): each metadata job the builder holds ends as
+    /// succeeded, its version gets its binary targets and the author's settings, and one binary job is queued per
+    /// enabled target (narrowed by the author's own list) when it has binaries, in the metadata job's trace. One row
+    /// per job ended; none for a job the builder does not hold as such.
     /// </summary>
     public static readonly string EndMetadataAndFanOut = $"""
-        WITH ended AS (
-            UPDATE jobs SET state = {Sql(JobState.Succeeded)}, outcome = {Sql(JobOutcome.Succeeded)}, exit_code = @exit_code, error = NULL,
+        WITH results AS (
+            SELECT * FROM jsonb_to_recordset(@results::jsonb) AS r(job bigint, exit_code int, binaries text[], settings jsonb, author_targets text[])),
+        ended AS (
+            UPDATE jobs SET state = {Sql(JobState.Succeeded)}, outcome = {Sql(JobOutcome.Succeeded)}, exit_code = r.exit_code, error = NULL,
                             finished_at = now(), lease_expires_at = NULL
-            WHERE id = @job AND {Held} AND kind = {Metadata}
-            RETURNING id, version_id, priority, trace_parent, claims),
+            FROM results r
+            WHERE jobs.id = r.job AND jobs.state = {Running} AND jobs.builder_id = @builder AND jobs.kind = {Metadata}
+            RETURNING jobs.id, jobs.version_id, jobs.priority, jobs.trace_parent, r.binaries, r.settings, r.author_targets),
         described AS (
-            UPDATE versions v SET binary_targets = @binaries, build_settings = @settings::jsonb
+            UPDATE versions v SET binary_targets = ended.binaries, build_settings = ended.settings
             FROM ended WHERE v.id = ended.version_id
             RETURNING v.id),
         fanned AS (
@@ -66,10 +76,11 @@ internal static class JobLifecycleSql
                    COALESCE((SELECT max(attempt) + 1 FROM jobs b WHERE b.version_id = ended.version_id AND b.kind = {Binary} AND b.target = t.triple), 0),
                    0, ended.trace_parent
             FROM ended CROSS JOIN targets t
-            WHERE cardinality(@binaries) > 0 AND t.enabled AND (@author_targets::text[] IS NULL OR t.triple = ANY(@author_targets::text[]))
+            WHERE cardinality(ended.binaries) > 0 AND t.enabled AND (ended.author_targets IS NULL OR t.triple = ANY(ended.author_targets))
             ON CONFLICT DO NOTHING
-            RETURNING target)
-        SELECT ended.trace_parent, (SELECT count(*) FROM described) AS described, (SELECT string_agg(target, ' ') FROM fanned) AS targets
+            RETURNING version_id, target)
+        SELECT ended.id, ended.trace_parent, (SELECT count(*) FROM described) AS described,
+               (SELECT string_agg(target, ' ') FROM fanned WHERE fanned.version_id = ended.version_id) AS targets
         FROM ended
         """;
 

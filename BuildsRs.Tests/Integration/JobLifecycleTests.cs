@@ -70,6 +70,43 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task A_batch_claim_hands_out_jobs_in_queue_order_each_once_with_its_own_token_and_results_sent_together_are_recorded_together()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        byte[][] tokens = [[1], [2], [3], [4]];
+
+        var batch = await lifecycle.ClaimAsync(builderA, Targets, Kinds, tokens, CancellationToken.None);
+        var other = await lifecycle.ClaimAsync(builderB, Targets, Kinds, tokens[..2], CancellationToken.None);
+
+        Assert.Equal(["1.0.42", "1.0.0", "1.0.1", "1.0.2"], batch.Select(j => j.Version));
+        Assert.Equal(["1.0.3", "1.0.4"], other.Select(j => j.Version));
+        var stored = await db.Jobs.AsNoTracking().Where(j => j.State == JobState.Running).ToDictionaryAsync(j => j.Id);
+        Assert.Equal(6, stored.Count);
+        Assert.Equal(tokens, batch.Select(j => stored[j.Id].UploadTokenHash));
+
+        // Three of A's results and a forged one for B's job arrive together: A's are recorded, the forged one is refused.
+        var answers = await lifecycle.FinishAllAsync(builderA,
+        [
+            Finished(batch[0].Id, JobOutcome.Succeeded, ["tool"]), Finished(batch[1].Id, JobOutcome.Succeeded, []),
+            Finished(other[0].Id, JobOutcome.Succeeded, ["forged"]), Finished(batch[2].Id, JobOutcome.BuildFailed, exitCode: 101, error: "bad manifest"),
+        ], CancellationToken.None);
+
+        Assert.Equal([null, null, JobLifecycle.NotHeld, null], answers);
+        var ended = await db.Jobs.AsNoTracking().Include(j => j.Version).Where(j => j.Kind == JobKind.Metadata)
+            .ToDictionaryAsync(j => j.Id, j => (j.State, j.Version.BinaryTargets));
+        Assert.Equal(JobState.Succeeded, ended[batch[0].Id].State);
+        Assert.Equal(["tool"], ended[batch[0].Id].BinaryTargets!);
+        Assert.Equal(JobState.Succeeded, ended[batch[1].Id].State);
+        Assert.Equal([], ended[batch[1].Id].BinaryTargets!);
+        Assert.Equal((JobState.Running, null), ended[other[0].Id]);
+        Assert.Equal(JobState.Failed, ended[batch[2].Id].State);
+        var enabledTargets = await db.Targets.CountAsync(t => t.Enabled);
+        Assert.Equal(enabledTargets, await db.Jobs.CountAsync(j => j.Kind == JobKind.Binary && j.VersionId == batch[0].VersionId));
+        Assert.Equal(enabledTargets, await db.Jobs.CountAsync(j => j.Kind == JobKind.Binary));
+    }
+
+    [Fact]
     public async Task An_expired_lease_requeues_the_job_for_another_builder_and_the_first_builders_result_is_discarded()
     {
         await using var db = Db();
@@ -376,7 +413,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     /// <summary>Claims a job for <paramref name="builder"/>; returns its row as stored.</summary>
     private async Task<Job?> ClaimAsync(JobLifecycle lifecycle, long builder, IReadOnlyList<JobKind> kinds)
     {
-        if (await lifecycle.ClaimAsync(builder, Targets, kinds, [1, 2, 3], CancellationToken.None) is not { } claimed)
+        if (await lifecycle.ClaimAsync(builder, Targets, kinds, [[1, 2, 3]], CancellationToken.None) is not [var claimed])
         {
             return null;
         }

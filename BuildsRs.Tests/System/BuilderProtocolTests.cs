@@ -3,8 +3,10 @@ using System.Net.WebSockets;
 using System.Net;
 using System.Security.Cryptography;
 using Aspire.Hosting.Testing;
+using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Contracts.Jobs;
+using BuildsRs.Data.Jobs;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 
@@ -191,6 +193,17 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
         await db.SaveChangesAsync();
 
+        var (socket, key) = await ConnectBuilderAsync(name, target);
+        using var timeout = new CancellationTokenSource(Timeout);
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary]), timeout.Token);
+        var job = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
+        Assert.Equal(target, job.Target);
+        return (socket, job, key);
+    }
+
+    /// <summary>A newly enrolled builder offering only <paramref name="target"/>, connected and welcomed.</summary>
+    private async Task<(ClientWebSocket Socket, ECDsa Key)> ConnectBuilderAsync(string name, string target)
+    {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var http = fixture.App.CreateHttpClient("api");
         (await EnrollAsync(http, new EnrollRequest(name, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), [target]))).EnsureSuccessStatusCode();
@@ -200,10 +213,43 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, timeout.Token);
         await BuilderSocket.SendAsync(socket, new ChallengeResponse(BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce)), timeout.Token);
         await BuilderSocket.ExpectAsync<Welcome>(socket, timeout.Token);
-        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary]), timeout.Token);
-        var job = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
-        Assert.Equal(target, job.Target);
-        return (socket, job, key);
+        return (socket, key);
+    }
+
+    [Fact]
+    public async Task A_request_for_several_jobs_gets_each_queued_one_with_its_own_token_then_no_job_and_a_count_out_of_range_is_refused()
+    {
+        const string target = "batch-test-unknown-linux-gnu";
+        await using (var db = await fixture.CreateDbContextAsync())
+        {
+            db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
+            foreach (var version in await db.Versions.OrderBy(v => v.Id).Take(2).ToListAsync())
+            {
+                db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
+            }
+            await db.SaveChangesAsync();
+        }
+        var (socket, key) = await ConnectBuilderAsync("test-batch-builder", target);
+        using var _ = key;
+        using var timeout = new CancellationTokenSource(Timeout);
+
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary], 3), timeout.Token);
+        var first = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
+        var second = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
+        await BuilderSocket.ExpectAsync<NoJob>(socket, timeout.Token);
+
+        Assert.NotEqual(first.JobId, second.JobId);
+        Assert.NotEqual(first.UploadToken, second.UploadToken);
+        await using (var db = await fixture.CreateDbContextAsync())
+        {
+            var held = await db.Jobs.Where(j => j.Target == target).Select(j => new { j.Id, j.State, j.UploadTokenHash }).ToListAsync();
+            Assert.All(held, j => Assert.Equal(JobState.Running, j.State));
+            Assert.Equal(UploadTokens.Hash(first.UploadToken), held.Single(j => j.Id == first.JobId).UploadTokenHash);
+            Assert.Equal(UploadTokens.Hash(second.UploadToken), held.Single(j => j.Id == second.JobId).UploadTokenHash);
+        }
+
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary], JobLifecycle.MaxClaimCount + 1), timeout.Token);
+        Assert.Contains("1 to 32 jobs", await RefusalAsync(socket));
     }
 
     /// <summary>Reports the job finished (a success with the build record of the archive <paramref name="sha256"/>) and

@@ -46,10 +46,10 @@ start_release_api() {
 }
 
 # Stops the services (last started first), then Postgres, then removes the work directory (keeping the services'
-# logs in $BENCH_LOGS when that is set).
+# logs in $BENCH_LOGS when that is set, and the whole directory when BENCH_KEEP=1, to look into a run).
 stop_benchmark() {
   for pid in $background; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
   kill -TERM "$postgres" 2>/dev/null; wait "$postgres" 2>/dev/null || true
   if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS" && cp "$work"/*.log "$BENCH_LOGS"/; fi
-  rm -rf "$work"
+  if [ "${BENCH_KEEP:-}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }

@@ -42,20 +42,13 @@ internal sealed partial class DownloadCountFlusher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>();
-            // Artifacts deleted meanwhile are skipped by the join rather than failing the whole batch. The crates whose
-            // counts changed are announced like any other change of theirs, so that reused pages show the new counts.
+            // Artifacts deleted meanwhile are skipped by the join rather than failing the whole batch.
             await db.Database.ExecuteSqlRawAsync("""
-                WITH counted AS (
-                    INSERT INTO daily_downloads (artifact_id, day, count)
-                    SELECT c.artifact_id, (now() AT TIME ZONE 'UTC')::date, c.count
-                    FROM unnest(@artifacts, @counts) AS c(artifact_id, count)
-                    JOIN artifacts a ON a.id = c.artifact_id
-                    ON CONFLICT (artifact_id, day) DO UPDATE SET count = daily_downloads.count + excluded.count
-                    RETURNING artifact_id)
-                SELECT buildsrs_notify_crates(ARRAY(
-                    SELECT DISTINCT cr.normalized_name
-                    FROM counted d JOIN artifacts a ON a.id = d.artifact_id JOIN jobs j ON j.id = a.job_id
-                    JOIN versions v ON v.id = j.version_id JOIN crates cr ON cr.id = v.crate_id))
+                INSERT INTO daily_downloads (artifact_id, day, count)
+                SELECT c.artifact_id, (now() AT TIME ZONE 'UTC')::date, c.count
+                FROM unnest(@artifacts, @counts) AS c(artifact_id, count)
+                JOIN artifacts a ON a.id = c.artifact_id
+                ON CONFLICT (artifact_id, day) DO UPDATE SET count = daily_downloads.count + excluded.count
                 """,
                 [
                     new NpgsqlParameter("artifacts", counts.Keys.ToArray()),

@@ -23,7 +23,9 @@ internal sealed class CrateAnswerTags(IOptions<PublicCaching> caching) : IOutput
         var crate = route["crate"] as string ?? (route["file"] is string file ? Path.GetFileNameWithoutExtension(file) : null);
         context.Tags.Add(Everything);
         context.Tags.Add(crate is null ? Listings : Of(CrateName.Normalize(crate)));
-        context.ResponseExpirationTimeSpan = caching.Value.LifetimeOf(crate);
+        // A version page shows download counts, which change without a crate's change (a flush of counts evicting
+        // answers would cost the most downloaded crates their reuse): it lives as long as a listing.
+        context.ResponseExpirationTimeSpan = caching.Value.LifetimeOf(route.ContainsKey("version") ? null : crate);
         context.EnableOutputCaching = context.ResponseExpirationTimeSpan > TimeSpan.Zero;
         return ValueTask.CompletedTask;
     }

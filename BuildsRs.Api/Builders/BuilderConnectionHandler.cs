@@ -163,7 +163,10 @@ internal sealed partial class BuilderConnectionHandler(
         {
             // After a close (a refusal), the builder's answer ends the read; cancelling a read aborts the connection,
             // which could drop the close before the builder has it.
-            await Task.WhenAny(reader, Task.Delay(socket.State == WebSocketState.CloseSent ? CloseWait : TimeSpan.Zero, CancellationToken.None));
+            if (socket.State == WebSocketState.CloseSent)
+            {
+                await Task.WhenAny(reader, Task.Delay(CloseWait, CancellationToken.None));
+            }
             await reading.CancelAsync();
             await reader;
             ApiTelemetry.BuilderConnected(-1);

@@ -23,11 +23,12 @@ internal static class JobQueueBenchmark
         var fast = await DrainAsync(api, enrollmentToken, http, "fast", builders, batch, null);
         var (handedOutTwice, unfinished) = await CheckDatabaseAsync(data);
         var claimsPerSecond = fast.Claimed.Count / fast.Elapsed.TotalSeconds;
+        var distinct = fast.Claimed.Distinct().Count();
         Console.WriteLine($"as fast as they can: {fast.Claimed.Count:N0} claims in {fast.Elapsed.TotalSeconds:F1} s = {claimsPerSecond:N0} claims/s; " +
             $"claim latency (request to job, client side) {Latencies(fast.Latencies)}");
-        Console.WriteLine($"double assignments: {fast.Claimed.Count - fast.Claimed.Distinct().Count()} seen by builders, {handedOutTwice} in the database; " +
+        Console.WriteLine($"double assignments: {fast.Claimed.Count - distinct} seen by builders, {handedOutTwice} in the database; " +
             $"jobs not finished: {unfinished}");
-        var ok = fast.Claimed.Count == jobs && fast.Claimed.Distinct().Count() == jobs && handedOutTwice == 0 && unfinished == 0;
+        var ok = fast.Claimed.Count == jobs && distinct == jobs && handedOutTwice == 0 && unfinished == 0;
 
         await ReseedAsync(data, jobs);
         var paced = await DrainAsync(api, enrollmentToken, http, "paced", builders, batch, TimeSpan.FromSeconds((double)batch * builders / rate));

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -57,6 +58,13 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
         HealthyResources = await WaitUntilEveryResourceIsHealthyAsync(App, timeout.Token);
+        // RegistrySync is healthy before its first pass ends; the tests read the seeded crates, which that pass imports
+        // in one transaction.
+        await using var db = await CreateDbContextAsync();
+        while (!await db.Versions.AnyAsync(timeout.Token))
+        {
+            await Task.Delay(250, timeout.Token);
+        }
     }
 
     public async Task DisposeAsync()

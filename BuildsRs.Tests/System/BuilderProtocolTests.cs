@@ -96,7 +96,15 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         var (welcome, _) = await HandshakeAsync(socket, key, sign: challenge => BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce));
         Assert.IsType<Welcome>(welcome);
         await using var db = await fixture.CreateDbContextAsync();
-        var job = await db.Jobs.AsNoTracking().OrderBy(j => j.Id).FirstAsync();
+        // A job of a target no builder offers: nothing but the forged result could touch it meanwhile.
+        db.Targets.Add(new Data.Model.Target { Triple = "stale-test-unknown-linux-gnu", Enabled = false });
+        var job = new Data.Model.Job
+        {
+            VersionId = await db.Versions.Where(v => v.Crate.Name == "xml-rs").Select(v => v.Id).FirstAsync(), Kind = JobKind.Binary,
+            Target = "stale-test-unknown-linux-gnu", State = JobState.Queued,
+        };
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync();
 
         await BuilderSocket.SendAsync(socket, new JobFinished(job.Id, JobOutcome.Succeeded, 1, 0, null, ["forged"], null), CancellationToken.None);
         using var timeout = new CancellationTokenSource(Timeout);

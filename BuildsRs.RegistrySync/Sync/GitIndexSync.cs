@@ -29,7 +29,7 @@ public sealed partial class GitIndexSync(
         string head;
         using (SyncTelemetry.Source.StartActivity("Fetch index"))
         {
-            head = await repository.FetchAsync(cancellationToken);
+            head = await repository.FetchAsync(await GitProtocol.IsSmartAsync(settings.GitIndexUrl, cancellationToken), cancellationToken);
         }
         var cursor = await db.RegistrySyncStates
             .Where(s => s.Registry == settings.GitIndexUrl).Select(s => s.Cursor).SingleOrDefaultAsync(cancellationToken);

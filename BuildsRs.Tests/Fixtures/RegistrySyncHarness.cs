@@ -41,6 +41,9 @@ public sealed class RegistrySyncHarness : IAsyncDisposable
 
     public IServiceProvider Services => services;
 
+    /// <summary>The sync's bare mirror of the git index.</summary>
+    public string MirrorDirectory => workDirectory;
+
     public async Task<SyncPassResult> GitPassAsync()
     {
         await using var scope = services.CreateAsyncScope();

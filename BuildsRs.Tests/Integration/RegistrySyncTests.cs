@@ -303,6 +303,31 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task Over_the_smart_protocol_a_pass_fetches_the_change_and_leaves_a_complete_ordinary_mirror()
+    {
+        Assert.False(await GitProtocol.IsSmartAsync(registry.GitIndexUrl, CancellationToken.None), "the local registry serves dumb HTTP");
+        Assert.False(await GitProtocol.IsSmartAsync("http://127.0.0.1:9/git/index", CancellationToken.None), "an unreachable registry");
+        Assert.True(await GitProtocol.IsSmartAsync(registry.IndexDirectory, CancellationToken.None), "a local path");
+        await using var smart = new RegistrySyncHarness(connectionString, registry.IndexDirectory, registry.SparseIndexUrl);
+
+        var full = await smart.GitPassAsync();
+        await registry.PublishAsync("buildsrs-demo", "0.1.0");
+        var incremental = await smart.GitPassAsync();
+
+        Assert.Equal(("full", "incremental"), (full.Mode, incremental.Mode));
+        Assert.Equal((1, 1), (incremental.Files, incremental.Changes.VersionsAdded));
+        // Fetched as from a promisor remote (its packs say so), yet not a partial clone afterwards: nothing would be
+        // fetched on demand, and every object of every commit is there.
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(smart.MirrorDirectory, "objects", "pack"), "*.promisor"));
+        var config = await registry.GitAsync("--git-dir", smart.MirrorDirectory, "config", "--list");
+        Assert.DoesNotContain("promisor", config, StringComparison.Ordinal);
+        Assert.DoesNotContain("partialclone", config, StringComparison.Ordinal);
+        await registry.GitAsync("--git-dir", smart.MirrorDirectory, "fsck", "--connectivity-only", "--no-progress");
+        await using var db = Db();
+        Assert.Equal(ReadIndex().Count, await db.Versions.CountAsync());
+    }
+
+    [Fact]
     public async Task Sparse_refresh_applies_changes_answers_304_for_unchanged_files_and_ignores_unknown_crates()
     {
         await sync.GitPassAsync();

@@ -100,7 +100,7 @@ public sealed class IndexImport : IAsyncDisposable
         ];
         var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, Jobs(), cancellationToken);
         var (changed, yanked, unyanked, unyankedQueued, jobsCancelled) = (updated[0], updated[1], updated[2], updated[3], updated[4]);
-        var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs, Jobs(), cancellationToken);
+        var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs(jobs.Backfill), Jobs(), cancellationToken);
         var (versionsAdded, jobsQueued) = (inserted[0], inserted[1] + unyankedQueued);
         // Last, so that a crate is judged by the versions it has after this import.
         var cratesDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteCratesEverywhere : IndexImportSql.DeleteCratesInScope, cancellationToken);

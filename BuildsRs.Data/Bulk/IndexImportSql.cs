@@ -126,7 +126,7 @@ internal static class IndexImportSql
         """;
 
     /// <summary>New versions, and their jobs (<see cref="Jobs.JobLifecycleSql.QueueMetadataForNew"/>).</summary>
-    public static readonly string InsertVersionsAndJobs = $"""
+    public static string InsertVersionsAndJobs(bool backfill) => $"""
         WITH added AS (
             INSERT INTO versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
             SELECT c.id, i.version, i.checksum, i.yanked, i.rust_version, i.published_at, i.links, i.features::jsonb, i.dependency_count
@@ -134,7 +134,7 @@ internal static class IndexImportSql
             JOIN crates c ON c.normalized_name = {Normalized}
             WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id AND v.version = i.version)
             RETURNING id, yanked, crate_id, published_at),
-        queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("added")})
+        queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("added", backfill)})
         SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM queued)
         """;
 

@@ -223,23 +223,33 @@ internal static class JobLifecycleSql
     /// (<paramref name="added"/>: <c>id, yanked, crate_id, published_at</c> of versions inserted by the same statement,
     /// which cannot have a job yet). Rows go in newest publication first, which is the claim's order among equals.
     /// </summary>
-    public static string QueueMetadataForNew(string added) => $"""
+    /// <remarks>Two statements, not one with both rankings: Postgres computes every window of a query, so a backfill
+    /// would also sort a whole registry by family name for nothing.</remarks>
+    public static string QueueMetadataForNew(string added, bool backfill) => $"""
         INSERT INTO jobs (version_id, kind, state, priority, attempt, claims, trace_parent)
         SELECT id, {Metadata}, {Queued}, priority, 0, 0, @trace_parent
-        FROM (
-            SELECT a.id, a.published_at,
-                   CASE WHEN @backfill
-                        THEN CASE WHEN row_number() OVER (PARTITION BY a.crate_id ORDER BY a.published_at DESC NULLS LAST, a.id DESC) = 1
-                                  THEN @priority ELSE @older_priority END
-                        ELSE @priority - LEAST((row_number() OVER (PARTITION BY split_part(c.normalized_name, '_', 1)
-                                                                   ORDER BY a.published_at DESC NULLS LAST, a.id DESC) - 1) / @family_burst,
-                                               {NewVersionJobs.MaxFamilyDrop})
-                   END AS priority
-            FROM {added} a JOIN crates c ON c.id = a.crate_id
-            WHERE NOT a.yanked) ranked
-        WHERE NOT @backfill OR @queue_older OR priority <> @older_priority
+        FROM ({(backfill ? BackfillRanking(added) : PublicationRanking(added))}) ranked
         ORDER BY published_at DESC NULLS LAST, id DESC
         RETURNING 1
+        """;
+
+    private static string BackfillRanking(string added) => $"""
+        SELECT id, published_at, priority FROM (
+            SELECT a.id, a.published_at,
+                   CASE WHEN row_number() OVER (PARTITION BY a.crate_id ORDER BY a.published_at DESC NULLS LAST, a.id DESC) = 1
+                        THEN @priority ELSE @older_priority END AS priority
+            FROM {added} a
+            WHERE NOT a.yanked) newest_first
+        WHERE @queue_older OR priority <> @older_priority
+        """;
+
+    private static string PublicationRanking(string added) => $"""
+        SELECT a.id, a.published_at,
+               @priority - LEAST((row_number() OVER (PARTITION BY split_part(c.normalized_name, '_', 1)
+                                                     ORDER BY a.published_at DESC NULLS LAST, a.id DESC) - 1) / @family_burst,
+                                 {NewVersionJobs.MaxFamilyDrop}) AS priority
+        FROM {added} a JOIN crates c ON c.id = a.crate_id
+        WHERE NOT a.yanked
         """;
 
     /// <summary>A yank cancels the version's queued jobs (a running one finishes: its result is still true of the

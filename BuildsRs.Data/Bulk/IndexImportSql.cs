@@ -126,6 +126,10 @@ internal static class IndexImportSql
         """;
 
     /// <summary>New versions, and their jobs (<see cref="Jobs.JobLifecycleSql.QueueMetadataForNew"/>).</summary>
+    /// <remarks>Versions go in newest publication first, as their jobs do, and among equal times (a registry that gives
+    /// none) the later line of a crate's file first: within one import, a lower id is the newer version. On a full
+    /// import this keeps the jobs insert near a plain COPY's speed: in any other order, each job's foreign-key check and
+    /// its version-led indexes touch a random page of tables far larger than the buffer cache.</remarks>
     public static string InsertVersionsAndJobs(bool backfill) => $"""
         WITH added AS (
             INSERT INTO versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
@@ -133,6 +137,7 @@ internal static class IndexImportSql
             FROM import_versions i
             JOIN crates c ON c.normalized_name = {Normalized}
             WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id AND v.version = i.version)
+            ORDER BY i.published_at DESC NULLS LAST, i.ctid DESC
             RETURNING id, yanked, crate_id, published_at),
         queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("added", backfill)})
         SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM queued)

@@ -221,7 +221,9 @@ internal static class JobLifecycleSql
     /// <summary>
     /// A new version that is not yanked gets its metadata job, prioritised as <see cref="NewVersionJobs"/> says
     /// (<paramref name="added"/>: <c>id, yanked, crate_id, published_at</c> of versions inserted by the same statement,
-    /// which cannot have a job yet). Rows go in newest publication first, which is the claim's order among equals.
+    /// which cannot have a job yet). Rows go in newest publication first, which is the claim's order among equals; the
+    /// versions went in in that order too (<see cref="Bulk.IndexImportSql.InsertVersionsAndJobs"/>), so the jobs follow
+    /// their versions' ids and every index led by a version id grows at its end.
     /// </summary>
     /// <remarks>Two statements, not one with both rankings: Postgres computes every window of a query, so a backfill
     /// would also sort a whole registry by family name for nothing.</remarks>
@@ -229,14 +231,14 @@ internal static class JobLifecycleSql
         INSERT INTO jobs (version_id, kind, state, priority, attempt, claims, trace_parent)
         SELECT id, {Metadata}, {Queued}, priority, 0, 0, @trace_parent
         FROM ({(backfill ? BackfillRanking(added) : PublicationRanking(added))}) ranked
-        ORDER BY published_at DESC NULLS LAST, id DESC
+        ORDER BY published_at DESC NULLS LAST, id
         RETURNING 1
         """;
 
     private static string BackfillRanking(string added) => $"""
         SELECT id, published_at, priority FROM (
             SELECT a.id, a.published_at,
-                   CASE WHEN row_number() OVER (PARTITION BY a.crate_id ORDER BY a.published_at DESC NULLS LAST, a.id DESC) = 1
+                   CASE WHEN row_number() OVER (PARTITION BY a.crate_id ORDER BY a.published_at DESC NULLS LAST, a.id) = 1
                         THEN @priority ELSE @older_priority END AS priority
             FROM {added} a
             WHERE NOT a.yanked) newest_first
@@ -246,7 +248,7 @@ internal static class JobLifecycleSql
     private static string PublicationRanking(string added) => $"""
         SELECT a.id, a.published_at,
                @priority - LEAST((row_number() OVER (PARTITION BY split_part(c.normalized_name, '_', 1)
-                                                     ORDER BY a.published_at DESC NULLS LAST, a.id DESC) - 1) / @family_burst,
+                                                     ORDER BY a.published_at DESC NULLS LAST, a.id) - 1) / @family_burst,
                                  {NewVersionJobs.MaxFamilyDrop}) AS priority
         FROM {added} a JOIN crates c ON c.id = a.crate_id
         WHERE NOT a.yanked

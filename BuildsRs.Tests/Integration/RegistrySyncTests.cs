@@ -148,6 +148,30 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task Without_publish_times_a_crates_later_index_lines_count_as_its_newer_versions()
+    {
+        var path = Path.Combine(registry.IndexDirectory, IndexPath.For("buildsrs-untimed"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string[] versions = ["0.1.0", "0.2.0", "0.3.0"];
+        await File.WriteAllLinesAsync(path, versions.Select(version => JsonSerializer.Serialize(new IndexLine
+        {
+            Name = "buildsrs-untimed", Vers = version, Deps = [], Cksum = new string('d', 64), Features = [],
+        }, RegistryJsonContext.Default.IndexLine)));
+        await registry.GitAsync("add", "--all");
+        await registry.GitAsync("commit", "--quiet", "-m", "A crate without publish times");
+        await registry.GitAsync("update-server-info");
+
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal("full", pass.Mode);
+        await using var db = Db();
+        var queue = await db.Jobs.Where(j => j.Version.Crate.Name == "buildsrs-untimed")
+            .OrderByDescending(j => j.Priority).ThenBy(j => j.CreatedAt).ThenBy(j => j.Id)
+            .Select(j => new { j.Version.Version, j.Priority }).ToListAsync();
+        Assert.Equal([("0.3.0", 0), ("0.2.0", -5), ("0.1.0", -5)], queue.Select(j => (j.Version, j.Priority)));
+    }
+
+    [Fact]
     public async Task A_family_that_publishes_many_crates_at_once_does_not_hold_a_lone_new_crate_up()
     {
         await sync.GitPassAsync();

@@ -9,28 +9,47 @@ namespace BuildsRs.Data.Bulk;
 /// rows are streamed into a staging table with binary COPY, then applied with set-based statements (new crates and
 /// versions, changed versions such as yanks, versions and crates the index no longer has), new non-yanked versions
 /// get one <c>metadata</c> job each, and the sync cursor moves with the data it describes.
-/// Applying the same rows again changes nothing.
+/// Applying the same rows again changes nothing. Into a database without crates (a registry's first import), rows are
+/// written straight into the tables while they are read instead (<see cref="FirstImportWriter"/>).
 /// </summary>
 public sealed class IndexImport : IAsyncDisposable
 {
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction transaction;
-    private readonly NpgsqlBinaryImporter rows;
+    private readonly NpgsqlBinaryImporter? rows;
+    private readonly FirstImportWriter? firstImport;
     private readonly HashSet<string> scope = [];
     private readonly HashSet<string> protectedCrates = [];
     private bool staged;
 
-    private IndexImport(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBinaryImporter rows)
+    private IndexImport(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBinaryImporter? rows, FirstImportWriter? firstImport)
     {
         this.connection = connection;
         this.transaction = transaction;
         this.rows = rows;
+        this.firstImport = firstImport;
     }
 
-    /// <summary>Opens the transaction and the staging COPY on <paramref name="connection"/> (which must be open).</summary>
-    public static async Task<IndexImport> BeginAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>Opens the transaction on <paramref name="connection"/> (which must be open) and the COPY the rows go to.
+    /// <paramref name="wholeIndexCrates"/>: for an import of a whole index, the crate of every file, as its path names it;
+    /// into a database without crates, the rows are then written straight into the tables (<see cref="FirstImportWriter"/>).</summary>
+    public static async Task<IndexImport> BeginAsync(NpgsqlConnection connection, IReadOnlyCollection<string>? wholeIndexCrates, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Imports take turns (only they write crates), so a database without crates stays so until this one commits.
+        await using (var @lock = new NpgsqlCommand(IndexImportSql.LockCrates, connection, transaction) { CommandTimeout = 0 })
+        {
+            await @lock.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (wholeIndexCrates is not null)
+        {
+            await using var empty = new NpgsqlCommand(IndexImportSql.HasNoCrates, connection, transaction);
+            if ((bool)(await empty.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return new IndexImport(connection, transaction, null,
+                    await FirstImportWriter.BeginAsync(connection, transaction, wholeIndexCrates, cancellationToken));
+            }
+        }
         await using (var create = new NpgsqlCommand(IndexImportSql.CreateStaging, connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -38,25 +57,38 @@ public sealed class IndexImport : IAsyncDisposable
         var rows = await connection.BeginBinaryImportAsync(IndexImportSql.CopyVersions, cancellationToken);
         // Completing a COPY of a whole index takes as long as the database needs: the pass's cancellation bounds it.
         rows.Timeout = TimeSpan.Zero;
-        return new IndexImport(connection, transaction, rows);
+        return new IndexImport(connection, transaction, rows, null);
     }
 
-    /// <summary>Stages one version. Its crate joins the scope.</summary>
+    /// <summary>Stages one version (or, in a first import, writes it). Its crate joins the scope.</summary>
     /// <remarks>Synchronous on purpose: the importer buffers rows and only flushes when its buffer is full, so an async
     /// call per field would cost millions of state machines on a full import for no benefit.</remarks>
     public void Add(IndexVersionRow row)
     {
-        rows.StartRow();
+        var normalized = Contracts.CrateName.Normalize(row.CrateName);
+        if (firstImport is not null)
+        {
+            firstImport.Add(row, normalized);
+            return;
+        }
+        rows!.StartRow();
         rows.Write(row.CrateName, NpgsqlDbType.Text);
-        rows.Write(Contracts.CrateName.Normalize(row.CrateName), NpgsqlDbType.Text);
-        rows.Write(row.Version, NpgsqlDbType.Text);
-        rows.Write(row.Checksum, NpgsqlDbType.Text);
-        rows.Write(row.Yanked, NpgsqlDbType.Boolean);
-        WriteNullable(row.RustVersion, NpgsqlDbType.Text);
-        WriteNullable(row.PublishedAt, NpgsqlDbType.TimestampTz);
-        WriteNullable(row.Links, NpgsqlDbType.Text);
-        rows.Write(row.FeaturesJson, NpgsqlDbType.Text);
-        rows.Write(row.DependencyCount, NpgsqlDbType.Integer);
+        rows.Write(normalized, NpgsqlDbType.Text);
+        WriteVersionFields(rows, row, NpgsqlDbType.Text);
+    }
+
+    /// <summary>The columns a version row has in staging and in <c>versions</c>, from <c>version</c> on;
+    /// <paramref name="features"/>: text to stage, jsonb to store.</summary>
+    internal static void WriteVersionFields(NpgsqlBinaryImporter importer, IndexVersionRow row, NpgsqlDbType features)
+    {
+        importer.Write(row.Version, NpgsqlDbType.Text);
+        importer.Write(row.Checksum, NpgsqlDbType.Text);
+        importer.Write(row.Yanked, NpgsqlDbType.Boolean);
+        WriteNullable(importer, row.RustVersion, NpgsqlDbType.Text);
+        WriteNullable(importer, row.PublishedAt, NpgsqlDbType.TimestampTz);
+        WriteNullable(importer, row.Links, NpgsqlDbType.Text);
+        importer.Write(row.FeaturesJson, features);
+        importer.Write(row.DependencyCount, NpgsqlDbType.Integer);
     }
 
     /// <summary>
@@ -72,14 +104,31 @@ public sealed class IndexImport : IAsyncDisposable
     public void ProtectFromDeletion(string crateName) => protectedCrates.Add(Contracts.CrateName.Normalize(crateName));
 
     /// <summary>
-    /// Applies the staged rows. <paramref name="wholeIndex"/>: the staged rows are the entire index, so every crate
+    /// Applies the rows. <paramref name="wholeIndex"/>: the staged rows are the entire index, so every crate
     /// is in scope (a full import or reconcile); otherwise only the staged and named crates are. New versions' jobs
     /// are queued as <paramref name="jobs"/> says. <paramref name="cursor"/>, when given, is recorded as the index
     /// commit now applied for <paramref name="registry"/>.
     /// </summary>
     public async Task<IndexImportResult> CommitAsync(bool wholeIndex, NewVersionJobs jobs, string registry, string? cursor, CancellationToken cancellationToken)
     {
-        await rows.CompleteAsync(cancellationToken);
+        var result = firstImport is null
+            ? await ApplyStagedAsync(wholeIndex, jobs, cancellationToken)
+            : await WriteFirstAsync(firstImport, jobs, cancellationToken);
+        if (cursor is not null)
+        {
+            await using var save = new NpgsqlCommand(IndexImportSql.SaveCursor, connection, transaction)
+            {
+                Parameters = { new("registry", registry), new("cursor", cursor) },
+            };
+            await save.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private async Task<IndexImportResult> ApplyStagedAsync(bool wholeIndex, NewVersionJobs jobs, CancellationToken cancellationToken)
+    {
+        await rows!.CompleteAsync(cancellationToken);
         await rows.DisposeAsync();
         staged = true;
 
@@ -92,50 +141,52 @@ public sealed class IndexImport : IAsyncDisposable
 
         var cratesAdded = await CountAsync(IndexImportSql.InsertCrates, cancellationToken);
         var versionsDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteVersionsEverywhere : IndexImportSql.DeleteVersionsInScope, cancellationToken);
-        NpgsqlParameter[] Jobs() =>
-        [
-            new NpgsqlParameter<int>("priority", jobs.Priority), new NpgsqlParameter<int>("older_priority", jobs.OlderPriority),
-            new NpgsqlParameter<bool>("backfill", jobs.Backfill), new NpgsqlParameter<bool>("queue_older", jobs.QueueOlder),
-            new NpgsqlParameter<int>("family_burst", jobs.FamilyBurst), new("trace_parent", (object?)jobs.TraceParent ?? DBNull.Value),
-        ];
-        var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, Jobs(), cancellationToken);
+        var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, JobParameters(jobs), cancellationToken);
         var (changed, yanked, unyanked, unyankedQueued, jobsCancelled) = (updated[0], updated[1], updated[2], updated[3], updated[4]);
-        var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs(jobs.Backfill), Jobs(), cancellationToken);
+        var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs(jobs.Backfill), JobParameters(jobs), cancellationToken);
         var (versionsAdded, jobsQueued) = (inserted[0], inserted[1] + unyankedQueued);
         // Last, so that a crate is judged by the versions it has after this import.
         var cratesDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteCratesEverywhere : IndexImportSql.DeleteCratesInScope, cancellationToken);
-
-        if (cursor is not null)
-        {
-            await using var save = new NpgsqlCommand(IndexImportSql.SaveCursor, connection, transaction)
-            {
-                Parameters = { new("registry", registry), new("cursor", cursor) },
-            };
-            await save.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-
         return new IndexImportResult(cratesAdded, cratesDeleted, versionsAdded, versionsDeleted, changed, yanked, unyanked, jobsQueued, jobsCancelled);
     }
 
+    /// <summary>Every version is new: only the crates' names and the jobs remain.</summary>
+    private async Task<IndexImportResult> WriteFirstAsync(FirstImportWriter writer, NewVersionJobs jobs, CancellationToken cancellationToken)
+    {
+        var cratesAdded = await writer.CompleteAsync(cancellationToken);
+        var jobsQueued = (await ReadCountsAsync(IndexImportSql.QueueMetadataForAll(jobs.Backfill), JobParameters(jobs), cancellationToken))[0];
+        return new IndexImportResult(cratesAdded, 0, writer.VersionsAdded, 0, 0, 0, 0, jobsQueued, 0);
+    }
+
+    private static NpgsqlParameter[] JobParameters(NewVersionJobs jobs) =>
+    [
+        new NpgsqlParameter<int>("priority", jobs.Priority), new NpgsqlParameter<int>("older_priority", jobs.OlderPriority),
+        new NpgsqlParameter<bool>("backfill", jobs.Backfill), new NpgsqlParameter<bool>("queue_older", jobs.QueueOlder),
+        new NpgsqlParameter<int>("family_burst", jobs.FamilyBurst), new("trace_parent", (object?)jobs.TraceParent ?? DBNull.Value),
+    ];
+
     public async ValueTask DisposeAsync()
     {
-        if (!staged)
+        if (rows is not null && !staged)
         {
             await rows.DisposeAsync();
+        }
+        if (firstImport is not null)
+        {
+            await firstImport.DisposeAsync();
         }
         await transaction.DisposeAsync();
     }
 
-    private void WriteNullable<T>(T? value, NpgsqlDbType type)
+    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
     {
         if (value is null)
         {
-            rows.WriteNull();
+            importer.WriteNull();
         }
         else
         {
-            rows.Write(value, type);
+            importer.Write(value, type);
         }
     }
 

@@ -7,6 +7,11 @@ internal static class IndexImportSql
     /// <summary>Staged with each row (computed in <see cref="IndexImport.Add"/>), so joins compare plain columns.</summary>
     private const string Normalized = "i.normalized_name";
 
+    /// <remarks>Blocks other writers of crates (only imports write them), not readers.</remarks>
+    public const string LockCrates = "LOCK TABLE crates IN SHARE ROW EXCLUSIVE MODE";
+
+    public const string HasNoCrates = "SELECT NOT EXISTS (SELECT 1 FROM crates)";
+
     /// <remarks>More local buffers than the default 8 MB keep a large staging table in memory (it only takes effect
     /// before a session's first temporary table, and is ignored after).</remarks>
     public const string CreateStaging = """
@@ -126,10 +131,9 @@ internal static class IndexImportSql
         """;
 
     /// <summary>New versions, and their jobs (<see cref="Jobs.JobLifecycleSql.QueueMetadataForNew"/>).</summary>
-    /// <remarks>Versions go in newest publication first, as their jobs do, and among equal times (a registry that gives
-    /// none) the later line of a crate's file first: within one import, a lower id is the newer version. On a full
-    /// import this keeps the jobs insert near a plain COPY's speed: in any other order, each job's foreign-key check and
-    /// its version-led indexes touch a random page of tables far larger than the buffer cache.</remarks>
+    /// <remarks>Versions go in newest publication first, the order their jobs' ids are drawn in, and among equal times (a
+    /// registry that gives none) the later line of a crate's file first: within one import, a lower id is the newer
+    /// version. So on a full import every index of the jobs grows at its end, as under a plain COPY.</remarks>
     public static string InsertVersionsAndJobs(bool backfill) => $"""
         WITH added AS (
             INSERT INTO versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
@@ -141,6 +145,29 @@ internal static class IndexImportSql
             RETURNING id, yanked, crate_id, published_at),
         queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("added", backfill)})
         SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM queued)
+        """;
+
+    public const string CopyCrates = "COPY crates (name) FROM STDIN (FORMAT BINARY)";
+
+    public const string ReadCrates = "SELECT id, normalized_name, name FROM crates";
+
+    /// <summary>A first import's crates whose lines spell their name otherwise than their file's path does
+    /// (<see cref="FirstImportWriter"/>), named as <see cref="InsertCrates"/> names them.</summary>
+    public const string RenameCrates = """
+        UPDATE crates c SET name = r.name
+        FROM (SELECT s.normalized, min(s.name) AS name FROM unnest(@normalized, @names) AS s(normalized, name) GROUP BY s.normalized) r
+        WHERE c.normalized_name = r.normalized AND c.name <> r.name
+        """;
+
+    public const string CopyNewVersions = """
+        COPY versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>The jobs of a first import: every version in the database is one it added.</summary>
+    public static string QueueMetadataForAll(bool backfill) => $"""
+        WITH queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("versions", backfill)})
+        SELECT count(*) FROM queued
         """;
 
     public const string SaveCursor = """

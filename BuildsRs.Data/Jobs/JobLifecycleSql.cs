@@ -220,18 +220,22 @@ internal static class JobLifecycleSql
 
     /// <summary>
     /// A new version that is not yanked gets its metadata job, prioritised as <see cref="NewVersionJobs"/> says
-    /// (<paramref name="added"/>: <c>id, yanked, crate_id, published_at</c> of versions inserted by the same statement,
-    /// which cannot have a job yet). Rows go in newest publication first, which is the claim's order among equals; the
-    /// versions went in in that order too (<see cref="Bulk.IndexImportSql.InsertVersionsAndJobs"/>), so the jobs follow
-    /// their versions' ids and every index led by a version id grows at its end.
+    /// (<paramref name="added"/>: <c>id, yanked, crate_id, published_at</c> of versions the same import inserted, which
+    /// cannot have a job yet). Among equal priorities the claim takes the lowest id, so ids are drawn newest publication
+    /// first; the rows go in in their versions' order, so that each job's foreign-key check and its version-led indexes
+    /// move forward through tables far larger than the buffer cache, in whatever order the versions went in.
     /// </summary>
     /// <remarks>Two statements, not one with both rankings: Postgres computes every window of a query, so a backfill
-    /// would also sort a whole registry by family name for nothing.</remarks>
+    /// would also sort a whole registry by family name for nothing. <c>nextval</c> in a sorted query's output is
+    /// computed after the sort, in its order.</remarks>
     public static string QueueMetadataForNew(string added, bool backfill) => $"""
-        INSERT INTO jobs (version_id, kind, state, priority, attempt, claims, trace_parent)
-        SELECT id, {Metadata}, {Queued}, priority, 0, 0, @trace_parent
-        FROM ({(backfill ? BackfillRanking(added) : PublicationRanking(added))}) ranked
-        ORDER BY published_at DESC NULLS LAST, id
+        INSERT INTO jobs (id, version_id, kind, state, priority, attempt, claims, trace_parent)
+        SELECT job_id, version_id, {Metadata}, {Queued}, priority, 0, 0, @trace_parent
+        FROM (
+            SELECT nextval('jobs_id_seq'::regclass) AS job_id, id AS version_id, priority
+            FROM ({(backfill ? BackfillRanking(added) : PublicationRanking(added))}) ranked
+            ORDER BY published_at DESC NULLS LAST, id) numbered
+        ORDER BY version_id
         RETURNING 1
         """;
 

@@ -50,18 +50,19 @@ public sealed partial class GitIndexSync(
             LogHistoryRewritten(logger, cursor, head);
         }
 
+        // Every crate file at the head, read in storage order; a blob shared by two paths is staged for each.
+        var crateFiles = full
+            ? (await repository.ListFilesAsync(head, cancellationToken)).Where(f => IndexPath.CrateNameOf(f.Path) is not null).ToList()
+            : null;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var import = await IndexImport.BeginAsync(connection, cancellationToken);
+        await using var import = await IndexImport.BeginAsync(connection, crateFiles?.ConvertAll(f => IndexPath.CrateNameOf(f.Path)!), cancellationToken);
         var stager = new IndexFileStager(import, full, logger);
         using (SyncTelemetry.Source.StartActivity("Stage versions"))
         {
-            if (full)
+            if (crateFiles is not null)
             {
-                // Every crate file at the head, read in storage order; a blob shared by two paths is staged for each.
-                var pathsByBlob = (await repository.ListFilesAsync(head, cancellationToken))
-                    .Where(f => IndexPath.CrateNameOf(f.Path) is not null)
-                    .ToLookup(f => f.Blob, f => f.Path);
+                var pathsByBlob = crateFiles.ToLookup(f => f.Blob, f => f.Path);
                 // Three stages that overlap: git inflates the blobs, this process parses them, Postgres ingests the rows.
                 var blobs = Pipeline.Stage(repository.ReadBlobsInStorageOrderAsync(pathsByBlob.Select(g => g.Key), cancellationToken), cancellationToken);
                 var parsed = Pipeline.Stage(ParseAllAsync(blobs, pathsByBlob, cancellationToken), cancellationToken);

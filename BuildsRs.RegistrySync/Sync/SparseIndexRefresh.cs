@@ -31,7 +31,7 @@ public sealed class SparseIndexRefresh(
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var import = await IndexImport.BeginAsync(connection, cancellationToken);
+        await using var import = await IndexImport.BeginAsync(connection, wholeIndexCrates: null, cancellationToken);
         var stager = new IndexFileStager(import, wholeIndex: false, logger);
         var fetched = new List<(string Url, string? ETag)>();
         foreach (var name in crateNames.Distinct(StringComparer.OrdinalIgnoreCase))

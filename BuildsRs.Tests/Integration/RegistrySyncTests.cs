@@ -271,15 +271,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     public async Task Two_index_files_for_one_crate_keep_the_first_and_the_pass_goes_on()
     {
         await sync.GitPassAsync();
-        foreach (var name in new[] { "buildsrs_twin", "buildsrs-twin" })
-        {
-            var path = Path.Combine(registry.IndexDirectory, IndexPath.For(name));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new IndexLine
-            {
-                Name = name, Vers = "1.0.0", Deps = [], Cksum = new string('e', 64), Features = [],
-            }, RegistryJsonContext.Default.IndexLine) + "\n");
-        }
+        await WriteTwinCrateFilesAsync();
         await registry.GitAsync("add", "--all");
         await registry.GitAsync("commit", "--quiet", "-m", "Two files for one crate");
         await registry.GitAsync("update-server-info");
@@ -289,6 +281,41 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         Assert.Equal((1, 1), (pass.MalformedLines, pass.Changes.VersionsAdded));
         await using var db = Db();
         Assert.Equal(1, await db.Crates.CountAsync(c => c.NormalizedName == "buildsrs_twin"));
+    }
+
+    [Fact]
+    public async Task A_first_import_skips_a_corrupt_line_and_a_second_file_for_one_crate_and_a_reconcile_then_changes_nothing()
+    {
+        var valid = ReadIndex();
+        await File.AppendAllTextAsync(Path.Combine(registry.IndexDirectory, IndexPath.For("hexyl")), "{\"name\":\"hexyl\",\"cksum\": oops\n");
+        await WriteTwinCrateFilesAsync();
+        // Index paths are lower case; the crate is named as its lines spell it.
+        var cased = Path.Combine(registry.IndexDirectory, IndexPath.For("buildsrs-cased"));
+        Directory.CreateDirectory(Path.GetDirectoryName(cased)!);
+        await File.WriteAllTextAsync(cased, JsonSerializer.Serialize(new IndexLine
+        {
+            Name = "BuildsRs-Cased", Vers = "1.0.0", Deps = [], Cksum = new string('f', 64), Features = [],
+        }, RegistryJsonContext.Default.IndexLine) + "\n");
+        await registry.GitAsync("add", "--all");
+        await registry.GitAsync("commit", "--quiet", "-m", "A corrupt line, two files for one crate, a crate spelled in capitals");
+        await registry.GitAsync("update-server-info");
+
+        var first = await sync.GitPassAsync();
+        await using (var db = Db())
+        {
+            await db.RegistrySyncStates.ExecuteUpdateAsync(s => s.SetProperty(x => x.Cursor, (string?)null));
+        }
+        var reconcile = await sync.GitPassAsync();
+
+        Assert.Equal(("full", 2), (first.Mode, first.MalformedLines));
+        Assert.Equal((valid.Count + 2, valid.Select(l => l.Name).Distinct().Count() + 2, valid.Count(l => l.Yanked != true) + 2),
+            (first.Changes.VersionsAdded, first.Changes.CratesAdded, first.Changes.MetadataJobsQueued));
+        Assert.Equal(("full", 2), (reconcile.Mode, reconcile.MalformedLines));
+        Assert.False(reconcile.Changes.ChangedAnything, reconcile.Changes.ToString());
+        await using var check = Db();
+        Assert.Equal(valid.Count(l => l.Name == "hexyl"), await check.Versions.CountAsync(v => v.Crate.Name == "hexyl"));
+        Assert.Equal(1, await check.Crates.CountAsync(c => c.NormalizedName == "buildsrs_twin"));
+        Assert.Equal("BuildsRs-Cased", await check.Crates.Where(c => c.NormalizedName == "buildsrs_cased").Select(c => c.Name).SingleAsync());
     }
 
     [Fact]
@@ -390,6 +417,20 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         Assert.Contains("registry unreachable", health.Description, StringComparison.Ordinal);
         await using var db = Db();
         Assert.Equal(0, await db.Versions.CountAsync());
+    }
+
+    /// <summary>Index files for foo_bar and foo-bar: one crate, which a registry must not have twice.</summary>
+    private async Task WriteTwinCrateFilesAsync()
+    {
+        foreach (var name in new[] { "buildsrs_twin", "buildsrs-twin" })
+        {
+            var path = Path.Combine(registry.IndexDirectory, IndexPath.For(name));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new IndexLine
+            {
+                Name = name, Vers = "1.0.0", Deps = [], Cksum = new string('e', 64), Features = [],
+            }, RegistryJsonContext.Default.IndexLine) + "\n");
+        }
     }
 
     private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);

@@ -50,18 +50,14 @@ public sealed partial class GitIndexSync(
             LogHistoryRewritten(logger, cursor, head);
         }
 
-        // Every crate file at the head, read in storage order; a blob shared by two paths is staged for each.
-        var crateFiles = full
-            ? (await repository.ListFilesAsync(head, cancellationToken)).Where(f => IndexPath.CrateNameOf(f.Path) is not null).ToList()
-            : null;
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var import = await IndexImport.BeginAsync(connection, crateFiles?.ConvertAll(f => IndexPath.CrateNameOf(f.Path)!), cancellationToken);
+        var (opened, crateFiles) = await OpenImportAsync(repository, head, full, cancellationToken);
+        await using var import = opened;
         var stager = new IndexFileStager(import, full, logger);
         using (SyncTelemetry.Source.StartActivity("Stage versions"))
         {
             if (crateFiles is not null)
             {
+                // Every crate file at the head, read in storage order; a blob shared by two paths is staged for each.
                 var pathsByBlob = crateFiles.ToLookup(f => f.Blob, f => f.Path);
                 // Three stages that overlap: git inflates the blobs, this process parses them, Postgres ingests the rows.
                 var blobs = Pipeline.Stage(repository.ReadBlobsInStorageOrderAsync(pathsByBlob.Select(g => g.Key), cancellationToken), cancellationToken);
@@ -98,6 +94,21 @@ public sealed partial class GitIndexSync(
         LogPass(logger, mode, head, stager.Files, stager.Versions, changes.VersionsAdded, changes.Yanked, changes.Unyanked,
             changes.JobsCancelled, changes.VersionsDeleted, stager.MalformedLines, elapsed.TotalMilliseconds);
         return new SyncPassResult(mode, head, stager.Files, stager.Versions, stager.MalformedLines, changes);
+    }
+
+    /// <summary>Opens the import; for a full pass, also lists every crate file at the head (a first import inserts
+    /// their crates here).</summary>
+    private async Task<(IndexImport Import, List<(string Path, string Blob)>? CrateFiles)> OpenImportAsync(
+        GitIndexRepository repository, string head, bool full, CancellationToken cancellationToken)
+    {
+        using var activity = SyncTelemetry.Source.StartActivity("Open import");
+        var crateFiles = full
+            ? (await repository.ListFilesAsync(head, cancellationToken)).Where(f => IndexPath.CrateNameOf(f.Path) is not null).ToList()
+            : null;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var import = await IndexImport.BeginAsync(connection, crateFiles?.ConvertAll(f => IndexPath.CrateNameOf(f.Path)!), cancellationToken);
+        return (import, crateFiles);
     }
 
     private static async IAsyncEnumerable<ParsedIndexFile> ParseAllAsync(IAsyncEnumerable<(string Blob, byte[] Content)> blobs,

@@ -150,16 +150,8 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     [Fact]
     public async Task Without_publish_times_a_crates_later_index_lines_count_as_its_newer_versions()
     {
-        var path = Path.Combine(registry.IndexDirectory, IndexPath.For("buildsrs-untimed"));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string[] versions = ["0.1.0", "0.2.0", "0.3.0"];
-        await File.WriteAllLinesAsync(path, versions.Select(version => JsonSerializer.Serialize(new IndexLine
-        {
-            Name = "buildsrs-untimed", Vers = version, Deps = [], Cksum = new string('d', 64), Features = [],
-        }, RegistryJsonContext.Default.IndexLine)));
-        await registry.GitAsync("add", "--all");
-        await registry.GitAsync("commit", "--quiet", "-m", "A crate without publish times");
-        await registry.GitAsync("update-server-info");
+        await WriteIndexFileAsync("buildsrs-untimed", "buildsrs-untimed", 'd', "0.1.0", "0.2.0", "0.3.0");
+        await CommitIndexAsync("A crate without publish times");
 
         var pass = await sync.GitPassAsync();
 
@@ -272,9 +264,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     {
         await sync.GitPassAsync();
         await WriteTwinCrateFilesAsync();
-        await registry.GitAsync("add", "--all");
-        await registry.GitAsync("commit", "--quiet", "-m", "Two files for one crate");
-        await registry.GitAsync("update-server-info");
+        await CommitIndexAsync("Two files for one crate");
 
         var pass = await sync.GitPassAsync();
 
@@ -290,15 +280,8 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         await File.AppendAllTextAsync(Path.Combine(registry.IndexDirectory, IndexPath.For("hexyl")), "{\"name\":\"hexyl\",\"cksum\": oops\n");
         await WriteTwinCrateFilesAsync();
         // Index paths are lower case; the crate is named as its lines spell it.
-        var cased = Path.Combine(registry.IndexDirectory, IndexPath.For("buildsrs-cased"));
-        Directory.CreateDirectory(Path.GetDirectoryName(cased)!);
-        await File.WriteAllTextAsync(cased, JsonSerializer.Serialize(new IndexLine
-        {
-            Name = "BuildsRs-Cased", Vers = "1.0.0", Deps = [], Cksum = new string('f', 64), Features = [],
-        }, RegistryJsonContext.Default.IndexLine) + "\n");
-        await registry.GitAsync("add", "--all");
-        await registry.GitAsync("commit", "--quiet", "-m", "A corrupt line, two files for one crate, a crate spelled in capitals");
-        await registry.GitAsync("update-server-info");
+        await WriteIndexFileAsync("buildsrs-cased", "BuildsRs-Cased", 'f', "1.0.0");
+        await CommitIndexAsync("A corrupt line, two files for one crate, a crate spelled in capitals");
 
         var first = await sync.GitPassAsync();
         await using (var db = Db())
@@ -336,9 +319,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         var path = Path.Combine(registry.IndexDirectory, IndexPath.For("buildsrs-rewritten"));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, added + "\n");
-        await registry.GitAsync("add", "--all");
-        await registry.GitAsync("commit", "--quiet", "-m", "Rewritten history");
-        await registry.GitAsync("update-server-info");
+        await CommitIndexAsync("Rewritten history");
 
         var pass = await sync.GitPassAsync();
 
@@ -422,15 +403,28 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     /// <summary>Index files for foo_bar and foo-bar: one crate, which a registry must not have twice.</summary>
     private async Task WriteTwinCrateFilesAsync()
     {
-        foreach (var name in new[] { "buildsrs_twin", "buildsrs-twin" })
+        await WriteIndexFileAsync("buildsrs_twin", "buildsrs_twin", 'e', "1.0.0");
+        await WriteIndexFileAsync("buildsrs-twin", "buildsrs-twin", 'e', "1.0.0");
+    }
+
+    /// <summary>Writes the index file at <paramref name="pathName"/>'s path: one line per version, without publish
+    /// times, naming the crate <paramref name="lineName"/>.</summary>
+    private async Task WriteIndexFileAsync(string pathName, string lineName, char checksum, params string[] versions)
+    {
+        var path = Path.Combine(registry.IndexDirectory, IndexPath.For(pathName));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllLinesAsync(path, versions.Select(version => JsonSerializer.Serialize(new IndexLine
         {
-            var path = Path.Combine(registry.IndexDirectory, IndexPath.For(name));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new IndexLine
-            {
-                Name = name, Vers = "1.0.0", Deps = [], Cksum = new string('e', 64), Features = [],
-            }, RegistryJsonContext.Default.IndexLine) + "\n");
-        }
+            Name = lineName, Vers = version, Deps = [], Cksum = new string(checksum, 64), Features = [],
+        }, RegistryJsonContext.Default.IndexLine)));
+    }
+
+    /// <summary>Commits every change of the index's work tree and publishes it to the registry's dumb-HTTP clients.</summary>
+    private async Task CommitIndexAsync(string message)
+    {
+        await registry.GitAsync("add", "--all");
+        await registry.GitAsync("commit", "--quiet", "-m", message);
+        await registry.GitAsync("update-server-info");
     }
 
     private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);

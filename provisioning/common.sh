@@ -9,6 +9,20 @@ export BUILDSRS_TARGETS="${BUILDSRS_TARGETS:-x86_64-unknown-linux-gnu aarch64-un
 
 log() { printf '[provision] %s\n' "$*" >&2; }
 
+# Runs a step that downloads from the Debian mirror up to three times: a mirror that is syncing serves index files
+# whose size does not match its Release file for a few minutes ("Mirror sync in progress?"). The step must be safe
+# to run again (each keeps what an earlier attempt finished).
+with_mirror_retries() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    [ "$attempt" -lt 3 ] || break
+    log "$(basename "$1") failed (attempt $attempt of 3); trying again in 60 s"
+    sleep 60
+  done
+  return 1
+}
+
 # The Debian mirror this machine's apt uses (never a hard-coded host): images are made from the same packages.
 # `debian_mirror security` gives the security mirror of the same sources (Debian's newer Rust toolchains come from there).
 debian_mirror() {

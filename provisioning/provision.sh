@@ -11,13 +11,13 @@ log "state directory: $BUILDSRS_STATE_DIR"
 mkdir -p "$BUILDSRS_STATE_DIR"
 chmod 755 "$BUILDSRS_STATE_DIR"
 
-"$here/packages.sh"
+with_mirror_retries "$here/packages.sh"
 "$here/docker-engine.sh"
 log "local S3 server (npm ci)"
 if [ ! -x "$here/s3rver/node_modules/.bin/s3rver" ] || [ "$here/s3rver/package-lock.json" -nt "$here/s3rver/node_modules/.package-lock.json" ]; then
   npm ci --prefix "$here/s3rver" --no-audit --no-fund --loglevel=error >&2
 fi
-"$here/builder-image.sh"
+with_mirror_retries "$here/builder-image.sh"
 "$here/registry-sources.sh"
 "$here/registry-seed.sh"
 log "provisioned in ${SECONDS}s"

@@ -41,11 +41,14 @@ internal static class IndexImportSql
 
     public const string CopyProtected = "COPY import_protected (normalized_name) FROM STDIN (FORMAT BINARY)";
 
+    /// <remarks>Analyzed, so that the planner joins a small scope to crates through its index instead of reading every
+    /// crate of the registry.</remarks>
     public const string FillScopeFromStaging = $"""
         ANALYZE import_versions;
         INSERT INTO import_scope (normalized_name)
         SELECT DISTINCT {Normalized} FROM import_versions i
         ON CONFLICT DO NOTHING;
+        ANALYZE import_scope, import_protected;
         """;
 
     /// <remarks>Plain inserts guarded by anti-joins rather than ON CONFLICT: speculative insertion costs a good part

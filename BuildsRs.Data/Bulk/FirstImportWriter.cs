@@ -1,3 +1,4 @@
+using BuildsRs.Data.Jobs;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,7 +9,8 @@ namespace BuildsRs.Data.Bulk;
 /// compare or delete, the rows need no staging, and one COPY lets Postgres insert them as git and the parser produce
 /// them. The crates go first, named after their index files (a version's crate must exist when its COPY ends); once
 /// every row is in, a crate takes the least of its lines' spellings, as a staged import names it, and a crate left
-/// without versions (all its lines malformed, or the second file of one crate) goes.
+/// without versions (all its lines malformed, or the second file of one crate) goes. The versions' ids are given here,
+/// so that their jobs are ranked as they pass (<see cref="BacklogJobs"/>).
 /// </summary>
 internal sealed class FirstImportWriter
 {
@@ -18,13 +20,18 @@ internal sealed class FirstImportWriter
     private readonly NpgsqlBinaryImporter versions;
     private readonly List<IndexVersionRow> crateRows = [];
     private readonly List<(string Normalized, string Spelling)> respellings = [];
+    private readonly List<(long Id, IndexVersionRow Row)> written = [];
+    private readonly BacklogJobs backlog = new();
+    private long nextVersionId;
     private string? crate;
 
-    private FirstImportWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, (long, string)> crates, NpgsqlBinaryImporter versions)
+    private FirstImportWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, (long, string)> crates,
+        long firstVersionId, NpgsqlBinaryImporter versions)
     {
         this.connection = connection;
         this.transaction = transaction;
         this.crates = crates;
+        nextVersionId = firstVersionId;
         this.versions = versions;
     }
 
@@ -52,9 +59,14 @@ internal sealed class FirstImportWriter
                 crates[reader.GetString(1)] = (reader.GetInt64(0), reader.GetString(2));
             }
         }
+        long firstVersionId;
+        await using (var next = new NpgsqlCommand(IndexImportSql.NextVersionId, connection, transaction))
+        {
+            firstVersionId = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+        }
         var versions = await connection.BeginBinaryImportAsync(IndexImportSql.CopyNewVersions, cancellationToken);
         versions.Timeout = TimeSpan.Zero;
-        return new FirstImportWriter(connection, transaction, crates, versions);
+        return new FirstImportWriter(connection, transaction, crates, firstVersionId, versions);
     }
 
     /// <summary>Adds a row; a crate's rows come one after another, as the stager reads its file.</summary>
@@ -75,6 +87,14 @@ internal sealed class FirstImportWriter
         WriteCrateRows();
         await versions.CompleteAsync(cancellationToken);
         await versions.DisposeAsync();
+        if (VersionsAdded > 0)
+        {
+            await using var last = new NpgsqlCommand(IndexImportSql.SetLastVersionId, connection, transaction)
+            {
+                Parameters = { new NpgsqlParameter<long>("last", nextVersionId - 1) },
+            };
+            await last.ExecuteScalarAsync(cancellationToken);
+        }
         await using (var rename = new NpgsqlCommand(IndexImportSql.RenameCrates, connection, transaction)
         {
             CommandTimeout = 0,
@@ -90,6 +110,10 @@ internal sealed class FirstImportWriter
         await using var delete = new NpgsqlCommand(IndexImportSql.DeleteCratesEverywhere, connection, transaction) { CommandTimeout = 0 };
         return crates.Count - (int)(long)(await delete.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>Queues the versions' metadata jobs as a backlog; returns how many.</summary>
+    public Task<int> QueueBacklogAsync(NewVersionJobs jobs, CancellationToken cancellationToken) =>
+        backlog.WriteAsync(connection, transaction, jobs, cancellationToken);
 
     public ValueTask DisposeAsync() => versions.DisposeAsync();
 
@@ -108,10 +132,14 @@ internal sealed class FirstImportWriter
         for (var i = crateRows.Count - 1; i >= 0; i--)
         {
             versions.StartRow();
+            versions.Write(nextVersionId, NpgsqlDbType.Bigint);
             versions.Write(id, NpgsqlDbType.Bigint);
             IndexImport.WriteVersionFields(versions, crateRows[i], NpgsqlDbType.Jsonb);
+            written.Add((nextVersionId++, crateRows[i]));
         }
+        backlog.AddCrate(written);
         VersionsAdded += crateRows.Count;
         crateRows.Clear();
+        written.Clear();
     }
 }

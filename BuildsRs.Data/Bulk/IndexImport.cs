@@ -151,10 +151,14 @@ public sealed class IndexImport : IAsyncDisposable
     }
 
     /// <summary>Every version is new: only the crates' names and the jobs remain.</summary>
-    private async Task<IndexImportResult> WriteFirstAsync(FirstImportWriter writer, NewVersionJobs jobs, CancellationToken cancellationToken)
+    private static async Task<IndexImportResult> WriteFirstAsync(FirstImportWriter writer, NewVersionJobs jobs, CancellationToken cancellationToken)
     {
+        if (!jobs.Backfill)
+        {
+            throw new ArgumentException("The versions of a whole index are queued as a backlog.", nameof(jobs));
+        }
         var cratesAdded = await writer.CompleteAsync(cancellationToken);
-        var jobsQueued = (await ReadCountsAsync(IndexImportSql.QueueMetadataForAll(jobs.Backfill), JobParameters(jobs), cancellationToken))[0];
+        var jobsQueued = await writer.QueueBacklogAsync(jobs, cancellationToken);
         return new IndexImportResult(cratesAdded, 0, writer.VersionsAdded, 0, 0, 0, 0, jobsQueued, 0);
     }
 

@@ -162,15 +162,22 @@ internal static class IndexImportSql
         WHERE c.normalized_name = r.normalized AND c.name <> r.name
         """;
 
+    /// <summary>A first import's versions, with the ids it takes from <see cref="NextVersionId"/>.</summary>
     public const string CopyNewVersions = """
-        COPY versions (crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
+        COPY versions (id, crate_id, version, checksum, yanked, rust_version, published_at, links, features, dependency_count)
         FROM STDIN (FORMAT BINARY)
         """;
 
-    /// <summary>The jobs of a first import: every version in the database is one it added.</summary>
-    public static string QueueMetadataForAll(bool backfill) => $"""
-        WITH queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("versions", backfill)})
-        SELECT count(*) FROM queued
+    /// <remarks>Nothing else inserts versions while an import holds <see cref="LockCrates"/>: a version needs its crate.</remarks>
+    public const string NextVersionId = "SELECT nextval('versions_id_seq'::regclass)";
+
+    public const string SetLastVersionId = "SELECT setval('versions_id_seq'::regclass, @last)";
+
+    /// <summary>The first of @count consecutive job ids, the sequence moved past them.</summary>
+    public const string ReserveJobIds = "SELECT setval('jobs_id_seq'::regclass, nextval('jobs_id_seq'::regclass) + @count - 1) - @count + 1";
+
+    public const string CopyBacklogJobs = """
+        COPY jobs (id, version_id, kind, state, priority, attempt, claims, trace_parent) FROM STDIN (FORMAT BINARY)
         """;
 
     public const string SaveCursor = """

@@ -239,6 +239,8 @@ internal static class JobLifecycleSql
         RETURNING 1
         """;
 
+    /// <remarks>A first import ranks its backlog in memory the same way (<see cref="Bulk.BacklogJobs"/>): the two change
+    /// together.</remarks>
     private static string BackfillRanking(string added) => $"""
         SELECT id, published_at, priority FROM (
             SELECT a.id, a.published_at,

@@ -302,6 +302,51 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task A_first_import_queues_the_same_backlog_in_the_same_order_as_a_staged_import_of_the_same_index()
+    {
+        static IndexLine Line(string crate, string version, int minute, bool yanked = false) => new()
+        {
+            Name = crate, Vers = version, Deps = [], Cksum = new string('c', 64), Features = [], Yanked = yanked,
+            PubTime = new DateTimeOffset(2026, 11, 1, 12, minute, 0, TimeSpan.Zero),
+        };
+        // Publish times shared across crates and within one, a yanked newest version, and a crate without any.
+        await WriteIndexLinesAsync("buildsrs-timed-a", Line("buildsrs-timed-a", "1.0.0", 1), Line("buildsrs-timed-a", "1.1.0", 3),
+            Line("buildsrs-timed-a", "2.0.0", 5, yanked: true));
+        await WriteIndexLinesAsync("buildsrs-timed-b", Line("buildsrs-timed-b", "0.1.0", 2), Line("buildsrs-timed-b", "0.2.0", 3));
+        await WriteIndexLinesAsync("buildsrs-timed-c", Line("buildsrs-timed-c", "1.0.0", 4), Line("buildsrs-timed-c", "1.0.1", 4),
+            Line("buildsrs-timed-c", "0.9.0", 1));
+        await WriteIndexFileAsync("buildsrs-untimed", "buildsrs-untimed", 'd', "0.1.0", "0.2.0", "0.3.0");
+        await CommitIndexAsync("Crates with and without publish times");
+
+        var first = await sync.GitPassAsync();
+        var firstQueue = await BacklogAsync();
+        await using (var db = Db())
+        {
+            // A database with a crate already is imported through staging.
+            await db.Database.ExecuteSqlRawAsync("TRUNCATE crates, registry_sync_state CASCADE; INSERT INTO crates (name) VALUES ('buildsrs-placeholder')");
+        }
+        var staged = await sync.GitPassAsync();
+        var stagedQueue = await BacklogAsync();
+
+        Assert.Equal(("full", "full"), (first.Mode, staged.Mode));
+        Assert.Equal((first.Changes.MetadataJobsQueued, 1), (staged.Changes.MetadataJobsQueued, staged.Changes.CratesDeleted));
+        Assert.Equal(stagedQueue, firstQueue);
+        Assert.Equal(
+            [
+                "0 2026-11-01T12:04:00.0000000+00:00: buildsrs-timed-c 1.0.1",
+                "0 2026-11-01T12:03:00.0000000+00:00: buildsrs-timed-a 1.1.0; buildsrs-timed-b 0.2.0",
+            ],
+            firstQueue[..2]);
+        Assert.Equal(
+            [
+                "-5 2026-11-01T12:04:00.0000000+00:00: buildsrs-timed-c 1.0.0",
+                "-5 2026-11-01T12:02:00.0000000+00:00: buildsrs-timed-b 0.1.0",
+                "-5 2026-11-01T12:01:00.0000000+00:00: buildsrs-timed-a 1.0.0; buildsrs-timed-c 0.9.0",
+            ],
+            firstQueue.Where(step => step.StartsWith("-5 2026", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_force_pushed_index_is_reconciled_without_losing_or_duplicating_anything()
     {
         var seeded = (await registry.GitAsync("rev-parse", "HEAD")).Trim();
@@ -409,14 +454,17 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
 
     /// <summary>Writes the index file at <paramref name="pathName"/>'s path: one line per version, without publish
     /// times, naming the crate <paramref name="lineName"/>.</summary>
-    private async Task WriteIndexFileAsync(string pathName, string lineName, char checksum, params string[] versions)
+    private Task WriteIndexFileAsync(string pathName, string lineName, char checksum, params string[] versions) =>
+        WriteIndexLinesAsync(pathName, [.. versions.Select(version => new IndexLine
+        {
+            Name = lineName, Vers = version, Deps = [], Cksum = new string(checksum, 64), Features = [],
+        })]);
+
+    private async Task WriteIndexLinesAsync(string pathName, params IndexLine[] lines)
     {
         var path = Path.Combine(registry.IndexDirectory, IndexPath.For(pathName));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllLinesAsync(path, versions.Select(version => JsonSerializer.Serialize(new IndexLine
-        {
-            Name = lineName, Vers = version, Deps = [], Cksum = new string(checksum, 64), Features = [],
-        }, RegistryJsonContext.Default.IndexLine)));
+        await File.WriteAllLinesAsync(path, lines.Select(line => JsonSerializer.Serialize(line, RegistryJsonContext.Default.IndexLine)));
     }
 
     /// <summary>Commits every change of the index's work tree and publishes it to the registry's dumb-HTTP clients.</summary>
@@ -428,6 +476,25 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
+
+    /// <summary>The queue in the claim's order, as steps of equal priority and publish time: which of two crates'
+    /// versions published in the same second goes first is the import's to choose, a crate's own order is not.</summary>
+    private async Task<List<string>> BacklogAsync()
+    {
+        await using var db = Db();
+        var queue = await db.Jobs.OrderByDescending(j => j.Priority).ThenBy(j => j.CreatedAt).ThenBy(j => j.Id)
+            .Select(j => new { j.Priority, j.Version.PublishedAt, j.Version.Crate.Name, j.Version.Version }).ToListAsync();
+        var steps = new List<string>();
+        for (var start = 0; start < queue.Count;)
+        {
+            var end = queue.FindIndex(start, j => (j.Priority, j.PublishedAt) != (queue[start].Priority, queue[start].PublishedAt));
+            var step = queue[start..(end < 0 ? queue.Count : end)];
+            steps.Add($"{step[0].Priority} {step[0].PublishedAt:O}: " + string.Join("; ", step.GroupBy(j => j.Name)
+                .OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {string.Join(",", c.Select(j => j.Version))}")));
+            start = end < 0 ? queue.Count : end;
+        }
+        return steps;
+    }
 
     private List<IndexLine> ReadIndex() =>
         Directory.EnumerateFiles(registry.IndexDirectory, "*", SearchOption.AllDirectories)

@@ -114,6 +114,10 @@ public sealed class IndexImport : IAsyncDisposable
         var result = firstImport is null
             ? await ApplyStagedAsync(wholeIndex, jobs, cancellationToken)
             : await WriteFirstAsync(firstImport, jobs, cancellationToken);
+        if (wholeIndex)
+        {
+            await ExecuteAsync(IndexImportSql.AnalyzeImported, cancellationToken);
+        }
         if (cursor is not null)
         {
             await using var save = new NpgsqlCommand(IndexImportSql.SaveCursor, connection, transaction)

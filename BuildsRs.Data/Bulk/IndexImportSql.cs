@@ -180,6 +180,10 @@ internal static class IndexImportSql
         COPY jobs (id, version_id, kind, state, priority, attempt, claims, trace_parent) FROM STDIN (FORMAT BINARY)
         """;
 
+    /// <summary>Statistics of the tables a whole index may have filled, so that the next pass and the queue's claims are
+    /// planned for their size at once, not after autovacuum comes round.</summary>
+    public const string AnalyzeImported = "ANALYZE crates, versions, jobs";
+
     public const string SaveCursor = """
         INSERT INTO registry_sync_state (registry, cursor, last_synced_at) VALUES (@registry, @cursor, now())
         ON CONFLICT (registry) DO UPDATE SET cursor = excluded.cursor, last_synced_at = excluded.last_synced_at

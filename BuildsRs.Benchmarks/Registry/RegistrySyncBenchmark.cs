@@ -62,6 +62,7 @@ internal static class RegistrySyncBenchmark
             : (crate.Path, (crate with { Versions = [.. crate.Versions[..^1], crate.Versions[^1] with { Yanked = !(crate.Versions[^1].Yanked ?? false) }] }).IndexFile()));
         await GitFastImport.CommitAsync(repository, changes, $"{NewVersions} new versions, {Yanks} yanks", onTopOfHead: true);
         Console.WriteLine($"(2) Incremental pass ({NewVersions} new versions, {Yanks} yank changes)...");
+        await CheckpointAsync(importDatabase);
         var incremental = await PassAsync(importDatabase, repository, workDirectory);
 
         Console.WriteLine("(3b) Raw COPY of the same rows into the same tables, after the import...");

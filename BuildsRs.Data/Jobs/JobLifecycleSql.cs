@@ -242,13 +242,12 @@ internal static class JobLifecycleSql
     /// <remarks>A first import ranks its backlog in memory the same way (<see cref="Bulk.BacklogJobs"/>): the two change
     /// together.</remarks>
     private static string BackfillRanking(string added) => $"""
-        SELECT id, published_at, priority FROM (
+        SELECT id, published_at, CASE WHEN newest THEN @priority ELSE @older_priority END AS priority FROM (
             SELECT a.id, a.published_at,
-                   CASE WHEN row_number() OVER (PARTITION BY a.crate_id ORDER BY a.published_at DESC NULLS LAST, a.id) = 1
-                        THEN @priority ELSE @older_priority END AS priority
+                   row_number() OVER (PARTITION BY a.crate_id ORDER BY a.published_at DESC NULLS LAST, a.id) = 1 AS newest
             FROM {added} a
             WHERE NOT a.yanked) newest_first
-        WHERE @queue_older OR priority <> @older_priority
+        WHERE @queue_older OR newest
         """;
 
     private static string PublicationRanking(string added) => $"""

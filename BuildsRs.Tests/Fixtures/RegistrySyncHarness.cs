@@ -1,4 +1,5 @@
 using BuildsRs.Data;
+using BuildsRs.Data.Jobs;
 using BuildsRs.RegistrySync.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,9 +14,10 @@ public sealed class RegistrySyncHarness : IAsyncDisposable
     private readonly ServiceProvider services;
     private readonly string workDirectory = Path.Combine(Path.GetTempPath(), "buildsrs-tests-sync-" + Guid.NewGuid().ToString("N"));
 
-    public RegistrySyncHarness(string connectionString, string gitIndexUrl, Uri sparseIndexUrl)
+    public RegistrySyncHarness(string connectionString, string gitIndexUrl, Uri sparseIndexUrl, Action<JobLifecycleOptions>? configureJobs = null)
     {
         var collection = new ServiceCollection();
+        collection.Configure(configureJobs ?? (_ => { }));
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         collection.AddMetrics();
         collection.AddDbContext<BuildsRsDbContext>(options =>

@@ -320,11 +320,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
 
         var first = await sync.GitPassAsync();
         var firstQueue = await BacklogAsync();
-        await using (var db = Db())
-        {
-            // A database with a crate already is imported through staging.
-            await db.Database.ExecuteSqlRawAsync("TRUNCATE crates, registry_sync_state CASCADE; INSERT INTO crates (name) VALUES ('buildsrs-placeholder')");
-        }
+        await StartOverWithOneCrateAsync();
         var staged = await sync.GitPassAsync();
         var stagedQueue = await BacklogAsync();
 
@@ -344,6 +340,25 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
                 "-5 2026-11-01T12:01:00.0000000+00:00: buildsrs-timed-a 1.0.0; buildsrs-timed-c 0.9.0",
             ],
             firstQueue.Where(step => step.StartsWith("-5 2026", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Without_older_versions_both_import_paths_queue_only_each_crates_newest_even_when_the_priorities_are_equal()
+    {
+        await using var newestOnly = new RegistrySyncHarness(connectionString, registry.GitIndexUrl, registry.SparseIndexUrl, jobs =>
+        {
+            jobs.BackfillOlderVersions = false;
+            jobs.BackfillOlderPriority = jobs.BackfillPriority;
+        });
+        var crates = ReadIndex().Where(l => l.Yanked != true).Select(l => l.Name).Distinct().Count();
+
+        var first = await newestOnly.GitPassAsync();
+        await StartOverWithOneCrateAsync();
+        var staged = await newestOnly.GitPassAsync();
+
+        Assert.Equal((crates, crates), (first.Changes.MetadataJobsQueued, staged.Changes.MetadataJobsQueued));
+        await using var db = Db();
+        Assert.Equal(crates, await db.Jobs.Select(j => j.Version.CrateId).Distinct().CountAsync());
     }
 
     [Fact]
@@ -476,6 +491,13 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     private BuildsRsDbContext Db() => PostgresServerFixture.CreateContext(connectionString);
+
+    /// <summary>Empties the database but for one crate without versions, so that the next import is a staged one.</summary>
+    private async Task StartOverWithOneCrateAsync()
+    {
+        await using var db = Db();
+        await db.Database.ExecuteSqlRawAsync("TRUNCATE crates, registry_sync_state CASCADE; INSERT INTO crates (name) VALUES ('buildsrs-placeholder')");
+    }
 
     /// <summary>The queue in the claim's order, as steps of equal priority and publish time: which of two crates'
     /// versions published in the same second goes first is the import's to choose, a crate's own order is not.</summary>

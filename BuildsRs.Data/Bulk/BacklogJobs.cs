@@ -26,23 +26,23 @@ internal sealed class BacklogJobs
     /// version without a publish time counts as the oldest (NULLS LAST).</param>
     private readonly record struct Candidate(long VersionId, long PublishedTicks, bool Newest);
 
-    /// <summary>One crate's versions, lowest id first.</summary>
-    public void AddCrate(IReadOnlyList<(long Id, IndexVersionRow Row)> versions)
+    /// <summary>One crate's versions, which take the ids from <paramref name="firstId"/> on, in order.</summary>
+    public void AddCrate(long firstId, IReadOnlyList<IndexVersionRow> versions)
     {
         var newest = -1;
-        foreach (var (id, row) in versions)
+        for (var i = 0; i < versions.Count; i++)
         {
-            if (row.Yanked)
+            if (versions[i].Yanked)
             {
                 continue;
             }
-            var published = row.PublishedAt?.UtcTicks ?? long.MinValue;
+            var published = versions[i].PublishedAt?.UtcTicks ?? long.MinValue;
             // Strictly newer only: among equal times the lower id, which is the crate's later index line, stays newest.
             if (newest < 0 || published > candidates[newest].PublishedTicks)
             {
                 newest = candidates.Count;
             }
-            candidates.Add(new Candidate(id, published, false));
+            candidates.Add(new Candidate(firstId + i, published, false));
         }
         if (newest >= 0)
         {

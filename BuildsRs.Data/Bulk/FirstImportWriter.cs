@@ -20,7 +20,6 @@ internal sealed class FirstImportWriter
     private readonly NpgsqlBinaryImporter versions;
     private readonly List<IndexVersionRow> crateRows = [];
     private readonly List<(string Normalized, string Spelling)> respellings = [];
-    private readonly List<(long Id, IndexVersionRow Row)> written = [];
     private readonly BacklogJobs backlog = new();
     private long nextVersionId;
     private string? crate;
@@ -129,17 +128,16 @@ internal sealed class FirstImportWriter
             respellings.AddRange(crateRows.Select(r => r.CrateName).Distinct().Select(spelling => (crate, spelling)));
         }
         // Later lines first: within one import, the lower id is the newer of a crate's versions with equal publish times.
-        for (var i = crateRows.Count - 1; i >= 0; i--)
+        crateRows.Reverse();
+        backlog.AddCrate(nextVersionId, crateRows);
+        foreach (var row in crateRows)
         {
             versions.StartRow();
-            versions.Write(nextVersionId, NpgsqlDbType.Bigint);
+            versions.Write(nextVersionId++, NpgsqlDbType.Bigint);
             versions.Write(id, NpgsqlDbType.Bigint);
-            IndexImport.WriteVersionFields(versions, crateRows[i], NpgsqlDbType.Jsonb);
-            written.Add((nextVersionId++, crateRows[i]));
+            IndexImport.WriteVersionFields(versions, row, NpgsqlDbType.Jsonb);
         }
-        backlog.AddCrate(written);
         VersionsAdded += crateRows.Count;
         crateRows.Clear();
-        written.Clear();
     }
 }

@@ -8,6 +8,7 @@
 #                               bookworm-security, the target's standard library (libstd-rust-web-dev:<arch>) and its
 #                               cross gcc as cargo's linker; build scripts and proc macros run on the host, as cargo
 #                               does it. Debian 11's security suite lists rustc-web too, but the mirror does not serve it.
+#                               The toolchain's version is always that of the target's library (see install-toolchain.sh).
 # Usage: builder-image.sh [TARGET...] (default: $BUILDSRS_TARGETS). An image's tag follows this recipe, its toolchain
 # (rustc -vV) and the versions of the target's packages, so a change to any of them gives a new image.
 # Writes each tag to $BUILDSRS_STATE_DIR/builder-images/<target> (the x86_64 one also to builder-image), where the
@@ -87,15 +88,37 @@ build_cross_image() {
   if ! docker image inspect "$draft" >/dev/null 2>&1; then
     log "building the $target image (Debian's rustc-web, libstd-rust-web-dev:$arch, gcc-$gnu)"
     context="$(mktemp -d "$BUILDSRS_STATE_DIR/builder-context.XXXXXX")"
+    cat > "$context/install-toolchain.sh" <<'SCRIPT'
+#!/bin/sh
+# Usage: install-toolchain.sh ARCH GNU TARGET. Installs the host's rustc-web and cargo-web at the version of the
+# target's standard library that apt offers, that library under the toolchain's rustlib, and the target's cross gcc.
+# Every package of the toolchain is named with its version: apt does not step back from a newer candidate by itself.
+set -eu
+arch="$1" gnu="$2" target="$3"
+dpkg --add-architecture "$arch"
+if ! apt-get update -qq; then
+  # A mirror that serves one index out of step with its Release file makes apt drop that whole suite. The security
+  # suite is then read for the host's architecture only: the target's library, and so the toolchain, come from the
+  # release's own suite at the version of its last point release.
+  echo "buildsrs: the security suite's $arch index is unusable; the toolchain comes from the release's own suite" >&2
+  sed -i "s|^deb \(.*-security\)|deb [arch=$(dpkg --print-architecture)] \1|" /etc/apt/sources.list
+  apt-get update -qq
+fi
+version="$(apt-cache policy "libstd-rust-web-dev:$arch" | sed -n 's/^ *Candidate: //p')"
+[ -n "$version" ] && [ "$version" != "(none)" ] || { echo "no libstd-rust-web-dev:$arch in the mirror" >&2; exit 1; }
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "rustc-web=$version" "cargo-web=$version" "libstd-rust-web-dev=$version" "gcc-$gnu" "libc6-dev-$arch-cross" >/dev/null
+cd /tmp
+apt-get download -qq "libstd-rust-web-dev:$arch=$version"
+dpkg-deb --fsys-tarfile libstd-rust-web-dev_*.deb | tar -x -C / ./usr/lib/rustlib/
+dpkg-deb -f libstd-rust-web-dev_*.deb Package Version Architecture > "/usr/lib/rustlib/$target/buildsrs-std-package"
+rm -rf /tmp/*.deb /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/*
+SCRIPT
     cat > "$context/Dockerfile" <<DOCKERFILE
 FROM $base
 USER root
-RUN dpkg --add-architecture $arch && apt-get update -qq \\
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rustc-web cargo-web gcc-$gnu libc6-dev-$arch-cross >/dev/null \\
- && cd /tmp && apt-get download -qq libstd-rust-web-dev:$arch \\
- && dpkg-deb --fsys-tarfile libstd-rust-web-dev_*.deb | tar -x -C / ./usr/lib/rustlib/ \\
- && dpkg-deb -f libstd-rust-web-dev_*.deb Package Version Architecture > /usr/lib/rustlib/$target/buildsrs-std-package \\
- && rm -rf /tmp/*.deb /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/*
+COPY install-toolchain.sh /tmp/
+RUN sh /tmp/install-toolchain.sh $arch $gnu $target && rm /tmp/install-toolchain.sh
 ENV $linker_variable=$gnu-gcc
 $(image_tail "$target")
 DOCKERFILE

@@ -69,34 +69,39 @@ internal sealed class BacklogJobs
             return byTime != 0 ? byTime : queued[a].VersionId.CompareTo(queued[b].VersionId);
         });
         var firstId = await ReserveJobIdsAsync(connection, transaction, queued.Count, cancellationToken);
+        // Every job belongs to a version, and there were none before this import: the table is empty.
+        var jobIndexes = await DeferredIndexes.DropAsync(connection, transaction, "jobs", "versions", cancellationToken);
         var jobIds = new long[queued.Count];
         for (var rank = 0; rank < claimOrder.Length; rank++)
         {
             jobIds[claimOrder[rank]] = firstId + rank;
         }
 
-        await using var copy = await connection.BeginBinaryImportAsync(IndexImportSql.CopyBacklogJobs, cancellationToken);
-        copy.Timeout = TimeSpan.Zero;
-        for (var i = 0; i < queued.Count; i++)
+        await using (var copy = await connection.BeginBinaryImportAsync(IndexImportSql.CopyBacklogJobs, cancellationToken))
         {
-            copy.StartRow();
-            copy.Write(jobIds[i], NpgsqlDbType.Bigint);
-            copy.Write(queued[i].VersionId, NpgsqlDbType.Bigint);
-            copy.Write(Metadata, NpgsqlDbType.Varchar);
-            copy.Write(Queued, NpgsqlDbType.Varchar);
-            copy.Write(queued[i].Newest ? jobs.Priority : jobs.OlderPriority, NpgsqlDbType.Integer);
-            copy.Write(0, NpgsqlDbType.Integer);
-            copy.Write(0, NpgsqlDbType.Integer);
-            if (jobs.TraceParent is null)
+            copy.Timeout = TimeSpan.Zero;
+            for (var i = 0; i < queued.Count; i++)
             {
-                copy.WriteNull();
+                copy.StartRow();
+                copy.Write(jobIds[i], NpgsqlDbType.Bigint);
+                copy.Write(queued[i].VersionId, NpgsqlDbType.Bigint);
+                copy.Write(Metadata, NpgsqlDbType.Varchar);
+                copy.Write(Queued, NpgsqlDbType.Varchar);
+                copy.Write(queued[i].Newest ? jobs.Priority : jobs.OlderPriority, NpgsqlDbType.Integer);
+                copy.Write(0, NpgsqlDbType.Integer);
+                copy.Write(0, NpgsqlDbType.Integer);
+                if (jobs.TraceParent is null)
+                {
+                    copy.WriteNull();
+                }
+                else
+                {
+                    copy.Write(jobs.TraceParent, NpgsqlDbType.Varchar);
+                }
             }
-            else
-            {
-                copy.Write(jobs.TraceParent, NpgsqlDbType.Varchar);
-            }
+            await copy.CompleteAsync(cancellationToken);
         }
-        await copy.CompleteAsync(cancellationToken);
+        await jobIndexes.RestoreAsync(cancellationToken);
         return queued.Count;
     }
 

@@ -18,6 +18,7 @@ internal sealed class FirstImportWriter
     private readonly NpgsqlTransaction transaction;
     private readonly Dictionary<string, (long Id, string Name)> crates;
     private readonly NpgsqlBinaryImporter versions;
+    private readonly DeferredIndexes versionIndexes;
     private readonly List<IndexVersionRow> crateRows = [];
     private readonly List<(string Normalized, string Spelling)> respellings = [];
     private readonly BacklogJobs backlog = new();
@@ -25,13 +26,14 @@ internal sealed class FirstImportWriter
     private string? crate;
 
     private FirstImportWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, (long, string)> crates,
-        long firstVersionId, NpgsqlBinaryImporter versions)
+        long firstVersionId, NpgsqlBinaryImporter versions, DeferredIndexes versionIndexes)
     {
         this.connection = connection;
         this.transaction = transaction;
         this.crates = crates;
         nextVersionId = firstVersionId;
         this.versions = versions;
+        this.versionIndexes = versionIndexes;
     }
 
     public int VersionsAdded { get; private set; }
@@ -63,9 +65,10 @@ internal sealed class FirstImportWriter
         {
             firstVersionId = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
         }
+        var versionIndexes = await DeferredIndexes.DropAsync(connection, transaction, "versions", "crates", cancellationToken);
         var versions = await connection.BeginBinaryImportAsync(IndexImportSql.CopyNewVersions, cancellationToken);
         versions.Timeout = TimeSpan.Zero;
-        return new FirstImportWriter(connection, transaction, crates, firstVersionId, versions);
+        return new FirstImportWriter(connection, transaction, crates, firstVersionId, versions, versionIndexes);
     }
 
     /// <summary>Adds a row; a crate's rows come one after another, as the stager reads its file.</summary>
@@ -86,6 +89,7 @@ internal sealed class FirstImportWriter
         WriteCrateRows();
         await versions.CompleteAsync(cancellationToken);
         await versions.DisposeAsync();
+        await versionIndexes.RestoreAsync(cancellationToken);
         if (VersionsAdded > 0)
         {
             await using var last = new NpgsqlCommand(IndexImportSql.SetLastVersionId, connection, transaction)

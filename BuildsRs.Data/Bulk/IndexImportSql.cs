@@ -180,6 +180,25 @@ internal static class IndexImportSql
         COPY jobs (id, version_id, kind, state, priority, attempt, claims, trace_parent) FROM STDIN (FORMAT BINARY)
         """;
 
+    /// <summary>For <see cref="DeferredIndexes"/>: how to drop and to build again each index of @table that neither
+    /// keeps rows unique nor backs a constraint, then each of its foreign keys to @referenced (built last: they check
+    /// the rows through indexes).</summary>
+    public const string DeferrableIndexes = """
+        SELECT drop_statement, create_statement FROM (
+            SELECT 1 AS step, format('DROP INDEX %s', i.indexrelid::regclass) AS drop_statement, pg_get_indexdef(i.indexrelid) AS create_statement
+            FROM pg_index i
+            WHERE i.indrelid = @table::regclass AND NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            UNION ALL
+            SELECT 2, format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+                format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+            FROM pg_constraint c
+            WHERE c.conrelid = @table::regclass AND c.contype = 'f' AND c.confrelid = @referenced::regclass) d
+        ORDER BY step
+        """;
+
+    /// <summary>Building an index of a whole registry sorts millions of keys: in memory rather than in temporary files.</summary>
+    public const string IndexBuildMemory = "SET LOCAL maintenance_work_mem = '256MB'";
+
     /// <summary>Statistics of the tables a whole index may have filled, so that the next pass and the queue's claims are
     /// planned for their size at once, not after autovacuum comes round.</summary>
     public const string AnalyzeImported = "ANALYZE crates, versions, jobs";

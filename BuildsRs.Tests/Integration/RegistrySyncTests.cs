@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BuildsRs.Tests.Integration;
 
@@ -302,6 +303,28 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task A_first_import_leaves_every_index_and_key_as_the_migrations_made_them_and_they_hold()
+    {
+        var migrated = await IndexesAndKeysAsync();
+
+        var pass = await sync.GitPassAsync();
+
+        Assert.Equal("full", pass.Mode);
+        Assert.True(pass.Changes.MetadataJobsQueued > 250, $"{pass.Changes.MetadataJobsQueued} jobs queued");
+        Assert.Equal(migrated, await IndexesAndKeysAsync());
+        await using var db = Db();
+        var duplicate = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO versions (crate_id, version, checksum, yanked, features, dependency_count) SELECT crate_id, version, checksum, false, features, 0 FROM versions LIMIT 1"));
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, duplicate.SqlState);
+        var orphan = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO jobs (version_id, kind, state, priority, attempt, claims) VALUES (-1, 'metadata', 'failed', 0, 1, 0)"));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, orphan.SqlState);
+        var twice = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO jobs (version_id, kind, state, priority, attempt, claims) SELECT version_id, kind, state, priority, attempt + 1, 0 FROM jobs LIMIT 1"));
+        Assert.Equal((PostgresErrorCodes.UniqueViolation, "ix_jobs_one_live_per_work"), (twice.SqlState, twice.ConstraintName));
+    }
+
+    [Fact]
     public async Task A_first_import_queues_the_same_backlog_in_the_same_order_as_a_staged_import_of_the_same_index()
     {
         static IndexLine Line(string crate, string version, int minute, bool yanked = false) => new()
@@ -516,6 +539,20 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
             start = end < 0 ? queue.Count : end;
         }
         return steps;
+    }
+
+    /// <summary>Every index (and whether it is valid) and every constraint of the tables a first import fills.</summary>
+    private async Task<List<string>> IndexesAndKeysAsync()
+    {
+        await using var db = Db();
+        return await db.Database.SqlQueryRaw<string>("""
+            SELECT pg_get_indexdef(indexrelid) || CASE WHEN indisvalid AND indisready THEN '' ELSE ' (not valid)' END AS "Value"
+            FROM pg_index WHERE indrelid IN ('crates'::regclass, 'versions'::regclass, 'jobs'::regclass)
+            UNION ALL
+            SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' (not validated)' END
+            FROM pg_constraint WHERE conrelid IN ('crates'::regclass, 'versions'::regclass, 'jobs'::regclass)
+            ORDER BY 1
+            """).ToListAsync();
     }
 
     private List<IndexLine> ReadIndex() =>

@@ -65,6 +65,10 @@ internal sealed class FirstImportWriter
         {
             firstVersionId = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
         }
+        await using (var @lock = new NpgsqlCommand(IndexImportSql.LockJobsAndVersions, connection, transaction) { CommandTimeout = 0 })
+        {
+            await @lock.ExecuteNonQueryAsync(cancellationToken);
+        }
         var versionIndexes = await DeferredIndexes.DropAsync(connection, transaction, "versions", "crates", cancellationToken);
         var versions = await connection.BeginBinaryImportAsync(IndexImportSql.CopyNewVersions, cancellationToken);
         versions.Timeout = TimeSpan.Zero;

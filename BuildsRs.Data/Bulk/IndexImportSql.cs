@@ -180,6 +180,10 @@ internal static class IndexImportSql
         COPY jobs (id, version_id, kind, state, priority, attempt, claims, trace_parent) FROM STDIN (FORMAT BINARY)
         """;
 
+    /// <summary>A first import rebuilds the indexes of both tables (<see cref="DeferredIndexes"/>): it locks them up front,
+    /// in the order a builder's claim reads them, so that neither waits for a table the other holds.</summary>
+    public const string LockJobsAndVersions = "LOCK TABLE jobs, versions IN ACCESS EXCLUSIVE MODE";
+
     /// <summary>For <see cref="DeferredIndexes"/>: how to drop and to build again each index of @table that neither
     /// keeps rows unique nor backs a constraint, then each of its foreign keys to @referenced (built last: they check
     /// the rows through indexes).</summary>

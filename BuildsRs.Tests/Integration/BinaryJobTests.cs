@@ -214,8 +214,11 @@ public sealed class BinaryJobTests : IAsyncLifetime
     [Fact]
     public async Task The_same_version_built_twice_from_its_lockfile_gives_the_same_archive_byte_for_byte_and_says_what_it_was_built_from()
     {
-        var first = await BuildAsync("hexyl", "0.8.0", folder: "first");
-        var again = await BuildAsync("hexyl", "0.8.0", lockfile: first.Build.Lockfile, folder: "again");
+        // Not hexyl: its dependency unicode-linebreak 0.1.4 generates tables in its build script with a randomly seeded
+        // hash map, and about one build in seven gets another BREAK_PROP_TRIE_INDEX (the build's own doing, which a
+        // verification reports as not reproduced). pulldown-cmark built seven times gave the same bytes each time.
+        var first = await BuildAsync("pulldown-cmark", "0.9.2", folder: "first");
+        var again = await BuildAsync("pulldown-cmark", "0.9.2", lockfile: first.Build.Lockfile, folder: "again");
 
         // The same inputs first, so that a difference in the bytes is known to come from the build itself.
         Assert.Equal((first.Build.Image, first.Build.Toolchain, first.Build.Lockfile), (again.Build.Image, again.Build.Toolchain, again.Build.Lockfile));
@@ -224,7 +227,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
         Assert.Equal(first.Build, again.Build with { Binaries = first.Build.Binaries });
         Assert.Matches("^sha256:[0-9a-f]{64}$", first.Build.Image);
         Assert.StartsWith("rustc 1.", first.Build.Toolchain, StringComparison.Ordinal);
-        Assert.Contains("name = \"ansi_term\"", first.Build.Lockfile, StringComparison.Ordinal);
+        Assert.Contains("name = \"memchr\"", first.Build.Lockfile, StringComparison.Ordinal);
         Assert.Equal(first.Sha256, first.Build.ArchiveSha256);
     }
 

@@ -10,7 +10,8 @@ namespace BuildsRs.Data.Bulk;
 /// them. The crates go first, named after their index files (a version's crate must exist when its COPY ends); once
 /// every row is in, a crate takes the least of its lines' spellings, as a staged import names it, and a crate left
 /// without versions (all its lines malformed, or the second file of one crate) goes. The versions' ids are given here,
-/// so that their jobs are ranked as they pass (<see cref="BacklogJobs"/>).
+/// so that their jobs are ranked as they pass (<see cref="BacklogJobs"/>). The versions' and the jobs' indexes that
+/// keep nothing unique are built once their rows are in (<see cref="DeferredIndexes"/>).
 /// </summary>
 internal sealed class FirstImportWriter
 {

@@ -25,7 +25,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         string source;
         using (BuilderTelemetry.StartStep("unpack"))
         {
-            source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"));
+            source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, Path.Combine(work, "src"), cancellationToken);
             ManifestSources.Check(Path.Combine(source, "Cargo.toml"));
             if (job.Lockfile is { } lockfile)
             {
@@ -42,6 +42,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         SandboxRun fetch;
         using (BuilderTelemetry.StartStep("fetch"))
         {
+            RefuseLinks(work, "the crate", cancellationToken);
             fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
                 limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk), environment: environment);
         }
@@ -54,6 +55,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         SandboxRun build;
         using (BuilderTelemetry.StartStep("build"))
         {
+            RefuseLinks(work, "fetching dependencies", cancellationToken);
             build = await sandbox.RunAsync(image, ["sh", "-c", BuildScript(target, job.Settings)], [$"{source}:/src:ro", $"{vendor}:/vendor:ro", $"{output}:/out"],
                 limits.BuildTimeout, cancellationToken, onOutput: chunk => log("build", chunk), outputFolder: output, environment: environment);
         }
@@ -64,8 +66,8 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         }
         Classify(build, "the build", limits, limits.BuildTimeout);
 
-        var binaries = Directory.Exists(Path.Combine(output, "bin")) ? Directory.GetFiles(Path.Combine(output, "bin")) : [];
-        if (binaries.Length == 0)
+        var binaries = InstalledBinaries.Collect(Path.Combine(output, "bin"), Path.Combine(work, "binaries"), limits.OutputBytes, cancellationToken);
+        if (binaries.Count == 0)
         {
             throw new JobFailedException(JobOutcome.NoBinaries, "the build succeeded but installed no binary");
         }
@@ -82,7 +84,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         await using var stream = File.OpenRead(archive);
         var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
         // Written in the fetch phase, where no code of the crate runs: the build cannot change what it reports.
-        var lockfileUsed = await File.ReadAllTextAsync(Path.Combine(vendor, "Cargo.lock"), cancellationToken);
+        var lockfileUsed = await HostFiles.ReadTextAsync(Path.Combine(vendor, "Cargo.lock"), MaxLockfileBytes, cancellationToken);
         var record = new BuildRecord(image, await toolchains.OfAsync(image, cancellationToken), lockfileUsed, sha256, hashes);
         return new BuiltArtifact(archive, stream.Length, sha256, [.. hashes.Keys], platform, record);
     }
@@ -197,14 +199,52 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
 
     private static string Tail(string output) => output.Length <= 4000 ? output : output[^4000..];
 
-    /// <summary>A host folder the sandbox's unprivileged user (<see cref="Sandbox.SandboxUser"/>) may write to.</summary>
+    /// <summary>A lockfile larger than this is not one cargo wrote for a crate's dependencies.</summary>
+    private const long MaxLockfileBytes = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// A new host folder the sandbox's unprivileged user (<see cref="Sandbox.SandboxUser"/>) may write to. It must not
+    /// exist yet: its permissions are set on the folder made here, never through a link someone else left in its place.
+    /// </summary>
     private static string WritableBySandbox(string path)
     {
+        if (HostFiles.KindOf(path) != HostFiles.Kind.Missing)
+        {
+            throw new IOException($"{path} exists already");
+        }
         Directory.CreateDirectory(path);
+        if (HostFiles.KindOf(path) != HostFiles.Kind.Directory)
+        {
+            throw new IOException($"{path} is not the folder that was made");
+        }
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
         return path;
+    }
+
+    /// <summary>Far more files than a crate and its vendored dependencies hold; the walks of a job's folder stop there.</summary>
+    private const int MaxJobFolderEntries = 500_000;
+
+    /// <summary>
+    /// No link may be in the job's folder when a sandbox starts: the sandbox sees the folder through bind mounts, and a
+    /// link there would point it, or the builder reading after it, at whatever the link names on the host.
+    /// </summary>
+    private static void RefuseLinks(string work, string after, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> links;
+        try
+        {
+            links = FolderWalk.Links(work, MaxJobFolderEntries, cancellationToken);
+        }
+        catch (TooManyEntriesException)
+        {
+            throw new JobFailedException(JobOutcome.Rejected, $"{after} left more than {MaxJobFolderEntries} files in the job's folder: refused");
+        }
+        if (links is [var first, ..])
+        {
+            throw new JobFailedException(JobOutcome.Rejected, $"{after} left {links.Count} link(s) in the job's folder, such as {first}: refused");
+        }
     }
 
 }

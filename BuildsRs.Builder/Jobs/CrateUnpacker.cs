@@ -7,16 +7,24 @@ namespace BuildsRs.Builder.Jobs;
 
 /// <summary>
 /// Unpacks a <c>.crate</c> without trusting it: every entry must lie under <c>{name}-{version}/</c>, with no absolute
-/// path, no <c>..</c>, no link that leaves the tree and nothing but files, folders and such links; sizes and counts are
-/// capped. Files that would steer the build (<c>.cargo/config*</c>, <c>rust-toolchain*</c>) are removed.
+/// path and no <c>..</c>, and be a file or a folder; sizes and counts are capped. Files that would steer the build
+/// (<c>.cargo/config*</c>, <c>rust-toolchain*</c>) are removed.
 /// </summary>
+/// <remarks>
+/// Links of any kind are refused, as crates.io refuses them. The kernel resolves a link from where it really is, not
+/// from the text of its path, so a link placed behind another link can lead out of the tree however "inside" each one
+/// reads; checking every entry against the real file system instead would have to hold for every later reader of
+/// the folder too (the sandbox, the walks, the removal). <c>cargo package</c> follows links and packs their contents,
+/// so no crate that cargo made has one. Files are created with <see cref="FileMode.CreateNew"/>, which never writes
+/// through an existing link, and the tree holds nothing but what was unpacked.
+/// </remarks>
 public static class CrateUnpacker
 {
     public const int MaxEntries = 50_000;
     public const long MaxUnpackedBytes = 512L * 1024 * 1024;
 
     /// <returns>The crate's root folder inside <paramref name="destination"/>.</returns>
-    public static string Unpack(byte[] crate, string name, string version, string destination)
+    public static string Unpack(byte[] crate, string name, string version, string destination, CancellationToken cancellationToken = default)
     {
         var prefix = $"{name}-{version}/";
         var root = Path.GetFullPath(Path.Combine(destination, $"{name}-{version}"));
@@ -28,6 +36,7 @@ public static class CrateUnpacker
             using var reader = new TarReader(new GZipStream(new MemoryStream(crate), CompressionMode.Decompress));
             while (reader.GetNextEntry() is { } entry)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (++entries > MaxEntries)
                 {
                     throw Hostile($"more than {MaxEntries} entries");
@@ -58,18 +67,17 @@ public static class CrateUnpacker
                             throw Hostile($"more than {MaxUnpackedBytes} bytes unpacked");
                         }
                         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                        entry.ExtractToFile(path, overwrite: false);
-                        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-                        break;
-                    case TarEntryType.SymbolicLink:
-                        var linkTarget = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, entry.LinkName));
-                        if (Path.IsPathRooted(entry.LinkName) || !linkTarget.StartsWith(root + "/", StringComparison.Ordinal))
+                        using (var file = new FileStream(path, new FileStreamOptions
                         {
-                            throw Hostile($"the link '{entry.Name}' points outside the crate ({entry.LinkName})");
+                            Mode = FileMode.CreateNew, Access = FileAccess.Write,
+                            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                        }))
+                        {
+                            entry.DataStream?.CopyTo(file);
                         }
-                        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                        File.CreateSymbolicLink(path, entry.LinkName);
                         break;
+                    case TarEntryType.SymbolicLink or TarEntryType.HardLink:
+                        throw Hostile($"the entry '{entry.Name}' is a link (to '{entry.LinkName}'): a .crate holds only files and folders");
                     default:
                         throw Hostile($"the entry '{entry.Name}' is a {entry.EntryType}");
                 }
@@ -79,26 +87,23 @@ public static class CrateUnpacker
         {
             throw Hostile($"not a valid .crate archive: {ex.Message}");
         }
-        if (!File.Exists(Path.Combine(root, "Cargo.toml")))
+        if (HostFiles.KindOf(Path.Combine(root, "Cargo.toml")) != HostFiles.Kind.Regular)
         {
             throw Hostile("there is no Cargo.toml at the top of the crate");
         }
-        RemoveBuildOverrides(root);
+        RemoveBuildOverrides(root, cancellationToken);
         return root;
     }
 
-    private static void RemoveBuildOverrides(string root)
+    private static void RemoveBuildOverrides(string root, CancellationToken cancellationToken)
     {
-        foreach (var file in Directory.EnumerateFiles(root, "rust-toolchain*", SearchOption.TopDirectoryOnly))
+        var overrides = FolderWalk.Entries(root, MaxEntries, cancellationToken)
+            .Where(entry => entry is FileInfo && (entry.Name.StartsWith("rust-toolchain", StringComparison.Ordinal) && Path.GetDirectoryName(entry.FullName) == root
+                || entry.Name.StartsWith("config", StringComparison.Ordinal) && Path.GetFileName(Path.GetDirectoryName(entry.FullName)) == ".cargo"))
+            .ToList();
+        foreach (var file in overrides)
         {
-            File.Delete(file);
-        }
-        foreach (var cargoDirectory in Directory.EnumerateDirectories(root, ".cargo", SearchOption.AllDirectories))
-        {
-            foreach (var config in Directory.EnumerateFiles(cargoDirectory, "config*"))
-            {
-                File.Delete(config);
-            }
+            file.Delete();
         }
     }
 

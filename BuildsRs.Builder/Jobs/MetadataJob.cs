@@ -43,7 +43,7 @@ public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, Bui
             string source;
             using (BuilderTelemetry.StartStep("unpack"))
             {
-                source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, work);
+                source = CrateUnpacker.Unpack(crate, job.Crate, job.Version, work, cancellationToken);
             }
             using var step = BuilderTelemetry.StartStep("cargo metadata");
             var run = await sandbox.RunAsync(images.ForMetadata(),
@@ -65,10 +65,7 @@ public sealed class MetadataJob(CrateDownloader downloader, Sandbox sandbox, Bui
         }
         finally
         {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
+            WorkFolder.Remove(work);
         }
     }
 

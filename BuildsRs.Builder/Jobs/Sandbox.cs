@@ -100,8 +100,12 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
     /// <summary>What the kernel's ENOSPC reads as, in any tool's message.</summary>
     private const string NoSpaceLeft = "No space left on device";
 
-    /// <summary>Completes once <paramref name="folder"/> holds more than <paramref name="limit"/> bytes (looked at every
-    /// second, so a build overshoots by at most a second of writing).</summary>
+    /// <summary>The most entries a build may make in its output folder (its binaries and cargo's records of them).</summary>
+    public const int MaxOutputEntries = 10_000;
+
+    /// <summary>Completes once <paramref name="folder"/> holds more than <paramref name="limit"/> bytes or
+    /// <see cref="MaxOutputEntries"/> entries (looked at every second, so a build overshoots by at most a second of
+    /// writing). The build writes the folder while it is counted: links are not followed, only counted.</summary>
     private static async Task OutputGrowsPastAsync(string folder, long limit, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
@@ -109,10 +113,15 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
         {
             try
             {
-                if (new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) > limit)
+                var size = FolderWalk.Entries(folder, MaxOutputEntries, cancellationToken).OfType<FileInfo>().Where(f => !FolderWalk.IsLink(f)).Sum(f => f.Length);
+                if (size > limit)
                 {
                     return;
                 }
+            }
+            catch (TooManyEntriesException)
+            {
+                return;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -77,7 +77,7 @@ public sealed class CrateUnpackerTests : IDisposable
     {
         var hard = Crate(File("demo-1.0.0/Cargo.toml", "[package]"), new PaxTarEntry(TarEntryType.HardLink, "demo-1.0.0/hard") { LinkName = "/etc/shadow" });
 
-        Assert.Contains("HardLink", Assert.Throws<JobFailedException>(() => CrateListing.Read(hard, "demo", "1.0.0")).Message, StringComparison.Ordinal);
+        Assert.Contains("is a link (to '/etc/shadow')", Assert.Throws<JobFailedException>(() => CrateListing.Read(hard, "demo", "1.0.0")).Message, StringComparison.Ordinal);
         Assert.Contains("not a valid .crate", Assert.Throws<JobFailedException>(() =>
             CrateListing.Read(Encoding.UTF8.GetBytes("not a crate"), "demo", "1.0.0")).Message, StringComparison.Ordinal);
         Assert.Contains("no Cargo.toml", Assert.Throws<JobFailedException>(() =>
@@ -95,29 +95,53 @@ public sealed class CrateUnpackerTests : IDisposable
         Assert.Contains("nests arrays or tables deeper than 64 levels", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("../../../etc/passwd")]
-    [InlineData("/etc/passwd")]
-    public void A_link_that_leaves_the_crate_is_refused(string target)
+    /// <summary>Links as an attacker makes them: each one reads as "inside" by its text, and the kernel resolves the
+    /// next from where the one before really leads.</summary>
+    public static TheoryData<string, TarEntry[]> LinkedCrates => new()
     {
-        var link = new PaxTarEntry(TarEntryType.SymbolicLink, "demo-1.0.0/evil") { LinkName = target };
-        var crate = Crate(File("demo-1.0.0/Cargo.toml", "[package]"), link);
+        { "a link behind a link", [Link("demo-1.0.0/e", "."), Link("demo-1.0.0/e/L", "../../.."), File("demo-1.0.0/e/L/sentinel/pwned", "pwned")] },
+        { "a link to a parent folder", [Link("demo-1.0.0/up", ".."), File("demo-1.0.0/up/pwned", "pwned")] },
+        { "a link to an absolute path", [Link("demo-1.0.0/abs", "/tmp"), File("demo-1.0.0/abs/pwned", "pwned")] },
+        { "a link inside the crate", [File("demo-1.0.0/src/main.rs", "fn main() {}"), Link("demo-1.0.0/main.rs", "src/main.rs")] },
+        { "a file written through a link", [Link("demo-1.0.0/out", "../../sentinel/pwned"), File("demo-1.0.0/out", "pwned")] },
+        { "a hard link", [new PaxTarEntry(TarEntryType.HardLink, "demo-1.0.0/hard") { LinkName = "/etc/shadow" }] },
+        { "a hard link into the crate", [File("demo-1.0.0/a", "a"), new PaxTarEntry(TarEntryType.HardLink, "demo-1.0.0/b") { LinkName = "demo-1.0.0/a" }] },
+    };
+
+    [Theory]
+    [MemberData(nameof(LinkedCrates))]
+    public void Every_link_is_refused_and_nothing_lands_outside_the_destination(string what, TarEntry[] entries)
+    {
+        var sentinel = Path.Combine(work, "sentinel");
+        Directory.CreateDirectory(sentinel);
+        var crate = Crate([File("demo-1.0.0/Cargo.toml", "[package]"), .. entries]);
 
         var error = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination));
 
-        Assert.Contains("points outside", error.Message, StringComparison.Ordinal);
-        Assert.False(System.IO.File.Exists(Path.Combine(destination, "demo-1.0.0", "evil")));
+        Assert.Equal(JobOutcome.Rejected, error.Outcome);
+        Assert.True(error.Message.Contains("is a link", StringComparison.Ordinal), $"{what}: {error.Message}");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(sentinel));
+        Assert.Empty(FolderWalk.Links(destination, 100, CancellationToken.None));
+        Assert.Equal(JobOutcome.Rejected, Assert.Throws<JobFailedException>(() => CrateListing.Read(crate, "demo", "1.0.0")).Outcome);
     }
 
     [Fact]
-    public void Hard_links_and_devices_are_refused()
+    public void An_unpack_stops_when_its_job_is_cancelled()
+    {
+        var crate = Crate([File("demo-1.0.0/Cargo.toml", "[package]"), .. Enumerable.Range(0, 100).Select(i => File($"demo-1.0.0/src/{i}.rs", ""))]);
+
+        Assert.Throws<OperationCanceledException>(() => CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination, new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
+    public void Devices_are_refused()
     {
         var crate = Crate(File("demo-1.0.0/Cargo.toml", "[package]"),
-            new PaxTarEntry(TarEntryType.HardLink, "demo-1.0.0/hard") { LinkName = "/etc/shadow" });
+            new PaxTarEntry(TarEntryType.CharacterDevice, "demo-1.0.0/null") { DeviceMajor = 1, DeviceMinor = 3 });
 
         var error = Assert.Throws<JobFailedException>(() => CrateUnpacker.Unpack(crate, "demo", "1.0.0", destination));
 
-        Assert.Contains("HardLink", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CharacterDevice", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,6 +157,8 @@ public sealed class CrateUnpackerTests : IDisposable
     private void AssertNothingEscaped() =>
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(work, "*", SearchOption.AllDirectories),
             path => !path.StartsWith(destination, StringComparison.Ordinal));
+
+    private static PaxTarEntry Link(string name, string target) => new(TarEntryType.SymbolicLink, name) { LinkName = target };
 
     private static PaxTarEntry File(string name, string content) =>
         new(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };

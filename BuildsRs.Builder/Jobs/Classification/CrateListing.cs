@@ -8,7 +8,7 @@ namespace BuildsRs.Builder.Jobs.Classification;
 /// <summary>
 /// What classifying a crate needs of its <c>.crate</c>, read in memory and nothing written: its <c>Cargo.toml</c>
 /// and the paths of its files. Entries are held to the unpacker's rules (under <c>{name}-{version}/</c>, no <c>..</c>,
-/// no absolute paths, nothing but files, folders and links, capped counts and sizes), so a crate the builds refuse is
+/// no absolute paths, nothing but files and folders, capped counts and sizes), so a crate the builds refuse is
 /// refused here too.
 /// </summary>
 public sealed record CrateListing(string Manifest, IReadOnlySet<string> Files)
@@ -46,7 +46,9 @@ public sealed record CrateListing(string Manifest, IReadOnlySet<string> Files)
                 {
                     case TarEntryType.Directory:
                         break;
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile or TarEntryType.SymbolicLink:
+                    case TarEntryType.SymbolicLink or TarEntryType.HardLink:
+                        throw Hostile($"the entry '{entry.Name}' is a link (to '{entry.LinkName}'): a .crate holds only files and folders");
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                         // Skipping an entry still inflates it: the same cap as unpacking bounds the work.
                         if ((total += entry.Length) > CrateUnpacker.MaxUnpackedBytes)
                         {

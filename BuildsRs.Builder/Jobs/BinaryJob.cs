@@ -29,7 +29,13 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
             ManifestSources.Check(Path.Combine(source, "Cargo.toml"));
             if (job.Lockfile is { } lockfile)
             {
+                File.Delete(Path.Combine(source, "Cargo.lock"));
                 await File.WriteAllTextAsync(Path.Combine(source, "Cargo.lock"), lockfile, cancellationToken);
+            }
+            if (HostFiles.KindOf(Path.Combine(source, "Cargo.lock")) == HostFiles.Kind.Regular)
+            {
+                ManifestSources.CheckLockfile(await HostFiles.ReadTextAsync(Path.Combine(source, "Cargo.lock"), MaxLockfileBytes, cancellationToken),
+                    "Cargo.lock", job.Crate, job.Version);
             }
         }
         // What a build script may read of the time, and no incremental state whatever the crate's profile says. One
@@ -51,6 +57,9 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
             throw new JobFailedException(JobOutcome.InfrastructureError, $"the registry could not be reached: {Tail(fetch.Stderr)}", fetch.ExitCode);
         }
         Classify(fetch, "fetching dependencies", limits, limits.FetchTimeout);
+        // Written in the fetch phase, where no code of the crate runs: the build cannot change what it reports.
+        var lockfileUsed = await HostFiles.ReadTextAsync(Path.Combine(vendor, "Cargo.lock"), MaxLockfileBytes, cancellationToken);
+        ManifestSources.CheckLockfile(lockfileUsed, "the resolved Cargo.lock", job.Crate, job.Version);
 
         SandboxRun build;
         using (BuilderTelemetry.StartStep("build"))
@@ -83,8 +92,6 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         }
         await using var stream = File.OpenRead(archive);
         var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-        // Written in the fetch phase, where no code of the crate runs: the build cannot change what it reports.
-        var lockfileUsed = await HostFiles.ReadTextAsync(Path.Combine(vendor, "Cargo.lock"), MaxLockfileBytes, cancellationToken);
         var record = new BuildRecord(image, await toolchains.OfAsync(image, cancellationToken), lockfileUsed, sha256, hashes);
         return new BuiltArtifact(archive, stream.Length, sha256, [.. hashes.Keys], platform, record);
     }

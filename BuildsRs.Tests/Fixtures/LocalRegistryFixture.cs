@@ -48,6 +48,19 @@ public sealed class LocalRegistryFixture : IAsyncDisposable
     /// <summary>Publishes a new binary crate with real <c>cargo publish</c>.</summary>
     public Task PublishAsync(string name, string version) => Cargo.PublishAsync(name, version);
 
+    /// <summary>Publishes a <c>.crate</c> made by hand (see <see cref="HandMadeCrates"/>), with no dependencies in its
+    /// index line, as a registry that stores whatever it is given would.</summary>
+    public async Task PublishHandMadeAsync(string name, string version, byte[] crate)
+    {
+        using var http = new HttpClient { BaseAddress = Url };
+        using var request = HandMadeCrates.PublishRequest($$$"""{"name":"{{{name}}}","vers":"{{{version}}}","deps":[],"features":{}}""", crate, Token);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"publishing {name} {version} failed: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
     /// <summary>Runs real cargo against this registry; throws with cargo's output when it fails.</summary>
     public Task<string> CargoAsync(string workingDirectory, params string[] arguments) => Cargo.RunAsync(workingDirectory, arguments);
 

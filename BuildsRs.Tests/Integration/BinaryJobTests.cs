@@ -299,6 +299,78 @@ public sealed class BinaryJobTests : IAsyncLifetime
         Assert.Contains("the registry could not be reached", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_build_that_leaves_a_pipe_and_a_link_in_its_install_folder_fails_at_once_and_the_builder_builds_the_next_crate()
+    {
+        // A read of the pipe would block the builder for good; the link would put a file of the builder's host in the
+        // crate's public archive.
+        await registry.Cargo.PublishAsync("buildsrs-leftovers", "1.0.0", buildRs: """
+            fn main() {
+                std::fs::create_dir_all("/out/bin").unwrap();
+                let made = std::process::Command::new("mkfifo").arg("/out/bin/waiting").status().unwrap();
+                assert!(made.success());
+                std::os::unix::fs::symlink("/etc/passwd", "/out/bin/passwd").unwrap();
+            }
+            """);
+        var started = Stopwatch.GetTimestamp();
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-leftovers", "1.0.0")).WaitAsync(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
+        Assert.Equal("the build left a link in its install folder (bin/passwd), where only binaries belong: refused", failure.Message);
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromMinutes(3));
+        var next = await BuildAsync("xml-rs", "0.8.3", folder: "next");
+        Assert.Equal(["xml-analyze"], next.Binaries);
+    }
+
+    [Fact]
+    public async Task A_workspace_dependency_from_another_index_is_refused_before_cargo_asks_anything()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var crate = HandMadeCrates.Pack(
+            HandMadeCrates.File("buildsrs-redirect-1.0.0/Cargo.toml", HandMadeCrates.Manifest("buildsrs-redirect", "1.0.0", $$"""
+                [workspace.dependencies]
+                memchr = { version = "2", registry-index = "sparse+http://127.0.0.1:{{port}}/index/" }
+                [dependencies]
+                memchr = { workspace = true }
+                """)),
+            HandMadeCrates.File("buildsrs-redirect-1.0.0/src/main.rs", "fn main() {}"));
+        await registry.PublishHandMadeAsync("buildsrs-redirect", "1.0.0", crate);
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-redirect", "1.0.0"));
+
+        Assert.Equal(JobOutcome.Rejected, failure.Outcome);
+        Assert.StartsWith("dependency `memchr` in [workspace.dependencies] comes from a registry-index", failure.Message, StringComparison.Ordinal);
+        Assert.False(listener.Pending(), "the fetch reached the listener on the builder's host");
+    }
+
+    [Fact]
+    public async Task A_crates_own_lockfile_that_names_a_git_source_is_refused_before_cargo_runs()
+    {
+        var crate = HandMadeCrates.Pack(
+            HandMadeCrates.File("buildsrs-locked-1.0.0/Cargo.toml", HandMadeCrates.Manifest("buildsrs-locked", "1.0.0")),
+            HandMadeCrates.File("buildsrs-locked-1.0.0/Cargo.lock", """
+                version = 3
+                [[package]]
+                name = "buildsrs-locked"
+                version = "1.0.0"
+                [[package]]
+                name = "evil"
+                version = "1.0.0"
+                source = "git+http://169.254.169.254/latest#0123456789abcdef"
+                """),
+            HandMadeCrates.File("buildsrs-locked-1.0.0/src/main.rs", "fn main() {}"));
+        await registry.PublishHandMadeAsync("buildsrs-locked", "1.0.0", crate);
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-locked", "1.0.0"));
+
+        Assert.Equal(JobOutcome.Rejected, failure.Outcome);
+        Assert.StartsWith("Cargo.lock has the package `evil` from git+http://169.254.169.254/latest", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(log.ToString());
+    }
+
     private async Task<BuiltArtifact> BuildAsync(string crate, string version, string target = RepositoryPaths.HostTarget, string? lockfile = null,
         string? folder = null)
     {

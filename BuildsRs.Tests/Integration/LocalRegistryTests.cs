@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using BuildsRs.Tests.Fixtures;
 
 namespace BuildsRs.Tests.Integration;
@@ -130,20 +128,8 @@ public sealed class LocalRegistryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static HttpRequestMessage PublishRequest(string json, byte[] crate, string token = LocalRegistryFixture.Token)
-    {
-        var metadata = Encoding.UTF8.GetBytes(json);
-        var body = new byte[8 + metadata.Length + crate.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(body, (uint)metadata.Length);
-        metadata.CopyTo(body, 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(4 + metadata.Length), (uint)crate.Length);
-        crate.CopyTo(body, 8 + metadata.Length);
-        var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/crates/new") { Content = new ByteArrayContent(body) };
-        request.Headers.TryAddWithoutValidation("Authorization", token);
-        // As cargo (through curl) does for large bodies: the registry can refuse before the upload is sent.
-        request.Headers.ExpectContinue = true;
-        return request;
-    }
+    private static HttpRequestMessage PublishRequest(string json, byte[] crate, string token = LocalRegistryFixture.Token) =>
+        HandMadeCrates.PublishRequest(json, crate, token);
 
     private static async Task GitCloneAsync(string url, string directory)
     {

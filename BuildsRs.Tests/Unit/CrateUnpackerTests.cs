@@ -5,6 +5,7 @@ using BuildsRs.Builder.Jobs;
 using BuildsRs.Builder.Jobs.Classification;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Contracts.Jobs;
+using BuildsRs.Tests.Fixtures;
 
 namespace BuildsRs.Tests.Unit;
 
@@ -158,22 +159,9 @@ public sealed class CrateUnpackerTests : IDisposable
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(work, "*", SearchOption.AllDirectories),
             path => !path.StartsWith(destination, StringComparison.Ordinal));
 
-    private static PaxTarEntry Link(string name, string target) => new(TarEntryType.SymbolicLink, name) { LinkName = target };
+    private static PaxTarEntry Link(string name, string target) => HandMadeCrates.Link(name, target);
 
-    private static PaxTarEntry File(string name, string content) =>
-        new(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
+    private static PaxTarEntry File(string name, string content) => HandMadeCrates.File(name, content);
 
-    private static byte[] Crate(params TarEntry[] entries)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
-        {
-            foreach (var entry in entries)
-            {
-                tar.WriteEntry(entry);
-            }
-        }
-        return output.ToArray();
-    }
+    private static byte[] Crate(params TarEntry[] entries) => HandMadeCrates.Pack(entries);
 }

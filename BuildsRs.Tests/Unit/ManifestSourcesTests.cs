@@ -45,6 +45,9 @@ public sealed class ManifestSourcesTests : IDisposable
     [InlineData("[build-dependencies]\nevil = { path = \"/etc\" }", "dependency `evil` in [build-dependencies] comes from a path")]
     [InlineData("[dev-dependencies]\nevil = { git = \"https://example.org/x\" }", "in [dev-dependencies] comes from a git")]
     [InlineData("[target.'cfg(unix)'.dependencies]\nevil = { git = \"https://example.org/x\" }", "in [target.cfg(unix).dependencies] comes from a git")]
+    [InlineData("[workspace.dependencies]\nevil = { version = \"1\", registry-index = \"sparse+http://127.0.0.1:9/\" }", "dependency `evil` in [workspace.dependencies] comes from a registry-index")]
+    [InlineData("[workspace.dependencies]\nevil = { git = \"http://169.254.169.254/repo\" }", "in [workspace.dependencies] comes from a git")]
+    [InlineData("[workspace.patch.crates-io]\nmemchr = { version = \"2\" }", "[workspace.patch] section")]
     public void Sources_other_than_the_registry_are_refused_as_the_crates_fault(string section, string expected)
     {
         File.WriteAllText(manifest, section + "\n" + Package);
@@ -63,5 +66,39 @@ public sealed class ManifestSourcesTests : IDisposable
         var refusal = Assert.Throws<JobFailedException>(() => ManifestSources.Check(manifest));
 
         Assert.StartsWith("Cargo.toml is not valid TOML", refusal.Message, StringComparison.Ordinal);
+    }
+
+    private const string Lockfile = """
+        version = 3
+
+        [[package]]
+        name = "demo"
+        version = "1.0.0"
+        dependencies = ["memchr"]
+
+        [[package]]
+        name = "memchr"
+        version = "2.5.0"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        checksum = "2dffe52ecf27772e601905b7522cb4ef790d2cc203488bbd0e2fe85fcb74566d"
+
+        """;
+
+    [Fact]
+    public void A_lockfile_of_the_registry_alone_passes()
+    {
+        ManifestSources.CheckLockfile(Lockfile, "Cargo.lock", "demo", "1.0.0");
+    }
+
+    [Theory]
+    [InlineData("[[package]]\nname = \"evil\"\nversion = \"1.0.0\"\nsource = \"git+http://127.0.0.1:9/repo#0123\"\n", "the package `evil` from git+http://127.0.0.1:9/repo#0123")]
+    [InlineData("[[package]]\nname = \"evil\"\nversion = \"1.0.0\"\nsource = \"sparse+http://169.254.169.254/\"\n", "the package `evil` from sparse+http://169.254.169.254/")]
+    [InlineData("[[package]]\nname = \"local\"\nversion = \"0.1.0\"\n", "the package `local` from a path")]
+    public void A_lockfile_with_a_package_from_anywhere_else_is_refused(string package, string expected)
+    {
+        var refusal = Assert.Throws<JobFailedException>(() => ManifestSources.CheckLockfile(Lockfile + package, "the resolved Cargo.lock", "demo", "1.0.0"));
+
+        Assert.Equal(JobOutcome.Rejected, refusal.Outcome);
+        Assert.StartsWith($"the resolved Cargo.lock has {expected}", refusal.Message, StringComparison.Ordinal);
     }
 }

@@ -7,9 +7,10 @@ public static class ArtifactNames
     public static string Archive(string crate, string version, string target) => $"{crate}-{version}-{target}.tar.gz";
 
     /// <summary>
-    /// Where a build's file is stored. The attempt is part of the key: a rebuild stores beside the earlier build and
-    /// never overwrites bytes that an existing artifact record (and its SHA-256) describes.
+    /// Where a build's file is stored: a key that names its content. Bytes other than those whose SHA-256 a record
+    /// holds (and a signature covers) can never be stored under that record's key, however many uploads race, and a
+    /// rebuild (another attempt) stores beside the earlier build.
     /// </summary>
-    public static string StorageKey(string crate, string version, string target, int attempt, string file) =>
-        $"crates/{crate.ToLowerInvariant()}/{version}/{target}/{attempt}/{file}";
+    public static string StorageKey(string crate, string version, string target, int attempt, string sha256, string file) =>
+        $"crates/{crate.ToLowerInvariant()}/{version}/{target}/{attempt}/{sha256}/{file}";
 }

@@ -102,7 +102,7 @@ public static class ArtifactUploadApi
                 }
                 verify?.Stop();
                 spool.Position = 0;
-                var key = ArtifactNames.StorageKey(job.Version.Crate.Name, job.Version.Version, job.Target!, job.Attempt, file);
+                var key = ArtifactNames.StorageKey(job.Version.Crate.Name, job.Version.Version, job.Target!, job.Attempt, actualHash, file);
                 try
                 {
                     await store.PutAsync(key, spool, length, actualHash, cancellationToken);
@@ -114,9 +114,18 @@ public static class ArtifactUploadApi
                 }
                 var signature = signer.Sign(NSec.Cryptography.IncrementalHash.Finalize(ref blake2b),
                     $"file:{file}\tcrate:{job.Version.Crate.Name}\tversion:{job.Version.Version}\ttarget:{job.Target}\tsha256:{actualHash}");
-                if (!await lifecycle.RecordArtifactAsync(jobId, file, key, length, actualHash, signature, cancellationToken))
+                switch (await lifecycle.RecordArtifactAsync(jobId, file, key, length, actualHash, signature, cancellationToken))
                 {
-                    return Problem(StatusCodes.Status409Conflict, "the job ended while its artifact arrived");
+                    case ArtifactRecording.JobEnded:
+                        return Problem(StatusCodes.Status409Conflict, "the job ended while its artifact arrived");
+                    case ArtifactRecording.AlreadyRecorded:
+                        // Another upload for this job was recorded first. Its bytes live under their own key; these
+                        // go, unless they are the same bytes (the same key), which the record then describes.
+                        if (!await db.Artifacts.AnyAsync(a => a.StorageKey == key, cancellationToken))
+                        {
+                            await store.DeleteAsync(key, CancellationToken.None);
+                        }
+                        return Problem(StatusCodes.Status409Conflict, "this artifact is already stored");
                 }
                 ApiTelemetry.Uploaded(length, job.Target!);
             }

@@ -34,12 +34,35 @@ internal sealed class FileSystemArtifactStore(string root) : IArtifactStore
                     throw new IOException($"the disk returned other bytes for {key} ({readBack}, {written.Length} bytes; expected {sha256}, {length} bytes)");
                 }
             }
-            File.Move(partial, path, overwrite: false);
+            try
+            {
+                File.Move(partial, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // The same bytes arrived by another upload first: the key names its content, so they are what is wanted.
+                if (!await HasAsync(path, sha256, cancellationToken))
+                {
+                    throw;
+                }
+            }
         }
         finally
         {
             File.Delete(partial);
         }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    private static async Task<bool> HasAsync(string path, string sha256, CancellationToken cancellationToken)
+    {
+        await using var stored = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stored, cancellationToken)) == sha256;
     }
 
     public Task<ArtifactLocation> LocateAsync(string key, string fileName) => Task.FromResult(new ArtifactLocation(null, PathOf(key)));

@@ -8,6 +8,9 @@ public interface IArtifactStore
     /// <see cref="IOException"/>.</summary>
     Task PutAsync(string key, Stream content, long length, string sha256, CancellationToken cancellationToken);
 
+    /// <summary>Removes what is stored under <paramref name="key"/>, if anything.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Where a client downloads the artifact stored under <paramref name="key"/> as <paramref name="fileName"/>.</summary>
     Task<ArtifactLocation> LocateAsync(string key, string fileName);
 }

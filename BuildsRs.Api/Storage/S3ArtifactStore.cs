@@ -51,6 +51,18 @@ internal sealed class S3ArtifactStore(IAmazonS3 s3, ArtifactStorageSettings sett
         }
     }
 
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.DeleteObjectAsync(settings.Bucket, key, cancellationToken);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
+        {
+            throw new IOException($"artifact storage failed: {ex.Message}", ex);
+        }
+    }
+
     public async Task<ArtifactLocation> LocateAsync(string key, string fileName) =>
         new(new Uri(await links.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {

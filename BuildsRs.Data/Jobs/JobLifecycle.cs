@@ -98,15 +98,25 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
     }
 
     /// <summary>
-    /// Records an artifact of a job that is still running (its upload was verified and stored); false when the job
-    /// ended meanwhile, so nothing is recorded.
+    /// Records an artifact of a job that is still running (its upload was verified and stored). Nothing is recorded
+    /// when the job ended meanwhile, or when another upload of the same file was recorded first: one record per file,
+    /// which the unique index on (job, file) decides between uploads that race.
     /// </summary>
-    public async Task<bool> RecordArtifactAsync(long jobId, string fileName, string storageKey, long size, string sha256, string signature,
-        CancellationToken cancellationToken) =>
-        (await db.Database.SqlQueryRaw<long>(JobLifecycleSql.RecordArtifact,
-            new NpgsqlParameter("job", jobId), new NpgsqlParameter("file", fileName), new NpgsqlParameter("key", storageKey),
-            new NpgsqlParameter("size", size), new NpgsqlParameter("sha256", sha256), new NpgsqlParameter("signature", signature))
-            .ToListAsync(cancellationToken)).Count > 0;
+    public async Task<ArtifactRecording> RecordArtifactAsync(long jobId, string fileName, string storageKey, long size, string sha256, string signature,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await db.Database.SqlQueryRaw<long>(JobLifecycleSql.RecordArtifact,
+                    new NpgsqlParameter("job", jobId), new NpgsqlParameter("file", fileName), new NpgsqlParameter("key", storageKey),
+                    new NpgsqlParameter("size", size), new NpgsqlParameter("sha256", sha256), new NpgsqlParameter("signature", signature))
+                .ToListAsync(cancellationToken)).Count > 0 ? ArtifactRecording.Recorded : ArtifactRecording.JobEnded;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return ArtifactRecording.AlreadyRecorded;
+        }
+    }
 
     /// <summary>Records a result; null when accepted, else why it was discarded (nothing changes then).</summary>
     public async Task<string?> FinishAsync(long builderId, JobFinished finished, CancellationToken cancellationToken) =>

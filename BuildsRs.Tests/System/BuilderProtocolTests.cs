@@ -189,6 +189,44 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         Assert.Equal(JobState.Succeeded, await db.Jobs.Where(j => j.Id == job.JobId).Select(j => j.State).SingleAsync());
     }
 
+    [Fact]
+    public async Task Two_uploads_racing_for_one_job_store_and_record_one_archive_whose_bytes_are_the_signed_ones()
+    {
+        var (socket, job, key) = await ClaimTestJobAsync("test-racer", "x86_64-buildsrs-test-race");
+        using var _ = socket;
+        using var __ = key;
+        using var http = fixture.App.CreateHttpClient("api");
+        var file = $"{job.Crate}-{job.Version}-{job.Target}.tar.gz";
+        // Large enough that both are still arriving when either is stored.
+        byte[][] bodies = [RandomNumberGenerator.GetBytes(8_000_000), RandomNumberGenerator.GetBytes(8_000_000)];
+        var hashes = bodies.Select(b => Convert.ToHexStringLower(SHA256.HashData(b))).ToList();
+
+        var racing = await Task.WhenAll(bodies.Zip(hashes).Select(upload => UploadAsync(http, job.JobId, file, upload.First, upload.Second, job.UploadToken)));
+        var other = RandomNumberGenerator.GetBytes(1000);
+        using var overwrite = await UploadAsync(http, job.JobId, file, other, Convert.ToHexStringLower(SHA256.HashData(other)), job.UploadToken);
+
+        Assert.Equal([HttpStatusCode.Conflict, HttpStatusCode.Created], racing.Select(r => r.StatusCode).Order());
+        Assert.Equal(HttpStatusCode.Conflict, overwrite.StatusCode);
+        await using var db = await fixture.CreateDbContextAsync();
+        var recorded = Assert.Single(await db.Artifacts.Where(a => a.JobId == job.JobId).ToListAsync());
+        Assert.Contains(recorded.Sha256, hashes);
+        Assert.Equal(recorded.Sha256, recorded.Signature!.Split('\n')[2].Split("sha256:")[1].Trim());
+        var storage = Api.Infrastructure.ArtifactStorageSettings.Parse(await fixture.App.GetConnectionStringAsync("s3") ?? "");
+        using var s3 = storage.CreateClient();
+        using (var stored = await s3.GetObjectAsync(storage.Bucket, recorded.StorageKey))
+        {
+            Assert.Equal(recorded.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(stored.ResponseStream)));
+        }
+        // The upload that lost left nothing behind it.
+        var prefix = recorded.StorageKey[..(recorded.StorageKey.IndexOf(recorded.Sha256, StringComparison.Ordinal))];
+        var objects = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = storage.Bucket, Prefix = prefix });
+        Assert.Equal([recorded.StorageKey], objects.S3Objects.Select(o => o.Key));
+        foreach (var response in racing)
+        {
+            response.Dispose();
+        }
+    }
+
     /// <summary>
     /// A builder of this test's own that holds a fresh binary job of a target only it announces, so that no real
     /// builder takes the job.

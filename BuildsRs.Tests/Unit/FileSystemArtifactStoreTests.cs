@@ -20,16 +20,17 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
         }
     }
 
-    private static readonly string Key = ArtifactNames.StorageKey("Demo", "1.0.0", "x86_64-unknown-linux-gnu", 0, "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
+    private static string KeyOf(byte[] bytes) =>
+        ArtifactNames.StorageKey("Demo", "1.0.0", "x86_64-unknown-linux-gnu", 0, Sha256(bytes), "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
 
     [Fact]
     public async Task A_stored_artifact_is_the_exact_bytes_under_its_key()
     {
         var bytes = RandomNumberGenerator.GetBytes(300_000);
 
-        await store.PutAsync(Key, new MemoryStream(bytes), bytes.Length, Sha256(bytes), CancellationToken.None);
+        await store.PutAsync(KeyOf(bytes), new MemoryStream(bytes), bytes.Length, Sha256(bytes), CancellationToken.None);
 
-        var path = Path.Combine(root, "crates", "demo", "1.0.0", "x86_64-unknown-linux-gnu", "0", "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
+        var path = Path.Combine(root, "crates", "demo", "1.0.0", "x86_64-unknown-linux-gnu", "0", Sha256(bytes), "Demo-1.0.0-x86_64-unknown-linux-gnu.tar.gz");
         Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
         Assert.Single(Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }
@@ -40,21 +41,22 @@ public sealed class FileSystemArtifactStoreTests : IDisposable
         var bytes = RandomNumberGenerator.GetBytes(1000);
 
         var error = await Assert.ThrowsAsync<IOException>(() =>
-            store.PutAsync(Key, new MemoryStream(bytes), bytes.Length, Sha256([1, 2, 3]), CancellationToken.None));
+            store.PutAsync(KeyOf([1, 2, 3]), new MemoryStream(bytes), bytes.Length, Sha256([1, 2, 3]), CancellationToken.None));
 
         Assert.Contains("other bytes", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }
 
     [Fact]
-    public async Task A_stored_artifact_is_never_overwritten()
+    public async Task A_stored_artifact_is_never_overwritten_and_the_same_bytes_again_are_kept_as_they_are()
     {
         byte[] first = [1, 2, 3], second = [4, 5, 6];
-        await store.PutAsync(Key, new MemoryStream(first), first.Length, Sha256(first), CancellationToken.None);
+        await store.PutAsync(KeyOf(first), new MemoryStream(first), first.Length, Sha256(first), CancellationToken.None);
 
-        await Assert.ThrowsAsync<IOException>(() => store.PutAsync(Key, new MemoryStream(second), second.Length, Sha256(second), CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => store.PutAsync(KeyOf(first), new MemoryStream(second), second.Length, Sha256(second), CancellationToken.None));
+        await store.PutAsync(KeyOf(first), new MemoryStream(first), first.Length, Sha256(first), CancellationToken.None);
 
-        Assert.Equal(first, await File.ReadAllBytesAsync(store.PathOf(Key)));
+        Assert.Equal(first, await File.ReadAllBytesAsync(store.PathOf(KeyOf(first))));
         Assert.Single(Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }
 

@@ -205,7 +205,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         var other = RandomNumberGenerator.GetBytes(1000);
         using var overwrite = await UploadAsync(http, job.JobId, file, other, Convert.ToHexStringLower(SHA256.HashData(other)), job.UploadToken);
 
-        Assert.Equal([HttpStatusCode.Conflict, HttpStatusCode.Created], racing.Select(r => r.StatusCode).Order());
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], racing.Select(r => r.StatusCode).Order());
         Assert.Equal(HttpStatusCode.Conflict, overwrite.StatusCode);
         await using var db = await fixture.CreateDbContextAsync();
         var recorded = Assert.Single(await db.Artifacts.Where(a => a.JobId == job.JobId).ToListAsync());

@@ -35,6 +35,10 @@ public sealed class BuilderOptions : IValidatableObject
     /// <summary>The sparse index dependencies come from; empty means crates.io itself.</summary>
     public Uri? RegistryIndex { get; set; }
 
+    /// <summary>More addresses the fetch phase may reach beside the registry's index and its download host (which its
+    /// <c>config.json</c> names): the hosts its downloads redirect to, as URLs (<c>https://objects.example.org/</c>).</summary>
+    public List<Uri> RegistryHosts { get; set; } = [];
+
     /// <summary>How many builds (binary and verify jobs, each in the sandbox) it runs at once.</summary>
     [Range(1, 1)]
     public int Capacity { get; set; } = 1;

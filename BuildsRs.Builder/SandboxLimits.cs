@@ -5,6 +5,11 @@ namespace BuildsRs.Builder;
 /// <summary>Hard limits of a sandboxed build: untrusted code gets no network, no root and bounded resources.</summary>
 public sealed class SandboxLimits
 {
+    /// <summary>The Docker runtime sandboxes run in; empty for the engine's default (runc). <c>runsc</c> (gVisor)
+    /// puts a kernel of its own between a build and the host's; the engine must have it registered with
+    /// <c>--network=none</c> and <c>--host-uds=open</c> (the fetch's socket), as provisioning does.</summary>
+    public string? Runtime { get; set; }
+
     [Range(64L * 1024 * 1024, 64L * 1024 * 1024 * 1024)]
     public long MemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 

@@ -32,6 +32,7 @@ internal static class Extensions
         builder.Services.AddSingleton<BuildImages>();
         builder.Services.AddSingleton<MetadataJob>();
         builder.Services.AddSingleton<BinaryJob>();
+        builder.Services.AddHttpClient<RegistryHosts>();
         builder.Services.AddSingleton<Toolchains>();
         builder.Services.AddSingleton<JobRunner>();
         // Crate downloads get their own client: the standard resilience timeouts suit API calls, not file transfers.

@@ -14,7 +14,8 @@ namespace BuildsRs.Builder.Jobs;
 /// <c>{crate}-{version}-{target}.tar.gz</c>, the same bytes for the same inputs: the crate, its <c>Cargo.lock</c>
 /// (the one the Api gives once the version was built, so that dependencies cannot drift), the image and the settings.
 /// </summary>
-public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, BuildImages images, Toolchains toolchains, IOptions<BuilderOptions> options)
+public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, BuildImages images, Toolchains toolchains, RegistryHosts registryHosts,
+    IOptions<BuilderOptions> options)
 {
     public async Task<BuiltArtifact> RunAsync(JobAssigned job, string work, Func<string, string, Task> log, CancellationToken cancellationToken)
     {
@@ -46,15 +47,31 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         var output = WritableBySandbox(Path.Combine(work, "out"));
 
         SandboxRun fetch;
+        string? registryUnreachable;
+        IReadOnlyList<string> refused;
         using (BuilderTelemetry.StartStep("fetch"))
         {
+            var registry = await registryHosts.GetAsync(cancellationToken);
             RefuseLinks(work, "the crate", cancellationToken);
-            fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)], [$"{source}:/src:ro", $"{vendor}:/vendor"],
-                limits.FetchTimeout, cancellationToken, network: "host", onOutput: chunk => log("fetch", chunk), environment: environment);
+            var proxyFolder = Path.Combine(work, "proxy");
+            await using var proxy = FetchProxy.Start(proxyFolder, registry, chunk => log("fetch", chunk));
+            fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)],
+                [$"{source}:/src:ro", $"{vendor}:/vendor", $"{proxyFolder}:{FetchProxy.SandboxFolder}:ro"],
+                limits.FetchTimeout, cancellationToken, onOutput: chunk => log("fetch", chunk), environment: environment);
+            (registryUnreachable, refused) = (proxy.RegistryUnreachable, [.. proxy.Refused.Distinct()]);
         }
-        if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false, DiskFull: false } && RegistryOutage.IsIn(fetch.Stderr))
+        if (fetch is { ExitCode: not 0, TimedOut: false, Silent: false, OutOfMemory: false, DiskFull: false })
         {
-            throw new JobFailedException(JobOutcome.InfrastructureError, $"the registry could not be reached: {Tail(fetch.Stderr)}", fetch.ExitCode);
+            if (registryUnreachable is not null || RegistryOutage.IsIn(fetch.Stderr))
+            {
+                throw new JobFailedException(JobOutcome.InfrastructureError,
+                    $"the registry could not be reached: {registryUnreachable ?? Tail(fetch.Stderr)}", fetch.ExitCode);
+            }
+            if (refused.Count > 0)
+            {
+                throw new JobFailedException(JobOutcome.Rejected,
+                    $"fetching dependencies tried to reach {string.Join(", ", refused.Take(5))}, which is not the registry: refused", fetch.ExitCode);
+            }
         }
         Classify(fetch, "fetching dependencies", limits, limits.FetchTimeout);
         // Written in the fetch phase, where no code of the crate runs: the build cannot change what it reports.
@@ -134,8 +151,9 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
         return new BinaryPlatform(read[0].Machine, read.All(e => e.Static) ? "static" : "dynamic", glibc?.ToString());
     }
 
-    /// <summary>The registry as cargo's only source; git fetches go through the git CLI, which the image does not have.</summary>
-    private static string RegistryConfig(Uri? registryIndex) => "--config net.git-fetch-with-cli=true " + (registryIndex is { } index
+    /// <summary>The registry as cargo's only source, reached through the fetch's proxy; git fetches go through the git
+    /// CLI, which the image does not have.</summary>
+    private static string RegistryConfig(Uri? registryIndex) => $"--config net.git-fetch-with-cli=true {FetchProxy.CargoSetting} " + (registryIndex is { } index
         ? $"--config 'source.crates-io.replace-with=\"upstream\"' --config 'source.upstream.registry=\"sparse+{index}\"'"
         : "");
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace BuildsRs.Builder.Jobs;
 
 /// <summary>
-/// Runs one command in a fresh container of a build image: no network (unless asked for), a read-only root, an
+/// Runs one command in a fresh container of a build image: no network at all, a read-only root, an
 /// unprivileged user with no capabilities, memory / CPU / pids / disk limits, a wall-clock timeout and a no-output timeout.
 /// Output is passed on as it comes. The container is always removed; containers carry their builder's key, so that
 /// a builder that was killed outright, or the one that takes its key over, removes what it left running.
@@ -21,12 +21,11 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
     private const int MaxCapturedChars = 16 * 1024 * 1024;
 
     /// <param name="image">The build image to run in (one per target, see <see cref="Infrastructure.BuildImages"/>).</param>
-    /// <param name="network"><c>none</c> for anything that runs the crate's code; <c>host</c> only to fetch dependencies.</param>
     /// <param name="onOutput">Called with each piece of output as it arrives.</param>
     /// <param name="outputFolder">A host folder bound writable into the container, held to <see cref="SandboxLimits.OutputBytes"/>.</param>
     /// <param name="environment">Variables beside the sandbox's own (<c>NAME=value</c>).</param>
     public async Task<SandboxRun> RunAsync(string image, IList<string> command, IList<string> binds, TimeSpan timeout, CancellationToken cancellationToken,
-        string network = "none", Func<string, Task>? onOutput = null, string? outputFolder = null, IEnumerable<string>? environment = null)
+        Func<string, Task>? onOutput = null, string? outputFolder = null, IEnumerable<string>? environment = null)
     {
         var settings = options.Value;
         var limits = settings.Sandbox;
@@ -40,7 +39,9 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             Labels = new Dictionary<string, string> { [SandboxLabel] = "true", [OwnerLabel] = owner },
             HostConfig = new HostConfig
             {
-                NetworkMode = network,
+                // Nothing in a sandbox has a network; the fetch reaches the registry through a socket (FetchProxy).
+                NetworkMode = "none",
+                Runtime = limits.Runtime,
                 ReadonlyRootfs = true,
                 Binds = binds,
                 Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,exec,nosuid,size={limits.TmpBytes.ToString(CultureInfo.InvariantCulture)}" },

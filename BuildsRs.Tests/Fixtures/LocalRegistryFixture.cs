@@ -48,12 +48,13 @@ public sealed class LocalRegistryFixture : IAsyncDisposable
     /// <summary>Publishes a new binary crate with real <c>cargo publish</c>.</summary>
     public Task PublishAsync(string name, string version) => Cargo.PublishAsync(name, version);
 
-    /// <summary>Publishes a <c>.crate</c> made by hand (see <see cref="HandMadeCrates"/>), with no dependencies in its
-    /// index line, as a registry that stores whatever it is given would.</summary>
-    public async Task PublishHandMadeAsync(string name, string version, byte[] crate)
+    /// <summary>Publishes a <c>.crate</c> made by hand (see <see cref="HandMadeCrates"/>), with the dependencies of its
+    /// index line as cargo's publish request spells them (<paramref name="dependencies"/>, a JSON array), as a registry
+    /// that stores whatever it is given would.</summary>
+    public async Task PublishHandMadeAsync(string name, string version, byte[] crate, string dependencies = "[]")
     {
         using var http = new HttpClient { BaseAddress = Url };
-        using var request = HandMadeCrates.PublishRequest($$$"""{"name":"{{{name}}}","vers":"{{{version}}}","deps":[],"features":{}}""", crate, Token);
+        using var request = HandMadeCrates.PublishRequest($$$"""{"name":"{{{name}}}","vers":"{{{version}}}","deps":{{{dependencies}}},"features":{}}""", crate, Token);
         using var response = await http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
         {

@@ -347,6 +347,40 @@ public sealed class BinaryJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fetch_that_asks_for_a_service_on_the_builders_host_gets_nothing_and_its_log_holds_nothing_of_it()
+    {
+        // What the source checks cannot see: a dependency whose own index line names another registry (a hand-made
+        // index line, which the registry stores as it is given); cargo reads it while resolving and asks that registry.
+        using var service = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        service.Start();
+        var port = ((System.Net.IPEndPoint)service.LocalEndpoint).Port;
+        var answered = AnswerWithSecretAsync(service);
+        await registry.PublishHandMadeAsync("buildsrs-middle", "1.0.0", HandMadeCrates.Pack(
+                HandMadeCrates.File("buildsrs-middle-1.0.0/Cargo.toml", HandMadeCrates.Manifest("buildsrs-middle", "1.0.0")),
+                HandMadeCrates.File("buildsrs-middle-1.0.0/src/lib.rs", "")),
+            $$"""[{"name":"memchr","version_req":"^2","features":[],"optional":false,"default_features":true,"kind":"normal","registry":"sparse+http://127.0.0.1:{{port}}/index/"}]""");
+        await registry.PublishHandMadeAsync("buildsrs-reacher", "1.0.0", HandMadeCrates.Pack(
+            HandMadeCrates.File("buildsrs-reacher-1.0.0/Cargo.toml", HandMadeCrates.Manifest("buildsrs-reacher", "1.0.0", "[dependencies]\nbuildsrs-middle = \"1\"\n")),
+            HandMadeCrates.File("buildsrs-reacher-1.0.0/src/main.rs", "fn main() {}")));
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-reacher", "1.0.0"));
+
+        Assert.Equal(JobOutcome.Rejected, failure.Outcome);
+        Assert.Equal($"fetching dependencies tried to reach 127.0.0.1:{port}, which is not the registry: refused", failure.Message);
+        Assert.False(answered.IsCompleted, "the fetch reached the service on the builder's host");
+        Assert.DoesNotContain("buildsrs-secret", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"refused a connection to 127.0.0.1:{port}", log.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A service on the builder's host that hands a secret to whoever connects.</summary>
+    private static async Task AnswerWithSecretAsync(System.Net.Sockets.TcpListener service)
+    {
+        using var client = await service.AcceptTcpClientAsync();
+        var secret = "HTTP/1.1 200 OK\r\nContent-Length: 38\r\n\r\n{\"dl\":\"http://buildsrs-secret/\",\"x\":1}"u8.ToArray();
+        await client.GetStream().WriteAsync(secret);
+    }
+
+    [Fact]
     public async Task A_crates_own_lockfile_that_names_a_git_source_is_refused_before_cargo_runs()
     {
         var crate = HandMadeCrates.Pack(
@@ -382,7 +416,8 @@ public sealed class BinaryJobTests : IAsyncLifetime
             checksum, target, DateTimeOffset.UtcNow.AddHours(1), null, "token", Lockfile: lockfile, SourceDateEpoch: 1_700_000_000);
         var sandbox = new Sandbox(docker, Options.Create(options));
         var binaryJob = new BinaryJob(new CrateDownloader(http), sandbox,
-            new BuildImages(docker, Options.Create(options), NullLogger<BuildImages>.Instance), new Toolchains(sandbox, Options.Create(options)), Options.Create(options));
+            new BuildImages(docker, Options.Create(options), NullLogger<BuildImages>.Instance), new Toolchains(sandbox, Options.Create(options)),
+            new RegistryHosts(http, Options.Create(options)), Options.Create(options));
         return await binaryJob.RunAsync(job, Path.Combine(work, folder ?? crate), (_, chunk) =>
         {
             lock (log)

@@ -22,7 +22,8 @@ public static class AdminApi
         var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(BearerTokens.Operator).WithTags("Admin");
         admin.MapPost("/builders", (EnrollRequest request, BuildsRsDbContext db, CancellationToken ct) => BuildersApi.EnrollKeyAsync(request, db, ct))
             .WithSummary("Enrolls a builder's public key.");
-        admin.MapPost("/builders/{fingerprint}/disable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, false, ct));
+        admin.MapPost("/builders/{fingerprint}/disable", DisableAsync)
+            .WithSummary("Disables a builder's key: its connection ends, its running jobs go back to the queue, and nothing it sends counts any more.");
         admin.MapPost("/builders/{fingerprint}/enable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, true, ct));
         admin.MapPost("/crates/{crate}/rebuild", (string crate, RebuildRequest? request, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken ct) =>
             RebuildAsync(db, lifecycle, crate, null, request?.Priority, ct));
@@ -71,6 +72,18 @@ public static class AdminApi
         var changed = await db.Builders.Where(b => b.Fingerprint == fingerprint)
             .ExecuteUpdateAsync(b => b.SetProperty(x => x.Enabled, enabled), cancellationToken);
         return changed == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<NoContent, NotFound>> DisableAsync(string fingerprint, BuildsRsDbContext db, JobLifecycle lifecycle,
+        Builders.BuilderConnections connections, CancellationToken cancellationToken)
+    {
+        var result = await SetEnabledAsync(db, fingerprint, false, cancellationToken);
+        if (await db.Builders.Where(b => b.Fingerprint == fingerprint).Select(b => (long?)b.Id).SingleOrDefaultAsync(cancellationToken) is { } id)
+        {
+            connections.Disconnect(id);
+            await lifecycle.ReleaseJobsOfDisabledAsync(id, cancellationToken);
+        }
+        return result;
     }
 
     private static async Task<Results<Ok<CancelResponse>, ProblemHttpResult>> CancelCrateAsync(string crate, BuildsRsDbContext db, JobLifecycle lifecycle, CancellationToken cancellationToken)

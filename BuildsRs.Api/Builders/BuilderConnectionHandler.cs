@@ -19,8 +19,11 @@ namespace BuildsRs.Api.Builders;
 /// challenge is refused with the reason, and the attempt is logged.
 /// </summary>
 internal sealed partial class BuilderConnectionHandler(
-    IServiceScopeFactory scopes, IOptions<BuilderFleetOptions> options, ILogger<BuilderConnectionHandler> logger)
+    IServiceScopeFactory scopes, IOptions<BuilderFleetOptions> options, BuilderConnections connections, ILogger<BuilderConnectionHandler> logger)
 {
+    /// <summary>The most jobs a builder may say it holds at once (its builds and the metadata jobs beside them).</summary>
+    public const int MaxCapacity = 64;
+
     /// <summary>A connected builder sends heartbeats far more often than this.</summary>
     private static readonly TimeSpan SilenceLimit = TimeSpan.FromMinutes(2);
 
@@ -80,6 +83,10 @@ internal sealed partial class BuilderConnectionHandler(
         {
             return await RefuseAsync(socket, $"protocol version {hello.ProtocolVersion} is not supported: this Api speaks version {BuilderSignature.ProtocolVersion}; update the builder", remote, hello.Fingerprint);
         }
+        if (hello.Capacity is < 1 or > MaxCapacity)
+        {
+            return await RefuseAsync(socket, $"a builder's capacity is 1 to {MaxCapacity} jobs at once, not {hello.Capacity}", remote, hello.Fingerprint);
+        }
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>();
@@ -104,7 +111,7 @@ internal sealed partial class BuilderConnectionHandler(
         await SeenAsync(db, builder.Id, step.Token);
         await BuilderSocket.SendAsync(socket, new Welcome(builder.Name), step.Token);
         LogAccepted(logger, builder.Name, hello.Fingerprint, remote, hello.BuilderVersion);
-        return new ConnectedBuilder(builder.Id, builder.Name, [.. hello.Targets.Intersect(builder.AllowedTargets)]);
+        return new ConnectedBuilder(builder.Id, builder.Name, [.. hello.Targets.Intersect(builder.AllowedTargets)], hello.Capacity);
     }
 
     /// <summary>Serves the builder: heartbeats extend its leases, job requests get jobs or a "try later", results are
@@ -118,6 +125,10 @@ internal sealed partial class BuilderConnectionHandler(
         var inbox = Channel.CreateBounded<BuilderMessage>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var reader = ReadAsync(socket, inbox.Writer, reading.Token);
+        using var disabled = new CancellationTokenSource();
+        using var listed = connections.Register(builder.Id, disabled);
+        using var serving = CancellationTokenSource.CreateLinkedTokenSource(aborted, disabled.Token);
+        aborted = serving.Token;
         try
         {
             // A read that failed (the builder went silent or away, a malformed message) ends the wait with its exception.
@@ -153,6 +164,10 @@ internal sealed partial class BuilderConnectionHandler(
         catch (BuilderProtocolException ex)
         {
             await RefuseAsync(socket, ex.Message, builder.Name, null);
+        }
+        catch (OperationCanceledException) when (disabled.IsCancellationRequested)
+        {
+            await RefuseAsync(socket, $"builder '{builder.Name}' was disabled", builder.Name, null);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
@@ -236,7 +251,10 @@ internal sealed partial class BuilderConnectionHandler(
                 IReadOnlyList<long> lostJobs;
                 using (JobTelemetry.Quiet())
                 {
-                    await SeenAsync(services.GetRequiredService<BuildsRsDbContext>(), builder.Id, aborted);
+                    if (await SeenAsync(services.GetRequiredService<BuildsRsDbContext>(), builder.Id, aborted) == 0)
+                    {
+                        throw new BuilderProtocolException($"builder '{builder.Name}' is disabled");
+                    }
                     lostJobs = await lifecycle.ExtendLeasesAsync(builder.Id, heartbeat.Jobs ?? [], aborted);
                 }
                 foreach (var lost in lostJobs)
@@ -274,9 +292,9 @@ internal sealed partial class BuilderConnectionHandler(
         }
     }
 
-    /// <summary>The builder's last-seen time, on the database's clock like every other stored time.</summary>
+    /// <summary>The builder's last-seen time, on the database's clock like every other stored time; 0 when it is disabled.</summary>
     private static Task<int> SeenAsync(BuildsRsDbContext db, long builderId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"UPDATE builders SET last_seen_at = now() WHERE id = {builderId}", cancellationToken);
+        db.Database.ExecuteSqlAsync($"UPDATE builders SET last_seen_at = now() WHERE id = {builderId} AND enabled", cancellationToken);
 
     private async Task<ConnectedBuilder?> RefuseAsync(WebSocket socket, string reason, string remote, string? fingerprint)
     {
@@ -314,4 +332,5 @@ internal sealed partial class BuilderConnectionHandler(
     private static partial void LogGone(ILogger logger, string name);
 }
 
-internal sealed record ConnectedBuilder(long Id, string Name, IReadOnlyList<string> Targets);
+/// <param name="Capacity">The most jobs it holds at once, as its hello said.</param>
+internal sealed record ConnectedBuilder(long Id, string Name, IReadOnlyList<string> Targets, int Capacity);

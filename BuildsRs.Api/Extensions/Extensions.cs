@@ -48,6 +48,7 @@ internal static class Extensions
         builder.AddBearerTokenRole(BearerTokens.Uploader);
         builder.Services.AddSingleton<IBearerTokenValidator, UploadTokens>();
         builder.Services.AddSingleton<BuilderConnectionHandler>();
+        builder.Services.AddSingleton<BuilderConnections>();
         builder.Services.AddOptions<JobLifecycleOptions>().BindConfiguration(JobLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<JobAssignmentOptions>().BindConfiguration(JobLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<JobLifecycle>();

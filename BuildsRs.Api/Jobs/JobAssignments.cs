@@ -21,7 +21,8 @@ internal sealed class JobAssignments(JobLifecycle lifecycle, BuildsRsDbContext d
     {
         var uploadTokens = Enumerable.Range(0, request.Count).Select(_ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))).ToList();
         // Only the hashes are kept: whoever reads the database still cannot upload.
-        var claimed = await lifecycle.ClaimAsync(builder.Id, builder.Targets, request.Kinds, [.. uploadTokens.Select(UploadTokens.Hash)], cancellationToken);
+        var claimed = await lifecycle.ClaimAsync(builder.Id, builder.Targets, request.Kinds, [.. uploadTokens.Select(UploadTokens.Hash)], cancellationToken,
+            builder.Capacity);
         var assigned = new List<JobAssigned>(claimed.Count);
         foreach (var (job, uploadToken) in claimed.Zip(uploadTokens))
         {

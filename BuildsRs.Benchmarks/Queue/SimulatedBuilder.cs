@@ -24,6 +24,9 @@ internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentTo
     /// <summary>Client-side time from sending a job request to holding the job, in microseconds.</summary>
     public List<double> ClaimLatencies { get; } = [];
 
+    /// <summary>The largest batch a request asks for, and so the capacity it announces: it holds a batch at a time.</summary>
+    private const int MaxBatch = 32;
+
     public async Task ConnectAsync(HttpClient http, CancellationToken cancellationToken)
     {
         var publicKey = key.ExportSubjectPublicKeyInfo();
@@ -35,7 +38,7 @@ internal sealed class SimulatedBuilder(string name, Uri api, string enrollmentTo
         (await http.SendAsync(enroll, cancellationToken)).EnsureSuccessStatusCode();
 
         await socket.ConnectAsync(new UriBuilder(api) { Scheme = "ws", Path = "/api/v1/builders/connect" }.Uri, cancellationToken);
-        await BuilderSocket.SendAsync(socket, new Hello(BuilderSignature.ProtocolVersion, BuilderSignature.Fingerprint(publicKey), "benchmark", Targets, 1), cancellationToken);
+        await BuilderSocket.SendAsync(socket, new Hello(BuilderSignature.ProtocolVersion, BuilderSignature.Fingerprint(publicKey), "benchmark", Targets, MaxBatch), cancellationToken);
         var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, cancellationToken);
         await BuilderSocket.SendAsync(socket, new ChallengeResponse(BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce)), cancellationToken);
         await BuilderSocket.ExpectAsync<Welcome>(socket, cancellationToken);

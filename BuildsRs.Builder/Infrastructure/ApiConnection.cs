@@ -86,7 +86,7 @@ internal sealed partial class ApiConnection(
     {
         var settings = options.Value;
         await BuilderSocket.SendAsync(socket, new Hello(BuilderSignature.ProtocolVersion, BuilderSignature.Fingerprint(key.PublicKey),
-            typeof(ApiConnection).Assembly.GetName().Version?.ToString() ?? "unknown", [.. targets], settings.Capacity), cancellationToken);
+            typeof(ApiConnection).Assembly.GetName().Version?.ToString() ?? "unknown", [.. targets], settings.Capacity + settings.MetadataSlots), cancellationToken);
         var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, cancellationToken);
         await BuilderSocket.SendAsync(socket, new ChallengeResponse(BuilderSignature.Sign(key.Key, challenge.ConnectionId, challenge.Nonce)), cancellationToken);
         return (await BuilderSocket.ExpectAsync<Welcome>(socket, cancellationToken)).BuilderName;

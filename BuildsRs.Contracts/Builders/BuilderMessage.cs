@@ -23,7 +23,8 @@ namespace BuildsRs.Contracts.Builders;
 [JsonDerivedType(typeof(JobResultRecorded), "job-result-recorded")]
 public abstract record BuilderMessage;
 
-/// <summary>Builder → Api, first: who it is (the SHA-256 of its public key) and what it can build.</summary>
+/// <summary>Builder → Api, first: who it is (the SHA-256 of its public key), what it can build, and the most jobs it
+/// holds at once (<c>capacity</c>, 1 to 64: its builds and the metadata jobs beside them); the Api hands out no more.</summary>
 public sealed record Hello(
     [property: JsonPropertyName("protocol_version")] int ProtocolVersion,
     [property: JsonPropertyName("fingerprint")] string Fingerprint,

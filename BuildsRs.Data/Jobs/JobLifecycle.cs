@@ -31,8 +31,9 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
     /// <summary>Hands up to one job per upload token hash (the i-th job gets the i-th hash) of these kinds and targets
     /// to a builder, in queue order; none when the queue has none for it. Each job comes with its version and crate,
     /// and the trace context the builder's spans continue from.</summary>
+    /// <param name="capacity">The most jobs the builder holds at once, these included (as its hello announced).</param>
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(long builderId, IReadOnlyList<string> targets, IReadOnlyList<JobKind> kinds,
-        IReadOnlyList<byte[]> uploadTokenHashes, CancellationToken cancellationToken)
+        IReadOnlyList<byte[]> uploadTokenHashes, CancellationToken cancellationToken, int capacity = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfZero(uploadTokenHashes.Count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(uploadTokenHashes.Count, MaxClaimCount);
@@ -43,7 +44,8 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             claimed = await db.Database.SqlQueryRaw<ClaimedRow>(JobLifecycleSql.Claim,
                     new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
                     new NpgsqlParameter("token_hashes", uploadTokenHashes.ToArray()), new NpgsqlParameter("count", uploadTokenHashes.Count),
-                    new NpgsqlParameter("targets", targets.ToArray()), new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()))
+                    new NpgsqlParameter("targets", targets.ToArray()), new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()),
+                    new NpgsqlParameter("capacity", capacity))
                 .ToListAsync(cancellationToken);
         }
         return [.. claimed.Select(job =>
@@ -82,7 +84,8 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             new NpgsqlParameter("job", log.JobId), new NpgsqlParameter("builder", builderId),
             new NpgsqlParameter("stage", log.Stage.Length <= 30 ? log.Stage : log.Stage[..30]), new NpgsqlParameter("chunk", log.Chunk),
             new NpgsqlParameter("cap", MaxLogCharacters), new NpgsqlParameter("marker", LogCutMarker),
-        ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId, cancellationToken);
+        ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId
+            && db.Builders.Any(b => b.Id == builderId && b.Enabled), cancellationToken);
 
     /// <summary>Jobs whose builder went silent go back to the queue, or fail once they were handed out too often;
     /// returns how many.</summary>
@@ -148,7 +151,8 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             var job = await db.Jobs.FromSqlRaw(JobLifecycleSql.LockForResult, finished.JobId).AsNoTracking()
                 .Include(j => j.Version).ThenInclude(v => v.Crate)
                 .SingleOrDefaultAsync(cancellationToken);
-            if (job is null || job.State != JobState.Running || job.BuilderId != builderId)
+            if (job is null || job.State != JobState.Running || job.BuilderId != builderId
+                || !await db.Builders.AnyAsync(b => b.Id == builderId && b.Enabled, cancellationToken))
             {
                 return NotHeld;
             }
@@ -293,6 +297,12 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             new NpgsqlParameter("lockfile", build.Lockfile),
             new NpgsqlParameter("lockfile_sha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(build.Lockfile)))),
         ], cancellationToken);
+
+    /// <summary>Puts the running jobs of a builder that was disabled back in the queue (see
+    /// <see cref="JobLifecycleSql.ReleaseJobsOfDisabled"/>); returns how many.</summary>
+    public async Task<int> ReleaseJobsOfDisabledAsync(long builderId, CancellationToken cancellationToken) =>
+        (int)(await db.Database.SqlQueryRaw<long>(JobLifecycleSql.ReleaseJobsOfDisabled, new NpgsqlParameter("builder", builderId))
+            .ToListAsync(cancellationToken))[0];
 
     public const string CancelledByOperator = "an operator cancelled it";
 

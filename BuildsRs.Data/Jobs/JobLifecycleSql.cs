@@ -20,22 +20,27 @@ internal static class JobLifecycleSql
     /// <summary>Live jobs: at most one per (version, kind, target), which the unique index <c>ix_jobs_one_live_per_work</c> keeps.</summary>
     public static readonly string Live = $"state IN ({Queued}, {Running})";
 
-    /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count.</summary>
-    public static readonly string Held = $"state = {Running} AND builder_id = @builder";
+    /// <summary>Whether @builder may act at all: an operator can disable it at any moment, and from then on nothing it
+    /// sends counts.</summary>
+    public const string BuilderEnabled = "EXISTS (SELECT FROM builders b WHERE b.id = @builder AND b.enabled)";
+
+    /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count, while it is enabled.</summary>
+    public static readonly string Held = $"state = {Running} AND builder_id = @builder AND {BuilderEnabled}";
 
     /// <summary>Up to @count of the highest-priority, oldest queued jobs of the builder's kinds and targets, each taken
     /// by exactly one builder, with what the builder needs of its version and crate, in queue order: one round trip.
-    /// The n-th job gets the n-th of @token_hashes. None while an operator has locked the queue. A verify job never goes
-    /// to the builder that made its artifact.</summary>
+    /// The n-th job gets the n-th of @token_hashes. None while an operator has locked the queue, none for a disabled
+    /// builder, and never more than make the builder hold @capacity jobs. A verify job never goes to the builder that
+    /// made its artifact.</summary>
     public static readonly string Claim = $"""
         WITH locked AS (
             SELECT q.id, q.priority, q.created_at FROM jobs q
             WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
-              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked)
+              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked) AND {BuilderEnabled}
               AND (q.artifact_id IS NULL OR NOT EXISTS (
                   SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = q.artifact_id AND made.builder_id = @builder))
             ORDER BY q.priority DESC, q.created_at, q.id
-            LIMIT @count
+            LIMIT GREATEST(0, LEAST(@count, @capacity - (SELECT count(*) FROM jobs h WHERE h.state = {Running} AND h.builder_id = @builder)))
             FOR UPDATE SKIP LOCKED),
         picked AS (
             SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS n FROM locked),
@@ -64,7 +69,7 @@ internal static class JobLifecycleSql
             UPDATE jobs SET state = {Sql(JobState.Succeeded)}, outcome = {Sql(JobOutcome.Succeeded)}, exit_code = r.exit_code, error = NULL,
                             finished_at = now(), lease_expires_at = NULL
             FROM results r
-            WHERE jobs.id = r.job AND jobs.state = {Running} AND jobs.builder_id = @builder AND jobs.kind = {Metadata}
+            WHERE jobs.id = r.job AND jobs.state = {Running} AND jobs.builder_id = @builder AND {BuilderEnabled} AND jobs.kind = {Metadata}
             RETURNING jobs.id, jobs.version_id, jobs.priority, jobs.trace_parent, r.binaries, r.settings, r.author_targets),
         described AS (
             UPDATE versions v SET binary_targets = ended.binaries, build_settings = ended.settings
@@ -189,12 +194,25 @@ internal static class JobLifecycleSql
         SELECT (SELECT count(*) FROM raised) + (SELECT count(*) FROM queued) AS "Value"
         """;
 
-    /// <summary>An artifact counts only while its job runs: one that ended meanwhile (a result, a cancel, a lease
-    /// that ran out) gets nothing recorded.</summary>
+    /// <summary>An artifact counts only while its job runs on an enabled builder: one that ended meanwhile (a result, a
+    /// cancel, a lease that ran out) or whose builder was disabled gets nothing recorded.</summary>
     public static readonly string RecordArtifact = $"""
         INSERT INTO artifacts (job_id, file_name, storage_key, size, sha256, signature)
-        SELECT id, @file, @key, @size, @sha256, @signature FROM jobs WHERE id = @job AND state = {Running} AND kind = {Binary}
+        SELECT j.id, @file, @key, @size, @sha256, @signature FROM jobs j JOIN builders b ON b.id = j.builder_id AND b.enabled
+        WHERE j.id = @job AND j.state = {Running} AND j.kind = {Binary}
         RETURNING id
+        """;
+
+    /// <summary>A builder an operator disabled holds nothing any more: its running jobs go back to the queue for
+    /// another, and whatever it uploaded for them goes with its say.</summary>
+    public static readonly string ReleaseJobsOfDisabled = $"""
+        WITH released AS (
+            UPDATE jobs SET state = {Queued}, builder_id = NULL, lease_expires_at = NULL, upload_token_hash = NULL
+            WHERE state = {Running} AND builder_id = @builder AND NOT {BuilderEnabled}
+            RETURNING id),
+        dropped AS (
+            DELETE FROM artifacts WHERE job_id IN (SELECT id FROM released))
+        SELECT count(*) AS "Value" FROM released
         """;
 
     /// <summary>

@@ -193,6 +193,55 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task A_disabled_builder_gets_no_claim_and_its_heartbeats_logs_artifacts_and_results_count_for_nothing()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        var held = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
+        await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "early-" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None);
+
+        await db.Builders.Where(b => b.Id == builderA).ExecuteUpdateAsync(b => b.SetProperty(x => x.Enabled, false));
+        var claim = await ClaimAsync(lifecycle, builderA, Kinds);
+        var lost = await lifecycle.ExtendLeasesAsync(builderA, [binary.Id, held!.Id], CancellationToken.None);
+        var log = await lifecycle.AppendLogAsync(builderA, new JobLog(binary.Id, "build", "compiling"), CancellationToken.None);
+        var artifact = await lifecycle.RecordArtifactAsync(binary.Id, "demo.tar.gz", "late-" + binary.Id, 1, new string('e', 64), "signature", CancellationToken.None);
+        var results = await lifecycle.FinishAllAsync(builderA, [Finished(held.Id, JobOutcome.Succeeded, ["demo"]), Finished(binary.Id, JobOutcome.BuildFailed)],
+            CancellationToken.None);
+        var released = await lifecycle.ReleaseJobsOfDisabledAsync(builderA, CancellationToken.None);
+
+        Assert.Null(claim);
+        Assert.Equal(new[] { binary.Id, held.Id }.Order(), lost.Order());
+        Assert.False(log);
+        Assert.Equal(ArtifactRecording.JobEnded, artifact);
+        Assert.Equal([JobLifecycle.NotHeld, JobLifecycle.NotHeld], results);
+        Assert.Equal(2, released);
+        db.ChangeTracker.Clear();
+        Assert.All(await db.Jobs.Where(j => j.Id == binary.Id || j.Id == held.Id).ToListAsync(), job => Assert.Equal((JobState.Queued, null), (job.State, job.BuilderId)));
+        Assert.False(await db.Artifacts.AnyAsync(a => a.JobId == binary.Id));
+        Assert.False(await db.JobLogs.AnyAsync(l => l.JobId == binary.Id));
+        Assert.Equal(binary.Id, (await ClaimAsync(lifecycle, builderB, [JobKind.Binary]))!.Id);
+    }
+
+    [Fact]
+    public async Task A_builder_never_holds_more_jobs_than_its_capacity()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        byte[][] tokens = [[1], [2], [3], [4], [5]];
+
+        var first = await lifecycle.ClaimAsync(builderA, Targets, Kinds, tokens[..2], CancellationToken.None, capacity: 3);
+        var second = await lifecycle.ClaimAsync(builderA, Targets, Kinds, tokens[2..], CancellationToken.None, capacity: 3);
+        var full = await lifecycle.ClaimAsync(builderA, Targets, Kinds, tokens[..1], CancellationToken.None, capacity: 3);
+        await lifecycle.FinishAsync(builderA, Finished(first[0].Id, JobOutcome.Succeeded, []), CancellationToken.None);
+        var freed = await lifecycle.ClaimAsync(builderA, Targets, Kinds, tokens, CancellationToken.None, capacity: 3);
+
+        Assert.Equal((2, 1, 0, 1), (first.Count, second.Count, full.Count, freed.Count));
+    }
+
+    [Fact]
     public async Task A_rebuilt_version_gets_new_attempts_at_the_rebuilds_priority_and_keeps_its_history()
     {
         await using var db = Db();

@@ -248,14 +248,14 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     }
 
     /// <summary>A newly enrolled builder offering only <paramref name="target"/>, connected and welcomed.</summary>
-    private async Task<(ClientWebSocket Socket, ECDsa Key)> ConnectBuilderAsync(string name, string target)
+    private async Task<(ClientWebSocket Socket, ECDsa Key)> ConnectBuilderAsync(string name, string target, int capacity = JobLifecycle.MaxClaimCount)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var http = fixture.App.CreateHttpClient("api");
         (await EnrollAsync(http, new EnrollRequest(name, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), [target]))).EnsureSuccessStatusCode();
         var socket = await ConnectAsync();
         using var timeout = new CancellationTokenSource(Timeout);
-        await BuilderSocket.SendAsync(socket, Hello(key) with { Targets = [target] }, timeout.Token);
+        await BuilderSocket.SendAsync(socket, Hello(key) with { Targets = [target], Capacity = capacity }, timeout.Token);
         var challenge = await BuilderSocket.ExpectAsync<Challenge>(socket, timeout.Token);
         await BuilderSocket.SendAsync(socket, new ChallengeResponse(BuilderSignature.Sign(key, challenge.ConnectionId, challenge.Nonce)), timeout.Token);
         await BuilderSocket.ExpectAsync<Welcome>(socket, timeout.Token);
@@ -353,6 +353,57 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     }
 
     [Fact]
+    public async Task Disabling_a_connected_builder_ends_its_connection_at_once_and_puts_its_job_back_in_the_queue()
+    {
+        var (socket, job, key) = await ClaimTestJobAsync("test-disabled-live", "x86_64-buildsrs-test-disable");
+        using var _ = socket;
+        using var __ = key;
+        using var http = fixture.App.CreateHttpClient("api");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/admin/builders/{BuilderSignature.Fingerprint(key.ExportSubjectPublicKeyInfo())}/disable");
+        request.Headers.Authorization = new("Bearer", fixture.Secret("admin.token"));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        using var disabled = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, disabled.StatusCode);
+        Assert.Equal("builder 'test-disabled-live' was disabled", await RefusalAsync(socket));
+        // Well within a heartbeat's interval (10 s): the connection did not wait for the builder to speak.
+        Assert.InRange(System.Diagnostics.Stopwatch.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        await using var db = await fixture.CreateDbContextAsync();
+        var released = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == job.JobId);
+        Assert.Equal((JobState.Queued, null), (released.State, released.BuilderId));
+    }
+
+    [Fact]
+    public async Task A_builder_gets_no_more_jobs_than_the_capacity_it_announced_and_an_impossible_one_is_refused()
+    {
+        const string target = "capacity-test-unknown-linux-gnu";
+        await using (var db = await fixture.CreateDbContextAsync())
+        {
+            db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
+            foreach (var version in await db.Versions.OrderBy(v => v.Id).Take(3).ToListAsync())
+            {
+                db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
+            }
+            await db.SaveChangesAsync();
+        }
+        var (socket, key) = await ConnectBuilderAsync("test-capacity", target, capacity: 1);
+        using var _ = key;
+        using var timeout = new CancellationTokenSource(Timeout);
+
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary], 3), timeout.Token);
+        await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
+        await BuilderSocket.ExpectAsync<NoJob>(socket, timeout.Token);
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary], 1), timeout.Token);
+        await BuilderSocket.ExpectAsync<NoJob>(socket, timeout.Token);
+
+        using var greedy = await EnrollNewKeyAsync("test-greedy");
+        using var other = await ConnectAsync();
+        await BuilderSocket.SendAsync(other, Hello(greedy) with { Capacity = 1000 }, timeout.Token);
+        Assert.Contains("capacity is 1 to 64 jobs at once, not 1000", await RefusalAsync(other), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_old_protocol_version_is_refused_clearly()
     {
         using var key = await EnrollNewKeyAsync("test-old");
@@ -394,7 +445,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     }
 
     private static Hello Hello(ECDsa key) =>
-        new(BuilderSignature.ProtocolVersion, BuilderSignature.Fingerprint(key.ExportSubjectPublicKeyInfo()), "tests", ["x86_64-unknown-linux-gnu"], 1);
+        new(BuilderSignature.ProtocolVersion, BuilderSignature.Fingerprint(key.ExportSubjectPublicKeyInfo()), "tests", ["x86_64-unknown-linux-gnu"], JobLifecycle.MaxClaimCount);
 
     private async Task<ECDsa> EnrollNewKeyAsync(string name)
     {

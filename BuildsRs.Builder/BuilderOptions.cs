@@ -39,6 +39,11 @@ public sealed class BuilderOptions : IValidatableObject
     /// <c>config.json</c> names): the hosts its downloads redirect to, as URLs (<c>https://objects.example.org/</c>).</summary>
     public List<Uri> RegistryHosts { get; set; } = [];
 
+    /// <summary>Where the fetch's proxy connects for a registry host that this builder reaches at another address, as
+    /// <c>host:port=host:port</c> (curl's <c>--connect-to</c>): a builder in a container reaches the registry that
+    /// cargo's URLs name <c>127.0.0.1:5090</c> at <c>registry:8080</c>.</summary>
+    public List<string> RegistryConnectTo { get; set; } = [];
+
     /// <summary>How many builds (binary and verify jobs, each in the sandbox) it runs at once.</summary>
     [Range(1, 1)]
     public int Capacity { get; set; } = 1;
@@ -61,6 +66,10 @@ public sealed class BuilderOptions : IValidatableObject
         if (Images.Count == 0)
         {
             yield return new ValidationResult("no build image: set Builder:Images:<target> to the image each target builds in", [nameof(Images)]);
+        }
+        foreach (var mapping in RegistryConnectTo.Where(m => !string.IsNullOrWhiteSpace(m) && Jobs.RegistryHosts.ParseConnectTo(m) is null))
+        {
+            yield return new ValidationResult($"Builder:RegistryConnectTo '{mapping}' must be host:port=host:port", [nameof(RegistryConnectTo)]);
         }
         foreach (var (target, image) in Images)
         {

@@ -31,7 +31,7 @@ public sealed partial class FetchProxy : IAsyncDisposable
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Socket listener;
-    private readonly IReadOnlySet<RegistryHost> allowed;
+    private readonly IReadOnlyDictionary<RegistryHost, RegistryHost> allowed;
     private readonly Func<string, Task> log;
     private readonly CancellationTokenSource stop = new();
     private readonly SemaphoreSlim slots = new(MaxConnections, MaxConnections);
@@ -40,7 +40,7 @@ public sealed partial class FetchProxy : IAsyncDisposable
     private readonly Task accepting;
     private string? unreachable;
 
-    private FetchProxy(Socket listener, IReadOnlySet<RegistryHost> allowed, Func<string, Task> log)
+    private FetchProxy(Socket listener, IReadOnlyDictionary<RegistryHost, RegistryHost> allowed, Func<string, Task> log)
     {
         (this.listener, this.allowed, this.log) = (listener, allowed, log);
         accepting = AcceptAsync();
@@ -53,8 +53,9 @@ public sealed partial class FetchProxy : IAsyncDisposable
     public string? RegistryUnreachable => Volatile.Read(ref unreachable);
 
     /// <summary>Listens in <paramref name="folder"/> (a new folder of the job's, to be bound read-only at
-    /// <see cref="SandboxFolder"/>); <paramref name="log"/> takes the notes the build's log gets.</summary>
-    public static FetchProxy Start(string folder, IReadOnlySet<RegistryHost> allowed, Func<string, Task> log)
+    /// <see cref="SandboxFolder"/>) for connections to the hosts of <paramref name="allowed"/>, each made to the address
+    /// it maps to; <paramref name="log"/> takes the notes the build's log gets.</summary>
+    public static FetchProxy Start(string folder, IReadOnlyDictionary<RegistryHost, RegistryHost> allowed, Func<string, Task> log)
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, SocketName);
@@ -115,7 +116,7 @@ public sealed partial class FetchProxy : IAsyncDisposable
                 }
                 wanted = requested;
             }
-            if (!allowed.Contains(wanted))
+            if (!allowed.TryGetValue(wanted, out var reached))
             {
                 refused.Enqueue(wanted.ToString());
                 await ReplyAsync(stream, NotAllowed);
@@ -125,7 +126,7 @@ public sealed partial class FetchProxy : IAsyncDisposable
             using var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                await upstream.ConnectAsync(wanted.Host, wanted.Port, stop.Token);
+                await upstream.ConnectAsync(reached.Host, reached.Port, stop.Token);
             }
             catch (SocketException ex)
             {

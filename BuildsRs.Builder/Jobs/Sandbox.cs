@@ -41,7 +41,7 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             {
                 // Nothing in a sandbox has a network; the fetch reaches the registry through a socket (FetchProxy).
                 NetworkMode = "none",
-                Runtime = limits.Runtime,
+                Runtime = string.IsNullOrEmpty(limits.Runtime) ? null : limits.Runtime,
                 ReadonlyRootfs = true,
                 Binds = binds,
                 Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,exec,nosuid,size={limits.TmpBytes.ToString(CultureInfo.InvariantCulture)}" },

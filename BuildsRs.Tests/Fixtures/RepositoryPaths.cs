@@ -15,6 +15,13 @@ internal static class RepositoryPaths
         Directory.GetFiles(Path.Combine(StateDirectory, "builder-images")).Where(f => Path.GetExtension(f) is "")
             .ToDictionary(f => Path.GetFileName(f), f => File.ReadAllText(f).Trim(), StringComparer.Ordinal);
 
+    /// <summary>The Docker runtime sandboxes run in, as provisioning/sandbox-runtime.sh recorded it (gVisor's
+    /// <c>runsc</c> where the engine has it); null for the engine's default.</summary>
+    public static string? SandboxRuntime =>
+        File.Exists(Path.Combine(StateDirectory, "sandbox-runtime")) && File.ReadAllText(Path.Combine(StateDirectory, "sandbox-runtime")).Trim() is { Length: > 0 } runtime
+            ? runtime
+            : null;
+
     public const string HostTarget = "x86_64-unknown-linux-gnu";
 
     private static string FindRoot()

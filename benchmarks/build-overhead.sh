@@ -3,7 +3,9 @@
 # dependencies and one with ~30, several times each; the time from the builder's claim to the stored artifact is set
 # against bare `docker run`s of the same two build commands in the same image with the same limits. Then the same
 # crates are built for every other target that provisioning made an image for, against the native x86_64 build.
-# Usage: benchmarks/build-overhead.sh [REPETITIONS]. Needs provisioning (provisioning/provision.sh) first.
+# Usage: [BENCH_RUNTIME=runsc] [BENCH_CROSS=no] benchmarks/build-overhead.sh [REPETITIONS]. BENCH_RUNTIME runs the
+# Builder's sandboxes in that Docker runtime (the bare runs stay on the engine's default, the floor); BENCH_CROSS=no
+# leaves out the cross targets. Needs provisioning (provisioning/provision.sh) first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 source "$repo/provisioning/common.sh"  # BUILDSRS_STATE_DIR
@@ -21,7 +23,7 @@ for record in "$BUILDSRS_STATE_DIR"/builder-images/*; do
   case "$target" in *.*) continue ;; esac
   images+=("Builder__Images__$target=$(cat "$record")")
   enabled+=("Targets__Enabled__${#enabled[@]}=$target")
-  [ "$target" = x86_64-unknown-linux-gnu ] || cross+=("$target")
+  [ "$target" = x86_64-unknown-linux-gnu ] || [ "${BENCH_CROSS:-yes}" = no ] || cross+=("$target")
 done
 
 registry="http://127.0.0.1:$(free_port)"
@@ -41,6 +43,7 @@ builder="http://127.0.0.1:$(free_port)"
 start_service builder "$builder/health" env ASPNETCORE_URLS="$builder" Builder__ApiUrl="$api" "${images[@]}" \
   Builder__EnrollmentToken="$enrollment_token" Builder__KeyDirectory="$work/builder-keys" \
   Builder__RegistryIndex="$registry/index/" Builder__WorkDirectory="$work/builder" Logging__LogLevel__Default=Warning \
+  Builder__Sandbox__Runtime="${BENCH_RUNTIME:-}" \
   "$repo/BuildsRs.Builder/bin/Release/net10.0/BuildsRs.Builder"
 
 "$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" build-overhead "$connection=overhead" "$registry" \

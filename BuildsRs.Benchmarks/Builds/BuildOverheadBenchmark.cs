@@ -151,7 +151,7 @@ internal static class BuildOverheadBenchmark
         ];
         var started = Stopwatch.GetTimestamp();
         await DockerAsync([.. sandbox, "--network", "host", "-v", $"{source}:/src:ro", "-v", $"{vendor}:/vendor", image,
-            "sh", "-c", BinaryJob.FetchScript(registryIndex)]);
+            "sh", "-c", BinaryJob.FetchScript(registryIndex, throughProxy: false)]);
         await DockerAsync([.. sandbox, "--network", "none", "-v", $"{source}:/src:ro", "-v", $"{vendor}:/vendor:ro", "-v", $"{output}:/out", image,
             "sh", "-c", BinaryJob.BuildScript(Target, null)]);
         return Stopwatch.GetElapsedTime(started).TotalSeconds;

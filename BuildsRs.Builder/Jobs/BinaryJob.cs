@@ -55,7 +55,7 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
             RefuseLinks(work, "the crate", cancellationToken);
             var proxyFolder = Path.Combine(work, "proxy");
             await using var proxy = FetchProxy.Start(proxyFolder, registry, chunk => log("fetch", chunk));
-            fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex)],
+            fetch = await sandbox.RunAsync(image, ["sh", "-c", FetchScript(options.Value.RegistryIndex, throughProxy: true)],
                 [$"{source}:/src:ro", $"{vendor}:/vendor", $"{proxyFolder}:{FetchProxy.SandboxFolder}:ro"],
                 limits.FetchTimeout, cancellationToken, onOutput: chunk => log("fetch", chunk), environment: environment);
             (registryUnreachable, refused) = (proxy.RegistryUnreachable, [.. proxy.Refused.Distinct()]);
@@ -153,19 +153,22 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
 
     /// <summary>The registry as cargo's only source, reached through the fetch's proxy; git fetches go through the git
     /// CLI, which the image does not have.</summary>
-    private static string RegistryConfig(Uri? registryIndex) => $"--config net.git-fetch-with-cli=true {FetchProxy.CargoSetting} " + (registryIndex is { } index
+    private static string RegistryConfig(Uri? registryIndex, bool throughProxy) =>
+        $"--config net.git-fetch-with-cli=true {(throughProxy ? FetchProxy.CargoSetting : "")} " + (registryIndex is { } index
         ? $"--config 'source.crates-io.replace-with=\"upstream\"' --config 'source.upstream.registry=\"sparse+{index}\"'"
         : "");
 
     /// <summary>
     /// Phase 1, run in /tmp with the crate at /src (read-only) and a writable /vendor: lockfile and vendored sources;
-    /// cargo runs no build script or other code of the crate here.
+    /// cargo runs no build script or other code of the crate here. <paramref name="throughProxy"/>: cargo reaches the
+    /// registry through the <see cref="FetchProxy"/> bound at its folder (the build overhead benchmark's bare run, on
+    /// the host's network, does not).
     /// </summary>
-    public static string FetchScript(Uri? registryIndex) => $"""
+    public static string FetchScript(Uri? registryIndex, bool throughProxy) => $"""
         set -e
         cp -r /src /tmp/src && cd /tmp/src
-        [ -f Cargo.lock ] || cargo generate-lockfile {RegistryConfig(registryIndex)}
-        cargo vendor --locked --respect-source-config {RegistryConfig(registryIndex)} /vendor/crates > /dev/null
+        [ -f Cargo.lock ] || cargo generate-lockfile {RegistryConfig(registryIndex, throughProxy)}
+        cargo vendor --locked --respect-source-config {RegistryConfig(registryIndex, throughProxy)} /vendor/crates > /dev/null
         cp Cargo.lock /vendor/Cargo.lock
         """;
 

@@ -39,7 +39,10 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         await Telemetry.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BuildsRs_AppHost>(
-            [$"--LocalInfrastructure:DataDirectory={dataDirectory}", "--Web:Port=0"],
+            // The builders run in the engine's default runtime: gVisor here runs on its ptrace platform, several times
+            // slower per build, which the suite's many builds cannot pay for. The hostile suite (BinaryJobTests,
+            // SandboxTests) runs in gVisor where provisioning recorded it.
+            [$"--LocalInfrastructure:DataDirectory={dataDirectory}", "--Web:Port=0", "--Builder:Sandbox:Runtime="],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         // Second builds of the seeded backlog would keep both builders busy for the whole run: the tests that check

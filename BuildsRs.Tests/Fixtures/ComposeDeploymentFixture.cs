@@ -77,6 +77,8 @@ public sealed class ComposeDeploymentFixture : IAsyncLifetime
         start.Environment["BUILDSRS_REGISTRY_PORT"] = RegistryPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["BUILDSRS_DASHBOARD_PORT"] = DashboardPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["BUILDSRS_PUBLIC_API_URL"] = ApiUrl.ToString().TrimEnd('/');
+        // As in the system tests, builds run in the engine's default runtime (see BuildsRsAppFixture).
+        start.Environment["BUILDSRS_SANDBOX_RUNTIME"] = "";
         // What the deployment tests follow is the deployment, not second builds: those would keep the builders busy.
         start.Environment["BUILDSRS_VERIFY_SHARE"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())

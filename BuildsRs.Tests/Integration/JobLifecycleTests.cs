@@ -171,9 +171,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     {
         await using var db = Db();
         var lifecycle = Lifecycle(db);
-        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
-        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
-        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        var binary = await ClaimBinaryAsync(lifecycle, builderA);
 
         var cancelled = await lifecycle.CancelAsync(binary!.Id, CancellationToken.None);
         var twice = await lifecycle.CancelAsync(binary.Id, CancellationToken.None);
@@ -197,9 +195,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     {
         await using var db = Db();
         var lifecycle = Lifecycle(db);
-        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
-        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
-        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        var binary = await ClaimBinaryAsync(lifecycle, builderA);
         var held = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
         await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "early-" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None);
 
@@ -271,9 +267,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     {
         await using var db = Db();
         var lifecycle = Lifecycle(db);
-        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
-        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
-        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        var binary = await ClaimBinaryAsync(lifecycle, builderA);
         Assert.Equal(ArtifactRecording.Recorded, await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None));
 
         var otherMachine = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
@@ -297,9 +291,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     {
         await using var db = Db();
         var lifecycle = Lifecycle(db);
-        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
-        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
-        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        var binary = await ClaimBinaryAsync(lifecycle, builderA);
 
         Assert.Null(await lifecycle.FinishAsync(builderA, Built(binary!.Id, 'd'), CancellationToken.None));
 
@@ -392,9 +384,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     {
         await using var db = Db();
         var lifecycle = Lifecycle(db);
-        var metadata = await ClaimAsync(lifecycle, builderA, [JobKind.Metadata]);
-        await lifecycle.FinishAsync(builderA, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
-        var binary = await ClaimAsync(lifecycle, builderA, [JobKind.Binary]);
+        var binary = await ClaimBinaryAsync(lifecycle, builderA);
         await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None);
         var honest = Built(binary.Id, 'd');
 
@@ -451,12 +441,18 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     /// <summary>A metadata job and one binary job built by <paramref name="builder"/>: returns the artifact's id.</summary>
     private async Task<long> BuildOneAsync(BuildsRsDbContext db, JobLifecycle lifecycle, long builder)
     {
-        var metadata = await ClaimAsync(lifecycle, builder, [JobKind.Metadata]);
-        await lifecycle.FinishAsync(builder, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
-        var binary = await ClaimAsync(lifecycle, builder, [JobKind.Binary]);
+        var binary = await ClaimBinaryAsync(lifecycle, builder);
         Assert.Equal(ArtifactRecording.Recorded, await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None));
         Assert.Null(await lifecycle.FinishAsync(builder, Built(binary.Id, 'd'), CancellationToken.None));
         return await db.Artifacts.Where(a => a.JobId == binary.Id).Select(a => a.Id).SingleAsync();
+    }
+
+    /// <summary>A version's binary job, held by <paramref name="builder"/> once it also classified the version.</summary>
+    private async Task<Job?> ClaimBinaryAsync(JobLifecycle lifecycle, long builder)
+    {
+        var metadata = await ClaimAsync(lifecycle, builder, [JobKind.Metadata]);
+        await lifecycle.FinishAsync(builder, Finished(metadata!.Id, JobOutcome.Succeeded, ["demo"]), CancellationToken.None);
+        return await ClaimAsync(lifecycle, builder, [JobKind.Binary]);
     }
 
     /// <summary>Claims a job for <paramref name="builder"/>; returns its row as stored.</summary>

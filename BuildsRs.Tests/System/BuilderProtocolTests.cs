@@ -266,15 +266,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     public async Task A_request_for_several_jobs_gets_each_queued_one_with_its_own_token_then_no_job_and_a_count_out_of_range_is_refused()
     {
         const string target = "batch-test-unknown-linux-gnu";
-        await using (var db = await fixture.CreateDbContextAsync())
-        {
-            db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
-            foreach (var version in await db.Versions.OrderBy(v => v.Id).Take(2).ToListAsync())
-            {
-                db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
-            }
-            await db.SaveChangesAsync();
-        }
+        await QueueJobsOfUnknownTargetAsync(target, 2);
         var (socket, key) = await ConnectBuilderAsync("test-batch-builder", target);
         using var _ = key;
         using var timeout = new CancellationTokenSource(Timeout);
@@ -296,6 +288,19 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
 
         await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary], JobLifecycle.MaxClaimCount + 1), timeout.Token);
         Assert.Contains("1 to 32 jobs", await RefusalAsync(socket));
+    }
+
+    /// <summary>Adds <paramref name="target"/>, which no real builder offers, with a queued binary job for each of the
+    /// first <paramref name="count"/> versions.</summary>
+    private async Task QueueJobsOfUnknownTargetAsync(string target, int count)
+    {
+        await using var db = await fixture.CreateDbContextAsync();
+        db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
+        foreach (var version in await db.Versions.OrderBy(v => v.Id).Take(count).ToListAsync())
+        {
+            db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
+        }
+        await db.SaveChangesAsync();
     }
 
     /// <summary>Reports the job finished (a success with the build record of the archive <paramref name="sha256"/>) and
@@ -378,15 +383,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     public async Task A_builder_gets_no_more_jobs_than_the_capacity_it_announced_and_an_impossible_one_is_refused()
     {
         const string target = "capacity-test-unknown-linux-gnu";
-        await using (var db = await fixture.CreateDbContextAsync())
-        {
-            db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
-            foreach (var version in await db.Versions.OrderBy(v => v.Id).Take(3).ToListAsync())
-            {
-                db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
-            }
-            await db.SaveChangesAsync();
-        }
+        await QueueJobsOfUnknownTargetAsync(target, 3);
         var (socket, key) = await ConnectBuilderAsync("test-capacity", target, capacity: 1);
         using var _ = key;
         using var timeout = new CancellationTokenSource(Timeout);

@@ -6,8 +6,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 record="$BUILDSRS_STATE_DIR/sandbox-runtime"
-image="$(cat "$BUILDSRS_STATE_DIR/builder-images/x86_64-unknown-linux-gnu")"
-if docker info --format '{{range $name, $_ := .Runtimes}}{{$name}} {{end}}' | grep -qw runsc \
+image="$(cat "$BUILDSRS_STATE_DIR/builder-images/x86_64-unknown-linux-gnu" 2>/dev/null || true)"
+if [ -n "$image" ] && docker info --format '{{range $name, $_ := .Runtimes}}{{$name}} {{end}}' | grep -qw runsc \
    && docker run --rm --runtime runsc --network none "$image" true >"$BUILDSRS_STATE_DIR/sandbox-runtime.log" 2>&1; then
   echo runsc > "$record"
   log "sandboxes run in gVisor (runsc)"

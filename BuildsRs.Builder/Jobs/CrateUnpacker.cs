@@ -77,7 +77,7 @@ public static class CrateUnpacker
                         }
                         break;
                     case TarEntryType.SymbolicLink or TarEntryType.HardLink:
-                        throw Hostile($"the entry '{entry.Name}' is a link (to '{entry.LinkName}'): a .crate holds only files and folders");
+                        throw LinkRefused(entry);
                     default:
                         throw Hostile($"the entry '{entry.Name}' is a {entry.EntryType}");
                 }
@@ -106,6 +106,10 @@ public static class CrateUnpacker
             file.Delete();
         }
     }
+
+    /// <summary>The refusal of a link entry, the same whether the crate is unpacked or read in memory.</summary>
+    internal static JobFailedException LinkRefused(TarEntry entry) =>
+        Hostile($"the entry '{entry.Name}' is a link (to '{entry.LinkName}'): a .crate holds only files and folders");
 
     // A crate that cannot be unpacked safely is the crate's own doing: final, not retried.
     private static JobFailedException Hostile(string reason) => new(JobOutcome.Rejected, $"refused to unpack the .crate: {reason}");

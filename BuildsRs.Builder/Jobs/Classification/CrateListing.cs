@@ -47,7 +47,7 @@ public sealed record CrateListing(string Manifest, IReadOnlySet<string> Files)
                     case TarEntryType.Directory:
                         break;
                     case TarEntryType.SymbolicLink or TarEntryType.HardLink:
-                        throw Hostile($"the entry '{entry.Name}' is a link (to '{entry.LinkName}'): a .crate holds only files and folders");
+                        throw CrateUnpacker.LinkRefused(entry);
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                         // Skipping an entry still inflates it: the same cap as unpacking bounds the work.
                         if ((total += entry.Length) > CrateUnpacker.MaxUnpackedBytes)

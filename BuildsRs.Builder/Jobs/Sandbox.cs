@@ -75,7 +75,8 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             var (stdout, stderr) = await output.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
             var state = (await docker.Containers.InspectContainerAsync(container.ID, cancellationToken)).State;
             var diskFull = overflowed || (state.ExitCode != 0 && stderr.Contains(NoSpaceLeft, StringComparison.Ordinal));
-            return new SandboxRun((int)state.ExitCode, stdout, stderr, state.OOMKilled, timedOut, silent, diskFull);
+            var outOfMemory = state.OOMKilled || (state.ExitCode == KilledExitCode && !timedOut && !silent && !overflowed);
+            return new SandboxRun((int)state.ExitCode, stdout, stderr, outOfMemory, timedOut, silent, diskFull);
         }
         finally
         {
@@ -97,6 +98,14 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
         string Effective(string key) => status.Single(line => line.StartsWith(key, StringComparison.Ordinal)).Split('\t')[2];
         return (Effective("Uid:"), Effective("Gid:"));
     }
+
+    /// <summary>
+    /// A sandbox's first process ended by SIGKILL (128 + 9) that this builder did not send: in a container of its own
+    /// PID namespace under a memory limit, that is the kernel's OOM killer. Docker's OOMKilled flag says so too, but
+    /// not always: under gVisor the killer takes the whole sandbox, and the engine can record the exit before the
+    /// out-of-memory event.
+    /// </summary>
+    private const long KilledExitCode = 137;
 
     /// <summary>What the kernel's ENOSPC reads as, in any tool's message.</summary>
     private const string NoSpaceLeft = "No space left on device";

@@ -23,8 +23,14 @@ public sealed class BuilderOptions : IValidatableObject
     [Required]
     public Uri ApiUrl { get; set; } = new("http://api");
 
-    /// <summary>Lets this builder enroll its own key on start; without it an operator enrolls the key.</summary>
+    /// <summary>The enrollment token of the builder host this builder runs on: it enrolls its own key on start, as a key
+    /// of that host. Without it an operator enrolls the key.</summary>
     public string? EnrollmentToken { get; set; }
+
+    /// <summary>What this builder's name starts with (then its key's slot): the machine's name unless given, e.g. to
+    /// tell apart builders of several hosts on one machine.</summary>
+    [MaxLength(90)]
+    public string? Name { get; set; }
 
     /// <summary>Where builder keys are kept. Each running builder holds one key file of its own (replicas on one
     /// machine take different ones), and keeps it across restarts.</summary>

@@ -18,7 +18,11 @@ internal static class Extensions
             .AddCheck<DockerEngineHealthCheck>("docker-engine")
             .AddCheck<ApiConnectionHealthCheck>("api-connection");
 
-        builder.Services.AddSingleton(services => BuilderKey.Acquire(services.GetRequiredService<IOptions<BuilderOptions>>().Value.KeyDirectory));
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<BuilderOptions>>().Value;
+            return BuilderKey.Acquire(options.KeyDirectory, options.Name ?? Environment.MachineName);
+        });
         builder.Services.AddSingleton<ApiConnectionState>();
         builder.Services.AddSingleton<JobSlots>();
         // Before the connection starts: no new job may begin while an earlier life's build still runs.

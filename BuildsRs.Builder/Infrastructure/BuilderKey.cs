@@ -27,7 +27,9 @@ public sealed class BuilderKey : IDisposable
     /// <summary>Stays with the key file, whichever process or container holds it.</summary>
     public string Fingerprint { get; }
 
-    public static BuilderKey Acquire(string directory)
+    /// <summary>The first key of <paramref name="directory"/> no other builder holds; the builder is named
+    /// <c>{namePrefix}-{slot}</c>.</summary>
+    public static BuilderKey Acquire(string directory, string namePrefix)
     {
         Directory.CreateDirectory(directory);
         for (var slot = 0; ; slot++)
@@ -55,7 +57,7 @@ public sealed class BuilderKey : IDisposable
                     File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
                 }
             }
-            return new BuilderKey(key, lockFile, $"{Environment.MachineName}-{slot}");
+            return new BuilderKey(key, lockFile, $"{namePrefix}-{slot}");
         }
     }
 

@@ -14,8 +14,6 @@ var database = deployed ? builder.AddConnectionString(DatabaseExtensions.Databas
 var storage = deployed ? builder.AddConnectionString(StorageExtensions.ConnectionName) : builder.AddArtifactStorage(paths);
 var registry = deployed ? null : builder.AddCrateRegistry(paths);
 var adminToken = builder.AddSecret("admin-token", "admin.token", paths);
-// Lets builders enroll their own keys, so that any number of replicas work without hand steps.
-var enrollmentToken = builder.AddSecret("builder-enrollment-token", "enrollment.token", paths);
 // The key every artifact and its provenance is signed with; only the Api holds it.
 var signingKey = builder.AddSecret("signing-key", "signing.key", paths);
 var buildImages = deployed ? null : BuildImages.Resolve(builder.Configuration, paths);
@@ -26,14 +24,13 @@ var api = builder.AddProject<Projects.BuildsRs_Api>("api")
     .WithReference(database, DatabaseExtensions.DatabaseName).WaitFor(database)
     .WithReference(storage, StorageExtensions.ConnectionName).WaitFor(storage)
     .WithEnvironment("Admin__Token", adminToken)
-    .WithEnvironment("Builders__EnrollmentToken", enrollmentToken)
     .WithEnvironment("Signing__SecretKey", signingKey)
     .WithCrateDownloads(registry)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 if (buildImages is not null)
 {
-    api.WithEnabledTargets(buildImages);
+    api.WithEnabledTargets(buildImages, paths);
 }
 
 builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")
@@ -44,15 +41,23 @@ builder.AddProject<Projects.BuildsRs_RegistrySync>("registry-sync")
 
 if (buildImages is not null)
 {
-    builder.AddProject<Projects.BuildsRs_Builder>("builder")
-        .WithReplicas(builder.Configuration.GetValue("Builder:Replicas", 2))
-        .WithBuildImages(buildImages)
-        .WithSandboxRuntime(SandboxRuntime.Resolve(builder.Configuration, paths))
-        .WithEnvironment("Builder__EnrollmentToken", enrollmentToken)
-        .WithEnvironment("Builder__KeyDirectory", Path.Combine(paths.DataDirectory, "builder-keys"))
-        .WithCrateDependencies(registry)
-        .WithReference(api).WaitFor(api)
-        .WithHttpHealthCheck("/health");
+    // Each local builder is a builder host of its own, with its own enrollment token and keys, so that one can verify
+    // what the other built (the Api never lets a host verify its own work).
+    for (var i = 1; i <= builder.Configuration.GetValue("Builder:Count", 2); i++)
+    {
+        var name = $"builder-{i}";
+        var enrollmentToken = builder.AddSecret($"{name}-enrollment-token", $"{name}.enrollment.token", paths);
+        api.WithEnvironment($"Builders__Hosts__{name}", enrollmentToken);
+        builder.AddProject<Projects.BuildsRs_Builder>(name)
+            .WithBuildImages(buildImages)
+            .WithSandboxRuntime(SandboxRuntime.Resolve(builder.Configuration, paths))
+            .WithEnvironment("Builder__EnrollmentToken", enrollmentToken)
+            .WithEnvironment("Builder__KeyDirectory", Path.Combine(paths.DataDirectory, "builder-keys", name))
+            .WithEnvironment("Builder__Name", name)
+            .WithCrateDependencies(registry)
+            .WithReference(api).WaitFor(api)
+            .WithHttpHealthCheck("/health");
+    }
 }
 
 // The website reads the Api inside the deployment; browsers and the commands it shows use the Api's public address.

@@ -13,6 +13,7 @@ public class BuildsRsDbContext(DbContextOptions<BuildsRsDbContext> options) : Db
     public DbSet<Crate> Crates => Set<Crate>();
     public DbSet<CrateVersion> Versions => Set<CrateVersion>();
     public DbSet<Target> Targets => Set<Target>();
+    public DbSet<BuilderHost> BuilderHosts => Set<BuilderHost>();
     public DbSet<RegisteredBuilder> Builders => Set<RegisteredBuilder>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<JobLogChunk> JobLogs => Set<JobLogChunk>();

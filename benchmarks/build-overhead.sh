@@ -36,7 +36,7 @@ api="http://127.0.0.1:$(free_port)"
 enrollment_token="$(random_token)"
 start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=overhead" \
   ConnectionStrings__artifacts="Directory=$work/artifacts" Admin__Token="$(random_token)" Signing__SecretKey="$(random_token)$(random_token)" \
-  Builders__EnrollmentToken="$enrollment_token" "${enabled[@]}" Jobs__DownloadUrl="$registry/api/v1/crates/{crate}/{version}/download" \
+  Builders__Hosts__bench="$enrollment_token" "${enabled[@]}" Jobs__DownloadUrl="$registry/api/v1/crates/{crate}/{version}/download" \
   Logging__LogLevel__Default=Warning "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 
 builder="http://127.0.0.1:$(free_port)"

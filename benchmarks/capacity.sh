@@ -22,7 +22,7 @@ enrollment_token="$(random_token)"
 # New publications only: no second builds (verification takes what capacity is left, at the lowest priority).
 start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=capacity" \
   ConnectionStrings__artifacts="Directory=$work/artifacts" Admin__Token="$(random_token)" Signing__SecretKey="$(random_token)$(random_token)" \
-  Builders__EnrollmentToken="$enrollment_token" Jobs__VerifyShare=0 Logging__LogLevel__Default=Warning \
+  Builders__Hosts__bench="$enrollment_token" Jobs__VerifyShare=0 Logging__LogLevel__Default=Warning \
   Targets__Enabled__0=x86_64-unknown-linux-gnu Targets__Enabled__1=aarch64-unknown-linux-gnu Targets__Enabled__2=i686-unknown-linux-gnu \
   "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 

@@ -41,7 +41,7 @@ start_release_api() {
   api="http://127.0.0.1:$(free_port)"
   start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=api" \
     ConnectionStrings__artifacts="Endpoint=$s3;AccessKey=S3RVER;SecretKey=S3RVER;Bucket=artifacts" \
-    Admin__Token="$(random_token)" Builders__EnrollmentToken="$(random_token)" Signing__SecretKey="$(random_token)$(random_token)" Logging__LogLevel__Default=Warning \
+    Admin__Token="$(random_token)" Builders__Hosts__bench="$(random_token)" Signing__SecretKey="$(random_token)$(random_token)" Logging__LogLevel__Default=Warning \
     "$@" "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 }
 

@@ -22,7 +22,7 @@ enrollment_token="$(random_token)"
 # Healthy means migrated: the benchmark then writes its jobs into the final schema.
 start_service api "$api/health" env ASPNETCORE_URLS="$api" ConnectionStrings__buildsrs="$connection=queue" \
   ConnectionStrings__artifacts="Directory=$work/artifacts" Admin__Token="$(random_token)" Signing__SecretKey="$(random_token)$(random_token)" \
-  Builders__EnrollmentToken="$enrollment_token" Logging__LogLevel__Default=Warning \
+  Builders__Hosts__bench="$enrollment_token" Logging__LogLevel__Default=Warning \
   "$repo/BuildsRs.Api/bin/Release/net10.0/BuildsRs.Api"
 
 "$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" queue "$api" "$connection=queue" "$enrollment_token" "$jobs" "$builders" "$batch" "$rate" \

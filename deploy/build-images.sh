@@ -147,6 +147,8 @@ done
   echo "BUILDSRS_PROXY_IMAGE=$proxy_image"
   echo "BUILDSRS_DASHBOARD_IMAGE=$dashboard_image"
   echo "BUILDSRS_SANDBOX_IMAGE=$sandbox_image"
+  # Its ID: the Api takes verifying rebuilds only from images it knows by ID.
+  echo "BUILDSRS_SANDBOX_IMAGE_ID=$(docker image inspect --format '{{.Id}}' "$sandbox_image")"
   # gVisor, where provisioning found this engine has it (provisioning/sandbox-runtime.sh).
   echo "BUILDSRS_SANDBOX_RUNTIME=$(cat "$BUILDSRS_STATE_DIR/sandbox-runtime" 2>/dev/null || true)"
   echo "BUILDSRS_BUILDER_WORK=$deploy_state/builder-work"

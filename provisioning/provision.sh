@@ -18,6 +18,7 @@ if [ ! -x "$here/s3rver/node_modules/.bin/s3rver" ] || [ "$here/s3rver/package-l
   npm ci --prefix "$here/s3rver" --no-audit --no-fund --loglevel=error >&2
 fi
 with_mirror_retries "$here/builder-image.sh"
+"$here/builder-image-ids.sh"
 "$here/sandbox-runtime.sh"
 "$here/registry-sources.sh"
 "$here/registry-seed.sh"

@@ -12,7 +12,8 @@ using Microsoft.EntityFrameworkCore;
 namespace BuildsRs.Api.Apis;
 
 /// <summary>
-/// What an operator does with the admin token: enroll, enable and disable builders, enable targets, request
+/// What an operator does with the admin token: add builder hosts, enroll, enable and disable builders and hosts, set
+/// targets and their images, request
 /// rebuilds, cancel jobs, lock and unlock the queue.
 /// </summary>
 public static class AdminApi
@@ -20,8 +21,7 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(BearerTokens.Operator).WithTags("Admin");
-        admin.MapPost("/builders", (EnrollRequest request, BuildsRsDbContext db, CancellationToken ct) => BuildersApi.EnrollKeyAsync(request, db, ct))
-            .WithSummary("Enrolls a builder's public key.");
+        admin.MapAdminHostsApi();
         admin.MapPost("/builders/{fingerprint}/disable", DisableAsync)
             .WithSummary("Disables a builder's key: its connection ends, its running jobs go back to the queue, and nothing it sends counts any more.");
         admin.MapPost("/builders/{fingerprint}/enable", (string fingerprint, BuildsRsDbContext db, CancellationToken ct) => SetEnabledAsync(db, fingerprint, true, ct));
@@ -34,7 +34,8 @@ public static class AdminApi
             .WithSummary("Has another builder build the version's artifacts again and compare the bytes (a verify job per target, or a queued one moved up).");
         admin.MapPost("/crates/{crate}/cancel", CancelCrateAsync).WithSummary("Cancels the crate's queued jobs; running ones finish.");
         admin.MapPost("/jobs/{jobId:long}/cancel", CancelJobAsync).WithSummary("Cancels a queued or running job; a running one's builder stops it.");
-        admin.MapPut("/targets/{triple}", SetTargetAsync).WithSummary("Adds a target or enables / disables it; new versions get binary jobs for the enabled ones.");
+        admin.MapPut("/targets/{triple}", SetTargetAsync)
+            .WithSummary("Adds a target or enables / disables it (new versions get binary jobs for the enabled ones), and sets the build images known for it (rebuilds that verify its artifacts run in one of them).");
         admin.MapPost("/queue/lock", (QueueLockState request, BuildsRsDbContext db, CancellationToken ct) => SetQueueLockAsync(db, true, request.Reason, ct))
             .WithSummary("Builders get no new jobs until the queue is unlocked; running jobs finish.");
         admin.MapPost("/queue/unlock", (BuildsRsDbContext db, CancellationToken ct) => SetQueueLockAsync(db, false, null, ct));
@@ -53,9 +54,14 @@ public static class AdminApi
         {
             db.Targets.Add(target = new Target { Triple = triple });
         }
+        if (setting.Images?.FirstOrDefault(i => !ImageId.IsValid(i)) is { } image)
+        {
+            return ApiProblems.BadRequest($"'{ApiProblems.Shown(image)}' is not a Docker image ID (sha256:...)");
+        }
         target.Enabled = setting.Enabled;
+        target.Images = setting.Images is { } images ? [.. images.Distinct(StringComparer.Ordinal)] : target.Images;
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new TargetSetting(target.Triple, target.Enabled));
+        return TypedResults.Ok(new TargetSetting(target.Triple, target.Enabled, target.Images));
     }
 
     private static async Task<Ok<QueueLockState>> SetQueueLockAsync(BuildsRsDbContext db, bool locked, string? reason, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using BuildsRs.Api.Builders;
 using BuildsRs.ServiceDefaults.Authentication;
 using BuildsRs.Contracts.Builders;
@@ -21,12 +22,19 @@ public static class BuildersApi
         return app;
     }
 
-    public static Task<Results<Ok<EnrollResponse>, ValidationProblem>> EnrollAsync(EnrollRequest request, BuildsRsDbContext db, CancellationToken cancellationToken) =>
-        EnrollKeyAsync(request, db, cancellationToken);
+    public static async Task<Results<Ok<EnrollResponse>, ValidationProblem>> EnrollAsync(EnrollRequest request, ClaimsPrincipal user,
+        BuildsRsDbContext db, CancellationToken cancellationToken)
+    {
+        var host = await db.BuilderHosts.SingleAsync(h => h.Id == BuilderHostTokens.HostOf(user), cancellationToken);
+        return request.Host is not null && request.Host != host.Name
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["host"] = [$"This token enrolls keys of host '{host.Name}' only."] })
+            : await EnrollKeyAsync(request, host, db, cancellationToken);
+    }
 
-    /// <summary>Registers a builder's key (idempotent: a known key keeps its record, and gains the targets it now offers).</summary>
+    /// <summary>Registers a builder's key for <paramref name="host"/> (idempotent: a known key keeps its record, and
+    /// gains the targets it now offers). A key belongs to one host for good: another host cannot take it over.</summary>
     internal static async Task<Results<Ok<EnrollResponse>, ValidationProblem>> EnrollKeyAsync(
-        EnrollRequest request, BuildsRsDbContext db, CancellationToken cancellationToken)
+        EnrollRequest request, BuilderHost host, BuildsRsDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > MaxNameLength)
@@ -55,9 +63,14 @@ public static class BuildersApi
             builder = new RegisteredBuilder
             {
                 Name = request.Name, PublicKey = publicKey!, Fingerprint = fingerprint, Enabled = true, AllowedTargets = [.. request.Targets],
+                HostId = host.Id,
             };
             db.Builders.Add(builder);
             await db.SaveChangesAsync(cancellationToken);
+        }
+        else if (builder.HostId != host.Id)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["public_key"] = ["This key is enrolled for another builder host."] });
         }
         else if (request.Targets.Except(builder.AllowedTargets).Any())
         {
@@ -65,7 +78,7 @@ public static class BuildersApi
             builder.AllowedTargets = [.. builder.AllowedTargets.Union(request.Targets)];
             await db.SaveChangesAsync(cancellationToken);
         }
-        return TypedResults.Ok(new EnrollResponse(builder.Name, builder.Fingerprint, builder.Enabled));
+        return TypedResults.Ok(new EnrollResponse(builder.Name, builder.Fingerprint, builder.Enabled, host.Name));
     }
 
     /// <summary>The key's DER bytes if it is a P-256 public key, else null.</summary>

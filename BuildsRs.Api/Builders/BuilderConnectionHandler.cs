@@ -90,7 +90,7 @@ internal sealed partial class BuilderConnectionHandler(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>();
-        var builder = await db.Builders.SingleOrDefaultAsync(b => b.Fingerprint == hello.Fingerprint, step.Token);
+        var builder = await db.Builders.Include(b => b.Host).SingleOrDefaultAsync(b => b.Fingerprint == hello.Fingerprint, step.Token);
         if (builder is null)
         {
             return await RefuseAsync(socket, $"unknown builder key {hello.Fingerprint}: enroll it first", remote, hello.Fingerprint);
@@ -98,6 +98,10 @@ internal sealed partial class BuilderConnectionHandler(
         if (!builder.Enabled)
         {
             return await RefuseAsync(socket, $"builder '{builder.Name}' is disabled", remote, hello.Fingerprint);
+        }
+        if (!builder.Host.Enabled)
+        {
+            return await RefuseAsync(socket, $"builder host '{builder.Host.Name}' is disabled", remote, hello.Fingerprint);
         }
 
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -294,7 +298,7 @@ internal sealed partial class BuilderConnectionHandler(
 
     /// <summary>The builder's last-seen time, on the database's clock like every other stored time; 0 when it is disabled.</summary>
     private static Task<int> SeenAsync(BuildsRsDbContext db, long builderId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"UPDATE builders SET last_seen_at = now() WHERE id = {builderId} AND enabled", cancellationToken);
+        db.Database.ExecuteSqlAsync($"UPDATE builders b SET last_seen_at = now() FROM builder_hosts h WHERE b.id = {builderId} AND b.enabled AND h.id = b.host_id AND h.enabled", cancellationToken);
 
     private async Task<ConnectedBuilder?> RefuseAsync(WebSocket socket, string reason, string remote, string? fingerprint)
     {

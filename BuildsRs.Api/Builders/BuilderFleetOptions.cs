@@ -6,9 +6,11 @@ public sealed class BuilderFleetOptions
 {
     public const string SectionName = "Builders";
 
-    /// <summary>Lets a new builder register its own key (so replicas need no hand steps). Empty: only admins enroll.</summary>
-    [MinLength(16)]
-    public string? EnrollmentToken { get; set; }
+    /// <summary>
+    /// Builder hosts given in configuration, by name: <c>Builders:Hosts:&lt;name&gt;</c> is the enrollment token of that
+    /// host (at least 16 characters). Hosts can also be added with the admin API, which hands out their token.
+    /// </summary>
+    public Dictionary<string, string> Hosts { get; set; } = [];
 
     /// <summary>How long a connecting builder has for each step of the handshake.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]

@@ -44,7 +44,9 @@ internal static class Extensions
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BuilderFleetOptions>().BindConfiguration(BuilderFleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.AddConfiguredBearerToken(BearerTokens.Operator, $"{AdminOptions.SectionName}:{nameof(AdminOptions.Token)}");
-        builder.AddConfiguredBearerToken(BearerTokens.Enroller, $"{BuilderFleetOptions.SectionName}:{nameof(BuilderFleetOptions.EnrollmentToken)}");
+        builder.Services.AddHostedService<ConfiguredBuilderHosts>();
+        builder.AddBearerTokenRole(BearerTokens.Enroller);
+        builder.Services.AddSingleton<IBearerTokenValidator, BuilderHostTokens>();
         builder.AddBearerTokenRole(BearerTokens.Uploader);
         builder.Services.AddSingleton<IBearerTokenValidator, UploadTokens>();
         builder.Services.AddSingleton<BuilderConnectionHandler>();

@@ -14,7 +14,7 @@ internal sealed class OpenApiSecurity : IOpenApiDocumentTransformer, IOpenApiOpe
     private static readonly Dictionary<string, string> Descriptions = new()
     {
         [BearerTokens.Operator] = "The admin token (Admin:Token) of the operators.",
-        [BearerTokens.Enroller] = "The enrollment token (Builders:EnrollmentToken) with which builders register their keys.",
+        [BearerTokens.Enroller] = "A builder host's enrollment token (Builders:Hosts:<name>, or one the admin API made) with which its builders register their keys.",
         [BearerTokens.Uploader] = "The upload token that job-assigned hands to the builder holding the job; valid while the job runs.",
     };
 

@@ -42,7 +42,12 @@ internal sealed class JobAssignments(JobLifecycle lifecycle, BuildsRsDbContext d
         {
             var made = await db.Artifacts.Where(a => a.Id == job.ArtifactId)
                 .Select(a => new { a.Job.BuilderImage, a.Job.LockfileSha256 }).SingleAsync(cancellationToken);
-            return (await LockfileAsync(made.LockfileSha256, cancellationToken), made.BuilderImage);
+            var known = await db.Targets.Where(t => t.Triple == job.Target).Select(t => t.Images).SingleAsync(cancellationToken);
+            // The rebuild runs in the image that made the artifact when the Api knows it for the target; an image only
+            // the first builder claims to have is not one to trust, so the rebuild runs in a known one and the
+            // comparison says whether the bytes agree.
+            var image = known.Contains(made.BuilderImage) ? made.BuilderImage : known.FirstOrDefault();
+            return (await LockfileAsync(made.LockfileSha256, cancellationToken), image);
         }
         if (job.Kind == JobKind.Binary)
         {

@@ -1,4 +1,5 @@
 using BuildsRs.Contracts;
+using BuildsRs.Contracts.Builders;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Api.Targets;
 
-/// <summary>Enables <see cref="TargetOptions.Enabled"/> once the schema is current (it starts after the migrator).</summary>
+/// <summary>Enables <see cref="TargetOptions.Enabled"/> and sets <see cref="TargetOptions.Images"/> once the schema is
+/// current (it starts after the migrator).</summary>
 internal sealed class EnabledTargets(IServiceProvider services, IOptions<TargetOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -15,6 +17,13 @@ internal sealed class EnabledTargets(IServiceProvider services, IOptions<TargetO
         if (wanted.FirstOrDefault(t => !TargetTriple.IsValid(t)) is { } invalid)
         {
             throw new InvalidSettingException($"Targets:Enabled has '{invalid}', which is not a target triple");
+        }
+        var images = options.Value.Images;
+        if (images.FirstOrDefault(i => !wanted.Contains(i.Key) || i.Value.Any(image => !ImageId.IsValid(image))) is { Key: not null } unknown)
+        {
+            throw new InvalidSettingException(wanted.Contains(unknown.Key)
+                ? $"Targets:Images:{unknown.Key} has a value that is not a Docker image ID (sha256:...)"
+                : $"Targets:Images:{unknown.Key} names a target that Targets:Enabled does not");
         }
         if (wanted.Length == 0)
         {
@@ -25,9 +34,15 @@ internal sealed class EnabledTargets(IServiceProvider services, IOptions<TargetO
         var known = await db.Targets.Where(t => wanted.Contains(t.Triple)).ToListAsync(cancellationToken);
         foreach (var triple in wanted.Except(known.Select(t => t.Triple)))
         {
-            db.Targets.Add(new Target { Triple = triple, Enabled = true });
+            var target = new Target { Triple = triple };
+            db.Targets.Add(target);
+            known.Add(target);
         }
-        known.ForEach(t => t.Enabled = true);
+        foreach (var target in known)
+        {
+            target.Enabled = true;
+            target.Images = images.TryGetValue(target.Triple, out var ids) ? [.. ids.Distinct(StringComparer.Ordinal)] : target.Images;
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 

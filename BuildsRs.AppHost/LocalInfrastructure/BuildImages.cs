@@ -38,13 +38,23 @@ internal static class BuildImages
         return builders;
     }
 
-    /// <summary>The Api enables the targets the local builders have images for, so that versions get jobs for each.</summary>
-    public static IResourceBuilder<ProjectResource> WithEnabledTargets(this IResourceBuilder<ProjectResource> api, IReadOnlyDictionary<string, string> images)
+    /// <summary>
+    /// The Api enables the targets the local builders have images for, so that versions get jobs for each, and knows
+    /// the images by the IDs provisioning recorded (provisioning/builder-image-ids.sh), so that verifying rebuilds
+    /// count. An image given by tag alone (<c>Builder:Images</c>) has no recorded ID: its target is not verified.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEnabledTargets(this IResourceBuilder<ProjectResource> api, IReadOnlyDictionary<string, string> images,
+        LocalPaths paths)
     {
         var index = 0;
-        foreach (var target in images.Keys)
+        foreach (var (target, image) in images)
         {
             api.WithEnvironment($"Targets__Enabled__{index++}", target);
+            var record = Path.Combine(paths.StateDirectory, "builder-images", target);
+            if (File.Exists(record) && File.ReadAllText(record).Trim() == image && File.Exists(record + ".id"))
+            {
+                api.WithEnvironment($"Targets__Images__{target}__0", File.ReadAllText(record + ".id").Trim());
+            }
         }
         return api;
     }

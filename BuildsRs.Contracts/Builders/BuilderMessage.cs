@@ -125,5 +125,8 @@ public sealed record JobResultRecorded([property: JsonPropertyName("job_id")] lo
 [JsonSerializable(typeof(BuilderMessage))]
 [JsonSerializable(typeof(EnrollRequest))]
 [JsonSerializable(typeof(EnrollResponse))]
+[JsonSerializable(typeof(NewBuilderHost))]
+[JsonSerializable(typeof(BuilderHostState))]
+[JsonSerializable(typeof(BuilderHostState[]))]
 [JsonSerializable(typeof(BuildSettings))]
 public sealed partial class BuilderJsonContext : JsonSerializerContext;

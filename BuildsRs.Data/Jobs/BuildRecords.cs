@@ -14,7 +14,7 @@ internal static partial class BuildRecords
 
     /// <summary>Null when <paramref name="build"/> is well-formed, else why not.</summary>
     public static string? Invalid(BuildRecord build) =>
-        !ImagePattern().IsMatch(build.Image ?? "") ? "malformed build record: image is a Docker image ID (sha256:...)"
+        !ImageId.IsValid(build.Image) ? "malformed build record: image is a Docker image ID (sha256:...)"
         : build.Toolchain is not { Length: > 0 and <= 200 } || build.Toolchain.Any(char.IsControl) ? "malformed build record: toolchain"
         : build.Lockfile is not { Length: > 0 and <= MaxLockfileCharacters } ? $"malformed build record: a lockfile of 1 to {MaxLockfileCharacters} characters"
         : !Sha256Pattern().IsMatch(build.ArchiveSha256 ?? "") ? "malformed build record: archive_sha256"
@@ -41,9 +41,6 @@ internal static partial class BuildRecords
     /// <summary>A rebuild that did not get through is no reproduction: it says how it ended.</summary>
     public static string[] Failed(JobOutcome outcome, string? error) =>
         [$"the rebuild ended as {Contracts.EnumText.Of(outcome)}{(string.IsNullOrWhiteSpace(error) ? "" : ": " + error.Split('\n', 2)[0])}"];
-
-    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
-    private static partial Regex ImagePattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();

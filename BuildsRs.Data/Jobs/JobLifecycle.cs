@@ -85,7 +85,7 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             new NpgsqlParameter("stage", log.Stage.Length <= 30 ? log.Stage : log.Stage[..30]), new NpgsqlParameter("chunk", log.Chunk),
             new NpgsqlParameter("cap", MaxLogCharacters), new NpgsqlParameter("marker", LogCutMarker),
         ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId
-            && db.Builders.Any(b => b.Id == builderId && b.Enabled), cancellationToken);
+            && db.Builders.Any(b => b.Id == builderId && b.Enabled && b.Host.Enabled), cancellationToken);
 
     /// <summary>Jobs whose builder went silent go back to the queue, or fail once they were handed out too often;
     /// returns how many.</summary>
@@ -152,7 +152,8 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
                 .Include(j => j.Version).ThenInclude(v => v.Crate)
                 .SingleOrDefaultAsync(cancellationToken);
             if (job is null || job.State != JobState.Running || job.BuilderId != builderId
-                || !await db.Builders.AnyAsync(b => b.Id == builderId && b.Enabled, cancellationToken))
+                || await db.Builders.Where(b => b.Id == builderId && b.Enabled && b.Host.Enabled).Select(b => (long?)b.HostId)
+                    .SingleOrDefaultAsync(cancellationToken) is not { } hostId)
             {
                 return NotHeld;
             }
@@ -162,11 +163,16 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
             }
             var verified = job.Kind == JobKind.Verify
                 ? await db.Artifacts.AsNoTracking().Where(a => a.Id == job.ArtifactId)
-                    .Select(a => new { a.Id, a.Sha256, a.Binaries, a.Job.BuilderId }).SingleAsync(cancellationToken)
+                    .Select(a => new { a.Id, a.Sha256, a.Binaries, MakerHostId = a.Job.Builder!.HostId }).SingleAsync(cancellationToken)
                 : null;
-            if (verified?.BuilderId == builderId)
+            if (verified?.MakerHostId == hostId)
             {
-                return "a builder cannot verify an artifact it made itself";
+                return "a builder host cannot verify an artifact it made itself";
+            }
+            if (verified is not null && finished.Build is { } rebuild
+                && !await db.Targets.AnyAsync(t => t.Triple == job.Target && t.Images.Contains(rebuild.Image), cancellationToken))
+            {
+                return $"the rebuild ran in {rebuild.Image}, which is not an image the Api knows for {job.Target}";
             }
             if (job.Kind != JobKind.Metadata && finished.Outcome == JobOutcome.Succeeded && finished.Build is null)
             {

@@ -20,9 +20,10 @@ internal static class JobLifecycleSql
     /// <summary>Live jobs: at most one per (version, kind, target), which the unique index <c>ix_jobs_one_live_per_work</c> keeps.</summary>
     public static readonly string Live = $"state IN ({Queued}, {Running})";
 
-    /// <summary>Whether @builder may act at all: an operator can disable it at any moment, and from then on nothing it
-    /// sends counts.</summary>
-    public const string BuilderEnabled = "EXISTS (SELECT FROM builders b WHERE b.id = @builder AND b.enabled)";
+    /// <summary>Whether @builder may act at all: an operator can disable it or its host at any moment, and from then on
+    /// nothing it sends counts.</summary>
+    public const string BuilderEnabled =
+        "EXISTS (SELECT FROM builders b JOIN builder_hosts bh ON bh.id = b.host_id WHERE b.id = @builder AND b.enabled AND bh.enabled)";
 
     /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count, while it is enabled.</summary>
     public static readonly string Held = $"state = {Running} AND builder_id = @builder AND {BuilderEnabled}";
@@ -31,14 +32,15 @@ internal static class JobLifecycleSql
     /// by exactly one builder, with what the builder needs of its version and crate, in queue order: one round trip.
     /// The n-th job gets the n-th of @token_hashes. None while an operator has locked the queue, none for a disabled
     /// builder, and never more than make the builder hold @capacity jobs. A verify job never goes to the builder that
-    /// made its artifact.</summary>
+    /// made its artifact, nor to any other builder of that builder's host.</summary>
     public static readonly string Claim = $"""
         WITH locked AS (
             SELECT q.id, q.priority, q.created_at FROM jobs q
             WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
               AND NOT EXISTS (SELECT FROM queue_lock WHERE locked) AND {BuilderEnabled}
               AND (q.artifact_id IS NULL OR NOT EXISTS (
-                  SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = q.artifact_id AND made.builder_id = @builder))
+                  SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id JOIN builders maker ON maker.id = made.builder_id
+                  WHERE a.id = q.artifact_id AND maker.host_id = (SELECT host_id FROM builders WHERE id = @builder)))
             ORDER BY q.priority DESC, q.created_at, q.id
             LIMIT GREATEST(0, LEAST(@count, @capacity - (SELECT count(*) FROM jobs h WHERE h.state = {Running} AND h.builder_id = @builder)))
             FOR UPDATE SKIP LOCKED),
@@ -158,14 +160,15 @@ internal static class JobLifecycleSql
         """;
 
     /// <summary>A successful binary build is built again by another builder, at the lowest priority (the artifact's
-    /// version and target; the verify job continues the build's trace).</summary>
+    /// version and target; the verify job continues the build's trace), where the Api knows an image of the target to
+    /// build it in.</summary>
     public static readonly string QueueVerify = $"""
         INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent, artifact_id)
         SELECT j.version_id, {Sql(JobKind.Verify)}, j.target, {Queued}, @priority,
                COALESCE((SELECT max(attempt) + 1 FROM jobs v WHERE v.version_id = j.version_id AND v.kind = {Sql(JobKind.Verify)} AND v.target = j.target), 0),
                0, @trace_parent, a.id
-        FROM artifacts a JOIN jobs j ON j.id = a.job_id
-        WHERE a.job_id = @job
+        FROM artifacts a JOIN jobs j ON j.id = a.job_id JOIN targets t ON t.triple = j.target
+        WHERE a.job_id = @job AND cardinality(t.images) > 0
         ON CONFLICT DO NOTHING
         """;
 
@@ -177,7 +180,8 @@ internal static class JobLifecycleSql
         WITH newest AS (
             SELECT DISTINCT ON (j.target) a.id AS artifact_id, j.version_id, j.target
             FROM artifacts a JOIN jobs j ON j.id = a.job_id JOIN versions v ON v.id = j.version_id JOIN crates c ON c.id = v.crate_id
-            WHERE c.normalized_name = @crate AND v.version = @version AND j.state = {Sql(JobState.Succeeded)}
+                 JOIN targets t ON t.triple = j.target
+            WHERE c.normalized_name = @crate AND v.version = @version AND j.state = {Sql(JobState.Succeeded)} AND cardinality(t.images) > 0
             ORDER BY j.target, j.attempt DESC),
         raised AS (
             UPDATE jobs q SET priority = @priority FROM newest n
@@ -194,11 +198,12 @@ internal static class JobLifecycleSql
         SELECT (SELECT count(*) FROM raised) + (SELECT count(*) FROM queued) AS "Value"
         """;
 
-    /// <summary>An artifact counts only while its job runs on an enabled builder: one that ended meanwhile (a result, a
-    /// cancel, a lease that ran out) or whose builder was disabled gets nothing recorded.</summary>
+    /// <summary>An artifact counts only while its job runs on an enabled builder of an enabled host: one that ended
+    /// meanwhile (a result, a cancel, a lease that ran out) or whose builder or host was disabled gets nothing recorded.</summary>
     public static readonly string RecordArtifact = $"""
         INSERT INTO artifacts (job_id, file_name, storage_key, size, sha256, signature)
-        SELECT j.id, @file, @key, @size, @sha256, @signature FROM jobs j JOIN builders b ON b.id = j.builder_id AND b.enabled
+        SELECT j.id, @file, @key, @size, @sha256, @signature
+        FROM jobs j JOIN builders b ON b.id = j.builder_id AND b.enabled JOIN builder_hosts bh ON bh.id = b.host_id AND bh.enabled
         WHERE j.id = @job AND j.state = {Running} AND j.kind = {Binary}
         RETURNING id
         """;

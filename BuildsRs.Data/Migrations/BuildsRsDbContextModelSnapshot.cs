@@ -166,6 +166,50 @@ namespace BuildsRs.Data.Migrations
                     b.ToTable("artifact_verifications", (string)null);
                 });
 
+            modelBuilder.Entity("BuildsRs.Data.Model.BuilderHost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("TokenSha256")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_builder_hosts");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_builder_hosts_name");
+
+                    b.HasIndex("TokenSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_builder_hosts_token_sha256");
+
+                    b.ToTable("builder_hosts", (string)null);
+                });
+
             modelBuilder.Entity("BuildsRs.Data.Model.Crate", b =>
                 {
                     b.Property<long>("Id")
@@ -625,6 +669,10 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnName("fingerprint")
                         .IsFixedLength();
 
+                    b.Property<long>("HostId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("host_id");
+
                     b.Property<DateTimeOffset?>("LastSeenAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen_at");
@@ -646,6 +694,9 @@ namespace BuildsRs.Data.Migrations
                     b.HasIndex("Fingerprint")
                         .IsUnique()
                         .HasDatabaseName("ix_builders_fingerprint");
+
+                    b.HasIndex("HostId")
+                        .HasDatabaseName("ix_builders_host_id");
 
                     b.HasIndex("PublicKey")
                         .IsUnique()
@@ -687,6 +738,11 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("enabled");
 
+                    b.PrimitiveCollection<string[]>("Images")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("images");
+
                     b.HasKey("Triple")
                         .HasName("pk_targets");
 
@@ -696,7 +752,8 @@ namespace BuildsRs.Data.Migrations
                         new
                         {
                             Triple = "x86_64-unknown-linux-gnu",
-                            Enabled = true
+                            Enabled = true,
+                            Images = new string[0]
                         });
                 });
 
@@ -812,9 +869,26 @@ namespace BuildsRs.Data.Migrations
                         .HasConstraintName("fk_job_logs_jobs_job_id");
                 });
 
+            modelBuilder.Entity("BuildsRs.Data.Model.RegisteredBuilder", b =>
+                {
+                    b.HasOne("BuildsRs.Data.Model.BuilderHost", "Host")
+                        .WithMany("Builders")
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_builders_builder_hosts_host_id");
+
+                    b.Navigation("Host");
+                });
+
             modelBuilder.Entity("BuildsRs.Data.Model.Artifact", b =>
                 {
                     b.Navigation("Verifications");
+                });
+
+            modelBuilder.Entity("BuildsRs.Data.Model.BuilderHost", b =>
+                {
+                    b.Navigation("Builders");
                 });
 
             modelBuilder.Entity("BuildsRs.Data.Model.Crate", b =>

@@ -17,7 +17,7 @@ public static class BearerTokens
     /// <summary>An operator, with the admin token.</summary>
     public const string Operator = "operator";
 
-    /// <summary>A builder enrolling its key, with the enrollment token.</summary>
+    /// <summary>A builder enrolling its key, with its host's enrollment token.</summary>
     public const string Enroller = "enroller";
 
     /// <summary>A builder uploading the artifact of the job it holds, with that job's upload token.</summary>

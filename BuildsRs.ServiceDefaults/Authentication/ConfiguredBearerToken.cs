@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace BuildsRs.ServiceDefaults.Authentication;
 
-/// <summary>A token given in configuration (the admin or the enrollment token); an empty setting matches nothing.</summary>
+/// <summary>A token given in configuration (the admin token); an empty setting matches nothing.</summary>
 internal sealed class ConfiguredBearerToken(string role, string configurationKey, IConfiguration configuration) : IBearerTokenValidator
 {
     public ValueTask<ClaimsIdentity?> ValidateAsync(string token, HttpContext context)

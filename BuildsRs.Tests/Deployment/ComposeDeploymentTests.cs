@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using BuildsRs.Contracts.Builders;
 using BuildsRs.Tests.Fixtures;
 using static BuildsRs.Tests.Fixtures.ComposeDeploymentFixture;
 
@@ -221,8 +224,19 @@ public sealed class ComposeDeploymentTests(ComposeDeploymentFixture deployment) 
     }
 
     [Fact, Step(9)]
-    public async Task A_builder_host_joins_through_the_public_address_with_the_enrollment_token()
+    public async Task A_builder_host_joins_through_the_public_address_with_the_token_an_operator_made_for_it()
     {
+        // The operator adds the host through the Api's public address; its token is shown this once.
+        using var http = new HttpClient { BaseAddress = deployment.ApiUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/hosts")
+        {
+            Content = JsonContent.Create(new NewBuilderHost("second-machine")),
+            Headers = { Authorization = new("Bearer", Setting("ADMIN_TOKEN")) },
+        };
+        using var added = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var hostToken = (await added.Content.ReadFromJsonAsync<BuilderHostState>())!.EnrollmentToken!;
+
         var host = Path.Combine(RepositoryPaths.Root, "deploy", "builder-host", "docker-compose.yml");
         // This machine's engine has no NAT for containers: the test's builder host uses the host's network to reach
         // the proxy's published port, as a builder on another machine reaches the public address.
@@ -242,7 +256,7 @@ public sealed class ComposeDeploymentTests(ComposeDeploymentFixture deployment) 
             ["BUILDSRS_TAG"] = Setting("BUILDSRS_TAG"),
             ["BUILDSRS_SANDBOX_IMAGE"] = Setting("BUILDSRS_SANDBOX_IMAGE"),
             ["BUILDSRS_API_URL"] = deployment.ApiUrl.ToString(),
-            ["BUILDSRS_ENROLLMENT_TOKEN"] = Setting("ENROLLMENT_TOKEN"),
+            ["BUILDSRS_ENROLLMENT_TOKEN"] = hostToken,
             ["BUILDSRS_BUILDER_WORK"] = Setting("BUILDSRS_BUILDER_WORK"),
             ["DOCKER_GID"] = Setting("DOCKER_GID"),
         };

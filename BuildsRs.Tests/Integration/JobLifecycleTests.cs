@@ -20,7 +20,9 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     private static readonly string[] Targets = ["x86_64-unknown-linux-gnu"];
     private readonly JobLifecycleOptions options = new() { Lease = TimeSpan.FromSeconds(1), MaxClaims = 2, RebuildPriority = 50 };
     private string connectionString = null!;
+    private static readonly string KnownImage = "sha256:" + new string('1', 64);
     private long builderA;
+    private long siblingOfA;
     private long builderB;
 
     public async Task InitializeAsync()
@@ -28,9 +30,14 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         connectionString = await postgres.CreateDatabaseAsync();
         await using var db = PostgresServerFixture.CreateContext(connectionString);
         await db.Database.MigrateAsync();
-        var a = new RegisteredBuilder { Name = "a", PublicKey = [1], Fingerprint = new string('a', 64), Enabled = true };
-        var b = new RegisteredBuilder { Name = "b", PublicKey = [2], Fingerprint = new string('b', 64), Enabled = true };
-        db.Builders.AddRange(a, b);
+        // a and its sibling are two keys of one host, b is a key of another.
+        var hostA = new BuilderHost { Name = "host-a", TokenSha256 = [1], Enabled = true };
+        var hostB = new BuilderHost { Name = "host-b", TokenSha256 = [2], Enabled = true };
+        var a = new RegisteredBuilder { Name = "a", PublicKey = [1], Fingerprint = new string('a', 64), Enabled = true, Host = hostA };
+        var sibling = new RegisteredBuilder { Name = "a2", PublicKey = [3], Fingerprint = new string('f', 64), Enabled = true, Host = hostA };
+        var b = new RegisteredBuilder { Name = "b", PublicKey = [2], Fingerprint = new string('b', 64), Enabled = true, Host = hostB };
+        db.Builders.AddRange(a, sibling, b);
+        (await db.Targets.SingleAsync(t => t.Triple == Targets[0])).Images = [KnownImage];
         var crate = new Crate { Name = "demo" };
         for (var i = 0; i < 100; i++)
         {
@@ -39,7 +46,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
             db.Versions.Add(version);
         }
         await db.SaveChangesAsync();
-        (builderA, builderB) = (a.Id, b.Id);
+        (builderA, siblingOfA, builderB) = (a.Id, sibling.Id, b.Id);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -323,6 +330,62 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task Another_key_of_the_makers_host_neither_gets_the_verify_job_nor_has_its_result_counted()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var artifact = await BuildOneAsync(db, lifecycle, builderA);
+        var verify = await db.Jobs.Where(j => j.ArtifactId == artifact).Select(j => j.Id).SingleAsync();
+
+        var bySibling = await ClaimAsync(lifecycle, siblingOfA, [JobKind.Verify]);
+        // As if the sibling had got hold of the verify job anyway.
+        await db.Database.ExecuteSqlRawAsync(
+            "UPDATE jobs SET state = 'running', builder_id = {0}, lease_expires_at = now() + interval '1 minute' WHERE id = {1}", siblingOfA, verify);
+        var fromSibling = await lifecycle.FinishAsync(siblingOfA, Built(verify, 'd'), CancellationToken.None);
+
+        Assert.Null(bySibling);
+        Assert.Equal("a builder host cannot verify an artifact it made itself", fromSibling);
+        Assert.False(await db.ArtifactVerifications.AnyAsync());
+    }
+
+    [Fact]
+    public async Task A_rebuild_in_an_image_the_Api_does_not_know_for_the_target_is_refused_and_changes_nothing()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        await BuildOneAsync(db, lifecycle, builderA);
+        var verify = await ClaimAsync(lifecycle, builderB, [JobKind.Verify]);
+        var unknown = "sha256:" + new string('9', 64);
+
+        var result = await lifecycle.FinishAsync(builderB, Built(verify!.Id, 'd', image: unknown), CancellationToken.None);
+
+        Assert.Equal($"the rebuild ran in {unknown}, which is not an image the Api knows for x86_64-unknown-linux-gnu", result);
+        Assert.False(await db.ArtifactVerifications.AnyAsync());
+        Assert.Equal(JobState.Running, await db.Jobs.Where(j => j.Id == verify.Id).Select(j => j.State).SingleAsync());
+    }
+
+    [Fact]
+    public async Task An_artifact_made_in_an_unknown_image_is_still_verified_and_a_target_with_no_known_image_gets_no_verify_job()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var binary = await ClaimBinaryAsync(lifecycle, builderA);
+        await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k", 1, new string('d', 64), "signature", CancellationToken.None);
+        await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd', image: "sha256:" + new string('9', 64)), CancellationToken.None);
+        var verify = await ClaimAsync(lifecycle, builderB, [JobKind.Verify]);
+        var result = await lifecycle.FinishAsync(builderB, Built(verify!.Id, 'd'), CancellationToken.None);
+
+        await db.Targets.Where(t => t.Triple == Targets[0]).ExecuteUpdateAsync(t => t.SetProperty(x => x.Images, Array.Empty<string>()));
+        var unverifiable = await ClaimBinaryAsync(lifecycle, builderA);
+        await lifecycle.RecordArtifactAsync(unverifiable!.Id, "demo.tar.gz", "k2", 1, new string('d', 64), "signature", CancellationToken.None);
+        await lifecycle.FinishAsync(builderA, Built(unverifiable.Id, 'd'), CancellationToken.None);
+
+        Assert.Null(result);
+        Assert.True((await db.ArtifactVerifications.SingleAsync()).Reproduced);
+        Assert.False(await db.Jobs.AnyAsync(j => j.Kind == JobKind.Verify && j.VerifiedArtifact!.JobId == unverifiable.Id));
+    }
+
+    [Fact]
     public async Task A_rebuild_that_gives_other_bytes_is_recorded_with_the_files_that_differ()
     {
         await using var db = Db();
@@ -352,7 +415,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var fromOther = await lifecycle.FinishAsync(builderB, Built(verify, 'd'), CancellationToken.None);
         var forNoJob = await lifecycle.FinishAsync(builderB, Built(long.MaxValue, 'd'), CancellationToken.None);
 
-        Assert.Equal("a builder cannot verify an artifact it made itself", fromMaker);
+        Assert.Equal("a builder host cannot verify an artifact it made itself", fromMaker);
         Assert.Equal(JobLifecycle.NotHeld, fromOther);
         Assert.Equal(JobLifecycle.NotHeld, forNoJob);
         Assert.False(await db.ArtifactVerifications.AnyAsync());
@@ -433,9 +496,9 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
 
     /// <summary>A successful binary or verify build whose archive's SHA-256 is 64 times <paramref name="archive"/>
     /// and whose one binary's is 64 times <paramref name="binary"/>.</summary>
-    private static JobFinished Built(long jobId, char archive, char binary = 'b') =>
+    private static JobFinished Built(long jobId, char archive, char binary = 'b', string? image = null) =>
         new(jobId, JobOutcome.Succeeded, 1, 0, null, ["demo"], null, null,
-            new BuildRecord("sha256:" + new string('1', 64), "rustc 1.95.0", "version = 4\n", new string(archive, 64),
+            new BuildRecord(image ?? KnownImage, "rustc 1.95.0", "version = 4\n", new string(archive, 64),
                 new Dictionary<string, string> { ["demo"] = new string(binary, 64) }));
 
     /// <summary>A metadata job and one binary job built by <paramref name="builder"/>: returns the artifact's id.</summary>

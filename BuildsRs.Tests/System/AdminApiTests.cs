@@ -14,19 +14,22 @@ namespace BuildsRs.Tests.SystemTests;
 public sealed class AdminApiTests(BuildsRsAppFixture fixture)
 {
     [Fact]
-    public async Task An_admin_enrolls_a_builder_key_and_nobody_else_can()
+    public async Task An_admin_enrolls_a_builder_key_for_the_host_it_names_and_nobody_else_can()
     {
         using var http = fixture.App.CreateHttpClient("api");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new EnrollRequest("admin-enrolled", Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), ["x86_64-unknown-linux-gnu"]);
 
-        using var anonymous = await http.PostAsJsonAsync("/api/v1/admin/builders", request, BuilderJsonContext.Default.EnrollRequest);
-        using var enrolled = await SendAsync(http, HttpMethod.Post, "/api/v1/admin/builders", JsonContent.Create(request, BuilderJsonContext.Default.EnrollRequest));
+        using var anonymous = await http.PostAsJsonAsync("/api/v1/admin/builders", request with { Host = "builder-2" }, BuilderJsonContext.Default.EnrollRequest);
+        using var hostless = await SendAsync(http, HttpMethod.Post, "/api/v1/admin/builders", JsonContent.Create(request, BuilderJsonContext.Default.EnrollRequest));
+        using var enrolled = await SendAsync(http, HttpMethod.Post, "/api/v1/admin/builders",
+            JsonContent.Create(request with { Host = "builder-2" }, BuilderJsonContext.Default.EnrollRequest));
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, hostless.StatusCode);
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         await using var db = await fixture.CreateDbContextAsync();
-        Assert.Equal(1, await db.Builders.CountAsync(b => b.Name == "admin-enrolled"));
+        Assert.Equal("builder-2", await db.Builders.Where(b => b.Name == "admin-enrolled").Select(b => b.Host.Name).SingleAsync());
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class AuthenticationTests(BuildsRsAppFixture fixture)
 
         await AssertRefusedAsync(http, method, path, null, HttpStatusCode.Unauthorized);
         await AssertRefusedAsync(http, method, path, WrongToken, HttpStatusCode.Unauthorized);
-        await AssertRefusedAsync(http, method, path, fixture.Secret("enrollment.token"), HttpStatusCode.Forbidden);
+        await AssertRefusedAsync(http, method, path, fixture.Secret("builder-1.enrollment.token"), HttpStatusCode.Forbidden);
 
         Assert.Equal(before, await StateAsync());
     }
@@ -69,7 +69,7 @@ public sealed class AuthenticationTests(BuildsRsAppFixture fixture)
         await AssertRefusedAsync(http, "PUT", path, null, HttpStatusCode.Unauthorized);
         await AssertRefusedAsync(http, "PUT", path, WrongToken, HttpStatusCode.Unauthorized);
         await AssertRefusedAsync(http, "PUT", path, fixture.Secret("admin.token"), HttpStatusCode.Forbidden);
-        await AssertRefusedAsync(http, "PUT", path, fixture.Secret("enrollment.token"), HttpStatusCode.Forbidden);
+        await AssertRefusedAsync(http, "PUT", path, fixture.Secret("builder-1.enrollment.token"), HttpStatusCode.Forbidden);
 
         Assert.Equal(artifacts, await db.Artifacts.CountAsync());
     }
@@ -82,7 +82,7 @@ public sealed class AuthenticationTests(BuildsRsAppFixture fixture)
 
         await AssertRefusedAsync(http, "POST", path, null, HttpStatusCode.Unauthorized);
         await AssertRefusedAsync(http, "POST", path, WrongToken, HttpStatusCode.Unauthorized);
-        await AssertRefusedAsync(http, "POST", path, fixture.Secret("enrollment.token"), HttpStatusCode.Unauthorized);
+        await AssertRefusedAsync(http, "POST", path, fixture.Secret("builder-1.enrollment.token"), HttpStatusCode.Unauthorized);
         using var allowed = await SendAsync(http, "POST", path, fixture.Secret("admin.token"));
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);

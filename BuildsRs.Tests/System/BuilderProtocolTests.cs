@@ -19,7 +19,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     [Fact]
-    public async Task Both_builder_replicas_enroll_themselves_and_stay_connected()
+    public async Task Both_builders_enroll_themselves_each_as_a_host_of_its_own_and_stay_connected()
     {
         await using var db = await fixture.CreateDbContextAsync();
         using var timeout = new CancellationTokenSource(Timeout);
@@ -34,6 +34,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         Assert.Equal(2, builders.Count);
         Assert.All(builders, b => Assert.True(b.Enabled && b.AllowedTargets.Contains("x86_64-unknown-linux-gnu")));
         Assert.Equal(2, builders.Select(b => b.Fingerprint).Distinct().Count());
+        Assert.Equal(["builder-1", "builder-2"], await replicas.Select(b => b.Host.Name).OrderBy(n => n).ToListAsync());
     }
 
     [Fact]
@@ -231,7 +232,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     /// A builder of this test's own that holds a fresh binary job of a target only it announces, so that no real
     /// builder takes the job.
     /// </summary>
-    private async Task<(ClientWebSocket Socket, JobAssigned Job, ECDsa Key)> ClaimTestJobAsync(string name, string target)
+    private async Task<(ClientWebSocket Socket, JobAssigned Job, ECDsa Key)> ClaimTestJobAsync(string name, string target, string? enrollmentToken = null)
     {
         await using var db = await fixture.CreateDbContextAsync();
         db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false });
@@ -239,7 +240,7 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Queued });
         await db.SaveChangesAsync();
 
-        var (socket, key) = await ConnectBuilderAsync(name, target);
+        var (socket, key) = await ConnectBuilderAsync(name, target, enrollmentToken: enrollmentToken);
         using var timeout = new CancellationTokenSource(Timeout);
         await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary]), timeout.Token);
         var job = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
@@ -247,12 +248,14 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         return (socket, job, key);
     }
 
-    /// <summary>A newly enrolled builder offering only <paramref name="target"/>, connected and welcomed.</summary>
-    private async Task<(ClientWebSocket Socket, ECDsa Key)> ConnectBuilderAsync(string name, string target, int capacity = JobLifecycle.MaxClaimCount)
+    /// <summary>A newly enrolled builder offering only <paramref name="target"/>, connected and welcomed (a key of the
+    /// host whose token is <paramref name="enrollmentToken"/>, builder-1's by default).</summary>
+    private async Task<(ClientWebSocket Socket, ECDsa Key)> ConnectBuilderAsync(string name, string target, int capacity = JobLifecycle.MaxClaimCount,
+        string? enrollmentToken = null)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var http = fixture.App.CreateHttpClient("api");
-        (await EnrollAsync(http, new EnrollRequest(name, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), [target]))).EnsureSuccessStatusCode();
+        (await EnrollAsync(http, new EnrollRequest(name, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), [target]), enrollmentToken)).EnsureSuccessStatusCode();
         var socket = await ConnectAsync();
         using var timeout = new CancellationTokenSource(Timeout);
         await BuilderSocket.SendAsync(socket, Hello(key) with { Targets = [target], Capacity = capacity }, timeout.Token);
@@ -380,6 +383,78 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_host_an_operator_adds_enrolls_keys_of_its_own_and_cannot_take_over_another_hosts_key()
+    {
+        using var http = fixture.App.CreateHttpClient("api");
+        using var anonymous = await http.PostAsJsonAsync("/api/v1/admin/hosts", new NewBuilderHost("test-host-anonymous"));
+        using var invalid = await AdminAsync(http, HttpMethod.Post, "/api/v1/admin/hosts", new NewBuilderHost("no spaces/or slashes"));
+        var token = await AddHostAsync(http, "test-host-own");
+        using var twice = await AdminAsync(http, HttpMethod.Post, "/api/v1/admin/hosts", new NewBuilderHost("test-host-own"));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new EnrollRequest("test-host-own-key", Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), ["x86_64-unknown-linux-gnu"]);
+
+        using var enrolled = await EnrollAsync(http, request, token);
+        using var takenOver = await EnrollAsync(http, request);
+        using var otherHostNamed = await EnrollAsync(http, request with { Host = "builder-1" }, token);
+        using var listed = await AdminAsync(http, HttpMethod.Get, "/api/v1/admin/hosts");
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.BadRequest, HttpStatusCode.Conflict), (anonymous.StatusCode, invalid.StatusCode, twice.StatusCode));
+        Assert.Equal("test-host-own", (await enrolled.Content.ReadFromJsonAsync<EnrollResponse>())!.Host);
+        Assert.Equal(HttpStatusCode.BadRequest, takenOver.StatusCode);
+        Assert.Contains("enrolled for another builder host", await takenOver.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, otherHostNamed.StatusCode);
+        var hosts = (await listed.Content.ReadFromJsonAsync<BuilderHostState[]>())!;
+        Assert.Contains(new BuilderHostState("test-host-own", true, 1), hosts);
+        Assert.All(hosts, h => Assert.Null(h.EnrollmentToken));
+        await using var db = await fixture.CreateDbContextAsync();
+        Assert.Equal("test-host-own", await db.Builders.Where(b => b.Name == "test-host-own-key").Select(b => b.Host.Name).SingleAsync());
+    }
+
+    [Fact]
+    public async Task Disabling_a_host_ends_every_connection_of_its_keys_puts_their_jobs_back_and_its_token_enrolls_nothing_more()
+    {
+        using var http = fixture.App.CreateHttpClient("api");
+        var token = await AddHostAsync(http, "test-host-disabled");
+        var (busy, job, busyKey) = await ClaimTestJobAsync("test-host-disabled-busy", "x86_64-buildsrs-test-host-disable", token);
+        var (idle, idleKey) = await ConnectBuilderAsync("test-host-disabled-idle", "x86_64-buildsrs-test-host-disable", enrollmentToken: token);
+        using var _ = busy;
+        using var __ = idle;
+        using var ___ = busyKey;
+        using var ____ = idleKey;
+
+        using var disabled = await AdminAsync(http, HttpMethod.Post, "/api/v1/admin/hosts/test-host-disabled/disable");
+        using var newKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var enrollAgain = await EnrollAsync(http, new EnrollRequest("test-host-disabled-new", Convert.ToBase64String(newKey.ExportSubjectPublicKeyInfo()), ["x86_64-unknown-linux-gnu"]), token);
+        using var reconnect = await ConnectAsync();
+        await BuilderSocket.SendAsync(reconnect, Hello(idleKey), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.NoContent, disabled.StatusCode);
+        Assert.Equal("builder 'test-host-disabled-busy' was disabled", await RefusalAsync(busy));
+        Assert.Equal("builder 'test-host-disabled-idle' was disabled", await RefusalAsync(idle));
+        Assert.Equal(HttpStatusCode.Unauthorized, enrollAgain.StatusCode);
+        Assert.Equal("builder host 'test-host-disabled' is disabled", await RefusalAsync(reconnect));
+        await using var db = await fixture.CreateDbContextAsync();
+        var released = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == job.JobId);
+        Assert.Equal((JobState.Queued, null), (released.State, released.BuilderId));
+        Assert.False(await db.Builders.AnyAsync(b => b.Name == "test-host-disabled-new"));
+    }
+
+    /// <summary>Adds a builder host with the admin API; returns its enrollment token.</summary>
+    private async Task<string> AddHostAsync(HttpClient http, string name)
+    {
+        using var added = await AdminAsync(http, HttpMethod.Post, "/api/v1/admin/hosts", new NewBuilderHost(name));
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        return (await added.Content.ReadFromJsonAsync<BuilderHostState>())!.EnrollmentToken!;
+    }
+
+    private async Task<HttpResponseMessage> AdminAsync(HttpClient http, HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", fixture.Secret("admin.token"));
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task A_builder_gets_no_more_jobs_than_the_capacity_it_announced_and_an_impossible_one_is_refused()
     {
         const string target = "capacity-test-unknown-linux-gnu";
@@ -453,13 +528,13 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         return key;
     }
 
-    private async Task<HttpResponseMessage> EnrollAsync(HttpClient http, EnrollRequest body)
+    private async Task<HttpResponseMessage> EnrollAsync(HttpClient http, EnrollRequest body, string? enrollmentToken = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/builders/enroll")
         {
             Content = JsonContent.Create(body, BuilderJsonContext.Default.EnrollRequest),
         };
-        request.Headers.Authorization = new("Bearer", fixture.Secret("enrollment.token"));
+        request.Headers.Authorization = new("Bearer", enrollmentToken ?? fixture.Secret("builder-1.enrollment.token"));
         return await http.SendAsync(request);
     }
 

@@ -23,7 +23,7 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
     {
         var names = fixture.HealthyResources.Values.Select(e => e.Resource.Name).ToList();
 
-        Assert.Equal(["api", "builder", "builder", "postgres", "registry", "registry-sync", "s3", "web"], names.Order());
+        Assert.Equal(["api", "builder-1", "builder-2", "postgres", "registry", "registry-sync", "s3", "web"], names.Order());
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
 
     /// <summary>The x86_64 image the AppHost hands to the builders, as the dashboard shows it.</summary>
     private string BuilderImage() =>
-        fixture.HealthyResources.Values.First(e => e.Resource.Name == "builder")
+        fixture.HealthyResources.Values.First(e => e.Resource.Name == "builder-1")
             .Snapshot.EnvironmentVariables.Single(e => e.Name == $"Builder__Images__{RepositoryPaths.HostTarget}").Value
         ?? throw new InvalidOperationException("The builders were given no image");
 }

@@ -439,6 +439,39 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         Assert.False(await db.Builders.AnyAsync(b => b.Name == "test-host-disabled-new"));
     }
 
+    [Fact]
+    public async Task A_verify_job_of_an_artifact_made_in_an_image_the_Api_does_not_know_names_a_known_image_instead()
+    {
+        const string target = "x86_64-buildsrs-test-verify-image";
+        var (known, unknown) = ("sha256:" + new string('1', 64), "sha256:" + new string('9', 64));
+        using var makerKey = await EnrollNewKeyAsync("test-verify-maker");
+        await using (var db = await fixture.CreateDbContextAsync())
+        {
+            db.Targets.Add(new Data.Model.Target { Triple = target, Enabled = false, Images = [known] });
+            var maker = await db.Builders.SingleAsync(b => b.Name == "test-verify-maker");
+            var version = await db.Versions.FirstAsync(v => v.Crate.Name == "xml-rs");
+            var built = new Data.Model.Job
+            {
+                VersionId = version.Id, Kind = JobKind.Binary, Target = target, State = JobState.Succeeded, BuilderId = maker.Id, BuilderImage = unknown,
+            };
+            var artifact = new Data.Model.Artifact { Job = built, FileName = "xml-rs.tar.gz", StorageKey = "test-verify-image", Sha256 = new string('d', 64) };
+            db.Artifacts.Add(artifact);
+            await db.SaveChangesAsync();
+            db.Jobs.Add(new Data.Model.Job { VersionId = version.Id, Kind = JobKind.Verify, Target = target, State = JobState.Queued, ArtifactId = artifact.Id });
+            await db.SaveChangesAsync();
+        }
+        using var http = fixture.App.CreateHttpClient("api");
+        var (socket, key) = await ConnectBuilderAsync("test-verify-other-host", target, enrollmentToken: await AddHostAsync(http, "test-host-verifier"));
+        using var _ = socket;
+        using var __ = key;
+        using var timeout = new CancellationTokenSource(Timeout);
+
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Verify]), timeout.Token);
+        var verify = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
+
+        Assert.Equal((JobKind.Verify, target, known), (verify.Kind, verify.Target, verify.Image));
+    }
+
     /// <summary>Adds a builder host with the admin API; returns its enrollment token.</summary>
     private async Task<string> AddHostAsync(HttpClient http, string name)
     {

@@ -21,6 +21,10 @@ public sealed class AuthenticationTests(BuildsRsAppFixture fixture)
     public static TheoryData<string, string> AdminEndpoints => new()
     {
         { "POST", "/api/v1/admin/builders" },
+        { "GET", "/api/v1/admin/hosts" },
+        { "POST", "/api/v1/admin/hosts" },
+        { "POST", "/api/v1/admin/hosts/builder-2/disable" },
+        { "POST", "/api/v1/admin/hosts/builder-2/enable" },
         { "POST", "/api/v1/admin/builders/{fingerprint}/disable" },
         { "POST", "/api/v1/admin/builders/{fingerprint}/enable" },
         { "PUT", "/api/v1/admin/targets/x86_64-unknown-linux-gnu" },
@@ -150,6 +154,7 @@ public sealed class AuthenticationTests(BuildsRsAppFixture fixture)
         await using var db = await fixture.CreateDbContextAsync();
         // Builds go on meanwhile: count only what an admin call would change.
         return $"{await db.Builders.CountAsync(b => b.Enabled)}/{await db.Builders.CountAsync()} builders, "
+            + $"{await db.BuilderHosts.CountAsync(h => h.Enabled)}/{await db.BuilderHosts.CountAsync()} hosts, "
             + $"{await db.Jobs.CountAsync(j => j.State == JobState.Cancelled)} cancelled, "
             + $"metadata attempts {await db.Jobs.CountAsync(j => j.Kind == JobKind.Metadata && j.Version.Crate.Name == "xml-rs")}, "
             + $"locked {await db.QueueLocks.AnyAsync(l => l.Locked)}, "

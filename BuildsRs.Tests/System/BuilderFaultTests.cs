@@ -56,12 +56,13 @@ public sealed class BuilderFaultTests(BuildsRsAppFixture fixture) : IDisposable
     }
 
     /// <summary>
-    /// SIGKILL, no goodbye: the process that holds the builder's key slot. A builder named <c>{machine}-{slot}</c>
-    /// keeps <c>builder-{slot}.lock</c> open for as long as it lives.
+    /// SIGKILL, no goodbye: the process that holds the builder's key slot. A local builder named <c>{host}-{slot}</c>
+    /// keeps <c>{host}/builder-{slot}.lock</c> of the key folder open for as long as it lives.
     /// </summary>
     private void KillBuilder(string name)
     {
-        var lockFile = Path.Combine(fixture.BuilderKeyDirectory, $"builder-{name[(name.LastIndexOf('-') + 1)..]}.lock");
+        var dash = name.LastIndexOf('-');
+        var lockFile = Path.Combine(fixture.BuilderKeyDirectory, name[..dash], $"builder-{name[(dash + 1)..]}.lock");
         var holders = Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit))
             .Where(pid => HoldsOpen(pid!, lockFile)).Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         using var builder = Process.GetProcessById(Assert.Single(holders));

@@ -73,6 +73,13 @@ public sealed class ComposeDeploymentTests(ComposeDeploymentFixture deployment) 
         var finished = await WaitForSucceededAsync(crate);
         Assert.Equal(1, finished.Claims);
         await AssertDownloadRunsAsync(crate);
+        // The storage behind the proxy answers only the links the Api signed: no listing, no unsigned read.
+        var key = await SqlAsync($"SELECT a.storage_key FROM artifacts a WHERE a.job_id = {finished.Id}");
+        foreach (var path in new[] { "artifacts/", "artifacts/?list-type=2", "artifacts/?prefix=crates/", $"artifacts/{key}" })
+        {
+            using var response = await deployment.Http.GetAsync(new Uri(deployment.ApiUrl, path));
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.Forbidden, $"{path}: {(int)response.StatusCode}");
+        }
     }
 
     [Fact, Step(3)]

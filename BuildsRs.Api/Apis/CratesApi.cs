@@ -68,7 +68,7 @@ public static class CratesApi
         {
             return ApiProblems.NotFound($"no crate named '{crate}'");
         }
-        var versions = await db.Versions.Where(v => v.CrateId == found.Id)
+        var versions = await db.Versions.Where(v => v.CrateId == found.Id && v.RemovedAt == null)
             .Select(v => new { v.Id, v.Version, v.Yanked, v.PublishedAt, v.BinaryTargets }).ToListAsync(cancellationToken);
         var jobs = await JobRow.ForVersionsAsync(db, [.. versions.Select(v => v.Id)], cancellationToken);
         return TypedResults.Ok(new CrateDetails(found.Name, VersionNumber.Latest(versions, v => v.Version, v => v.Yanked)?.Version,
@@ -85,12 +85,16 @@ public static class CratesApi
         }
         var normalized = CrateName.Normalize(crate);
         var found = await db.Versions.Where(v => v.Crate.NormalizedName == normalized && v.Version == version)
-            .Select(v => new { v.Id, Crate = v.Crate.Name, v.Version, v.Checksum, v.Yanked, v.PublishedAt, v.BinaryTargets })
+            .Select(v => new { v.Id, Crate = v.Crate.Name, v.Version, v.Checksum, v.Yanked, v.PublishedAt, v.BinaryTargets, v.RemovedAt })
             .SingleOrDefaultAsync(cancellationToken);
         if (found is null)
         {
             return ApiProblems.NotFound(await db.Crates.AnyAsync(c => c.NormalizedName == normalized, cancellationToken)
                 ? $"{crate} has no version {version}" : $"no crate named '{crate}'");
+        }
+        if (found.RemovedAt is { } removedAt)
+        {
+            return ApiProblems.Gone(ApiProblems.Removed(found.Crate, found.Version, removedAt));
         }
         var jobs = await db.Jobs.Where(j => j.VersionId == found.Id).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id)
             .Select(JobViews.Summary).ToListAsync(cancellationToken);

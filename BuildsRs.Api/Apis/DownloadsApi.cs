@@ -63,7 +63,7 @@ public static class DownloadsApi
         var (build, missing) = await resolver.FindAsync(crate, version, target, http.RequestAborted);
         if (build is null)
         {
-            return ApiProblems.NotFound(missing!);
+            return missing!.Gone ? ApiProblems.Gone(missing.Reason) : ApiProblems.NotFound(missing.Reason);
         }
         switch (file)
         {

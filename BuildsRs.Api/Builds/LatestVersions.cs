@@ -11,7 +11,7 @@ internal static class LatestVersions
 {
     public static async Task<Dictionary<long, CrateLatest>> OfAsync(BuildsRsDbContext db, IReadOnlyCollection<long> crateIds, CancellationToken cancellationToken)
     {
-        var versions = await db.Versions.Where(v => crateIds.Contains(v.CrateId))
+        var versions = await db.Versions.Where(v => crateIds.Contains(v.CrateId) && v.RemovedAt == null)
             .Select(v => new { v.Id, v.CrateId, v.Version, v.Yanked, v.BinaryTargets }).ToListAsync(cancellationToken);
         var latest = versions.GroupBy(v => v.CrateId).ToDictionary(g => g.Key,
             g => (Latest: VersionNumber.Latest(g, v => v.Version, v => v.Yanked), Count: g.Count()));

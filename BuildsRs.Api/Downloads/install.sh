@@ -1,16 +1,19 @@
 #!/bin/sh
 # Installs a crate's binaries built by BuildsRs, after checking their SHA-256 and the service's signature.
 # Usage: curl -fsSL @BASE_URL@/install.sh | sh -s -- CRATE [--version VERSION] [--target TRIPLE] [--to DIRECTORY]
+#        [--allow-unsigned]
 # Defaults: the latest version with a build for this machine, its target triple, and $CARGO_HOME/bin (~/.cargo/bin).
 # The signature is checked with minisign, or else with openssl (3.0 or newer); BUILDSRS_PUBLIC_KEY pins another key
-# than the one this script was served with.
+# than the one this script was served with. What the signature covers must be what was asked for: the crate, the
+# target, the version when one is given, and the archive's name and SHA-256. Without a signature, or without a tool
+# to check it, nothing is installed unless --allow-unsigned says to go on with the SHA-256 alone.
 set -eu
 
 base="@BASE_URL@"
 public_key="${BUILDSRS_PUBLIC_KEY:-@PUBLIC_KEY@}"
-crate="" version="latest" target="" to="${CARGO_HOME:-$HOME/.cargo}/bin"
+crate="" version="latest" target="" to="${CARGO_HOME:-$HOME/.cargo}/bin" allow_unsigned=no
 
-usage="usage: sh -s -- CRATE [--version VERSION] [--target TRIPLE] [--to DIRECTORY]"
+usage="usage: sh -s -- CRATE [--version VERSION] [--target TRIPLE] [--to DIRECTORY] [--allow-unsigned]"
 fail() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -18,6 +21,7 @@ while [ $# -gt 0 ]; do
     --version) version="${2:?--version needs a value}"; shift 2 ;;
     --target) target="${2:?--target needs a value}"; shift 2 ;;
     --to) to="${2:?--to needs a value}"; shift 2 ;;
+    --allow-unsigned) allow_unsigned=yes; shift ;;
     -h|--help) echo "$usage"; exit 0 ;;
     -*) fail "unknown option $1" ;;
     *) [ -z "$crate" ] || fail "one crate at a time"; crate="$1"; shift ;;
@@ -112,21 +116,41 @@ verify_with_openssl() {
   openssl pkeyutl -verify -pubin -inkey "$v/key.pem" -rawin -in "$v/comment" -sigfile "$v/global" >/dev/null 2>&1
 }
 
+# unsigned REASON: why the signature cannot be checked; fatal unless --allow-unsigned.
+unsigned() {
+  [ "$allow_unsigned" = yes ] || fail "$1; nothing installed (--allow-unsigned installs it with only its SHA-256 checked)"
+  printf 'install.sh: warning: %s; only its SHA-256 was checked\n' "$1" >&2
+}
+
+# signed FIELD: a field of the verified trusted comment (file:, crate:, version:, target:, sha256:, tab-separated).
+signed() { sed -n 3p "$work/minisig" | sed 's/^trusted comment: //' | tr '\t' '\n' | sed -n "s/^$1://p"; }
+# Crate names match as crates.io matches them: case and - against _ do not count.
+same_crate() { [ "$(printf '%s' "$1" | tr 'A-Z_' 'a-z-')" = "$(printf '%s' "$2" | tr 'A-Z_' 'a-z-')" ]; }
+
 status="$(fetch "$url.minisig" "$work/minisig")" || fail "cannot reach $base"
 if [ "$status" != 200 ]; then
-  printf 'install.sh: warning: %s has no signature; only its SHA-256 was checked\n' "$url" >&2
-elif ! sed -n 3p "$work/minisig" | grep -q "sha256:$expected"; then
-  fail "the signature is for another archive than $url; nothing installed"
+  unsigned "$url has no signature"
 elif command -v minisign >/dev/null 2>&1; then
   minisign -Vqm "$work/archive.tar.gz" -x "$work/minisig" -P "$public_key" >/dev/null 2>&1 \
     || fail "the signature of $url does not verify with the key $public_key; nothing installed"
-  printf 'install.sh: signature checked with minisign (key %s)\n' "$public_key"
+  checked_with=minisign
 elif command -v openssl >/dev/null 2>&1 && openssl dgst -blake2b512 </dev/null >/dev/null 2>&1; then
   verify_with_openssl "$work/archive.tar.gz" "$work/minisig" \
     || fail "the signature of $url does not verify with the key $public_key; nothing installed"
-  printf 'install.sh: signature checked with openssl (key %s)\n' "$public_key"
+  checked_with=openssl
 else
-  printf 'install.sh: warning: neither minisign nor openssl is here to check the signature; only the SHA-256 was checked\n' >&2
+  unsigned "neither minisign nor openssl 3 is here to check the signature of $url"
+fi
+if [ -n "${checked_with:-}" ]; then
+  # A genuine signature of another archive of this service (another crate, target or an older version) is no
+  # signature of what was asked for.
+  same_crate "$(signed crate)" "$crate" || fail "the signature is for the crate $(signed crate), not $crate; nothing installed"
+  [ "$(signed target)" = "$target" ] || fail "the signature is for the target $(signed target), not $target; nothing installed"
+  [ "$version" = latest ] || [ "$(signed version)" = "$version" ] \
+    || fail "the signature is for version $(signed version) of $crate, not $version; nothing installed"
+  [ "$(signed file)" = "$(signed crate)-$(signed version)-$(signed target).tar.gz" ] && [ "$(signed sha256)" = "$expected" ] \
+    || fail "the signature is for another archive than $url; nothing installed"
+  printf 'install.sh: signature checked with %s (key %s): %s %s for %s\n' "$checked_with" "$public_key" "$(signed crate)" "$(signed version)" "$target"
 fi
 
 mkdir -p "$work/bin" "$to"

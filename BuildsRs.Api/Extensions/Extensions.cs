@@ -60,6 +60,8 @@ internal static class Extensions
         builder.Services.AddSingleton<ArtifactSigner>();
         builder.Services.AddScoped<Provenance>();
         builder.Services.AddHostedService<LeaseSweeper>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
+        builder.Services.AddHostedService<RemovedVersionsRetention>();
         builder.Services.AddHostedService<QueueSampler>();
 
         builder.Services.AddOptions<PublicCaching>().BindConfiguration(PublicCaching.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -26,7 +26,7 @@ internal sealed class Provenance(BuildsRsDbContext db, ArtifactSigner signer, IO
         {
             a.FileName, a.Sha256, a.JobId, a.Job.Target, a.Job.BuilderImage, a.Job.Toolchain, a.Job.LockfileSha256, a.Job.StartedAt, a.Job.FinishedAt,
             Builder = a.Job.Builder!.Fingerprint, Crate = a.Job.Version.Crate.Name, a.Job.Version.Version, a.Job.Version.Checksum,
-            a.Job.Version.PublishedAt, a.Job.Version.BuildSettings,
+            a.Job.Version.PublishedAt, a.Job.BuildSettings,
         }).SingleOrDefaultAsync(cancellationToken);
         if (build is not { BuilderImage: { } image, Toolchain: { } toolchain, LockfileSha256: { } lockfile, StartedAt: { } started, FinishedAt: { } finished })
         {

@@ -115,7 +115,7 @@ internal sealed class FirstImportWriter
         {
             await rename.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var delete = new NpgsqlCommand(IndexImportSql.DeleteCratesEverywhere, connection, transaction) { CommandTimeout = 0 };
+        await using var delete = new NpgsqlCommand(IndexImportSql.DeleteCratesWithoutVersions, connection, transaction) { CommandTimeout = 0 };
         return crates.Count - (int)(long)(await delete.ExecuteScalarAsync(cancellationToken))!;
     }
 

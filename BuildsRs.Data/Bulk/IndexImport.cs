@@ -7,7 +7,7 @@ namespace BuildsRs.Data.Bulk;
 /// <summary>
 /// Brings the crates and versions of the database in step with what the registry index states, in one transaction:
 /// rows are streamed into a staging table with binary COPY, then applied with set-based statements (new crates and
-/// versions, changed versions such as yanks, versions and crates the index no longer has), new non-yanked versions
+/// versions, changed versions such as yanks, versions the index no longer lists marked removed), new non-yanked versions
 /// get one <c>metadata</c> job each, and the sync cursor moves with the data it describes.
 /// Applying the same rows again changes nothing. Into a database without crates (a registry's first import), rows are
 /// written straight into the tables while they are read instead (<see cref="FirstImportWriter"/>).
@@ -92,13 +92,13 @@ public sealed class IndexImport : IAsyncDisposable
     }
 
     /// <summary>
-    /// Puts a crate in scope although no version of it was staged: the index no longer lists it, so its versions go.
-    /// Used by partial imports, whose scope is the crates they name.
+    /// Puts a crate in scope although no version of it was staged: the index no longer lists it, so its versions are
+    /// removed. Used by partial imports, whose scope is the crates they name.
     /// </summary>
     public void AddToScope(string crateName) => scope.Add(Contracts.CrateName.Normalize(crateName));
 
     /// <summary>
-    /// Keeps a crate's versions from being deleted in this import: some of its index lines could not be read, so the
+    /// Keeps a crate's versions from being removed in this import: some of its index lines could not be read, so the
     /// versions they describe are unknown rather than gone.
     /// </summary>
     public void ProtectFromDeletion(string crateName) => protectedCrates.Add(Contracts.CrateName.Normalize(crateName));
@@ -107,12 +107,14 @@ public sealed class IndexImport : IAsyncDisposable
     /// Applies the rows. <paramref name="wholeIndex"/>: the staged rows are the entire index, so every crate
     /// is in scope (a full import or reconcile); otherwise only the staged and named crates are. New versions' jobs
     /// are queued as <paramref name="jobs"/> says. <paramref name="cursor"/>, when given, is recorded as the index
-    /// commit now applied for <paramref name="registry"/>.
+    /// commit now applied for <paramref name="registry"/>. With a <paramref name="removalLimit"/>, an import that
+    /// would remove more than it allows changes nothing and throws <see cref="RemovalsHeldException"/>.
     /// </summary>
-    public async Task<IndexImportResult> CommitAsync(bool wholeIndex, NewVersionJobs jobs, string registry, string? cursor, CancellationToken cancellationToken)
+    public async Task<IndexImportResult> CommitAsync(bool wholeIndex, NewVersionJobs jobs, string registry, string? cursor, CancellationToken cancellationToken,
+        RemovalLimit? removalLimit = null)
     {
         var result = firstImport is null
-            ? await ApplyStagedAsync(wholeIndex, jobs, cancellationToken)
+            ? await ApplyStagedAsync(wholeIndex, jobs, removalLimit, cancellationToken)
             : await WriteFirstAsync(firstImport, jobs, cancellationToken);
         if (wholeIndex)
         {
@@ -130,7 +132,7 @@ public sealed class IndexImport : IAsyncDisposable
         return result;
     }
 
-    private async Task<IndexImportResult> ApplyStagedAsync(bool wholeIndex, NewVersionJobs jobs, CancellationToken cancellationToken)
+    private async Task<IndexImportResult> ApplyStagedAsync(bool wholeIndex, NewVersionJobs jobs, RemovalLimit? removalLimit, CancellationToken cancellationToken)
     {
         await rows!.CompleteAsync(cancellationToken);
         await rows.DisposeAsync();
@@ -143,15 +145,22 @@ public sealed class IndexImport : IAsyncDisposable
             await ExecuteAsync(IndexImportSql.FillScopeFromStaging, cancellationToken);
         }
 
+        if (removalLimit is not null)
+        {
+            var counted = await ReadCountsAsync(IndexImportSql.CountRemovals(wholeIndex), [], cancellationToken);
+            if (removalLimit.Holds(removals: counted[1], covered: counted[0]))
+            {
+                throw new RemovalsHeldException(counted[1], counted[0], removalLimit);
+            }
+        }
         var cratesAdded = await CountAsync(IndexImportSql.InsertCrates, cancellationToken);
-        var versionsDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteVersionsEverywhere : IndexImportSql.DeleteVersionsInScope, cancellationToken);
+        var removed = await ReadCountsAsync(IndexImportSql.RemoveVersions(wholeIndex), [], cancellationToken);
         var updated = await ReadCountsAsync(IndexImportSql.UpdateVersions, JobParameters(jobs), cancellationToken);
-        var (changed, yanked, unyanked, unyankedQueued, jobsCancelled) = (updated[0], updated[1], updated[2], updated[3], updated[4]);
+        var (changed, yanked, unyanked, returnedQueued, yankCancelled, restored) = (updated[0], updated[1], updated[2], updated[3], updated[4], updated[5]);
         var inserted = await ReadCountsAsync(IndexImportSql.InsertVersionsAndJobs(jobs.Backfill), JobParameters(jobs), cancellationToken);
-        var (versionsAdded, jobsQueued) = (inserted[0], inserted[1] + unyankedQueued);
-        // Last, so that a crate is judged by the versions it has after this import.
-        var cratesDeleted = await CountAsync(wholeIndex ? IndexImportSql.DeleteCratesEverywhere : IndexImportSql.DeleteCratesInScope, cancellationToken);
-        return new IndexImportResult(cratesAdded, cratesDeleted, versionsAdded, versionsDeleted, changed, yanked, unyanked, jobsQueued, jobsCancelled);
+        var (versionsAdded, jobsQueued) = (inserted[0], inserted[1] + returnedQueued);
+        return new IndexImportResult(cratesAdded, versionsAdded, removed[0], restored, changed - restored, yanked, unyanked, jobsQueued,
+            yankCancelled + removed[1]);
     }
 
     /// <summary>Every version is new: only the crates' names and the jobs remain.</summary>
@@ -163,7 +172,7 @@ public sealed class IndexImport : IAsyncDisposable
         }
         var cratesAdded = await writer.CompleteAsync(cancellationToken);
         var jobsQueued = await writer.QueueBacklogAsync(jobs, cancellationToken);
-        return new IndexImportResult(cratesAdded, 0, writer.VersionsAdded, 0, 0, 0, 0, jobsQueued, 0);
+        return new IndexImportResult(cratesAdded, writer.VersionsAdded, 0, 0, 0, 0, 0, jobsQueued, 0);
     }
 
     private static NpgsqlParameter[] JobParameters(NewVersionJobs jobs) =>

@@ -1,11 +1,12 @@
 namespace BuildsRs.Data.Bulk;
 
-/// <summary>What one import changed. All zero when the database already matched the index.</summary>
+/// <summary>What one import changed. All zero when the database already matched the index. A removed version is one
+/// the index stopped listing (kept, and no longer served); a restored one is a removed version listed again.</summary>
 public sealed record IndexImportResult(
     int CratesAdded,
-    int CratesDeleted,
     int VersionsAdded,
-    int VersionsDeleted,
+    int VersionsRemoved,
+    int VersionsRestored,
     int VersionsChanged,
     int Yanked,
     int Unyanked,
@@ -13,5 +14,5 @@ public sealed record IndexImportResult(
     int JobsCancelled)
 {
     public bool ChangedAnything =>
-        CratesAdded + CratesDeleted + VersionsAdded + VersionsDeleted + VersionsChanged + MetadataJobsQueued > 0;
+        CratesAdded + VersionsAdded + VersionsRemoved + VersionsRestored + VersionsChanged + MetadataJobsQueued > 0;
 }

@@ -71,65 +71,71 @@ internal static class IndexImportSql
             WHERE {Normalized} = c.normalized_name AND i.version = v.version)
         """;
 
-    public const string DeleteVersionsEverywhere = $"""
-        WITH deleted AS (
-            DELETE FROM versions v USING crates c
-            WHERE v.crate_id = c.id AND {NotInIndex}
-            RETURNING 1)
+    /// <summary>A first import's crates whose files gave no version (all their lines malformed): it made them from
+    /// the files' paths a moment ago, so they hold no history.</summary>
+    public const string DeleteCratesWithoutVersions = """
+        WITH deleted AS (DELETE FROM crates c WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id) RETURNING 1)
         SELECT count(*) FROM deleted
         """;
 
-    public const string DeleteVersionsInScope = $"""
-        WITH deleted AS (
-            DELETE FROM versions v USING crates c
-            WHERE v.crate_id = c.id
-              AND c.normalized_name IN (SELECT normalized_name FROM import_scope)
-              AND {NotInIndex}
-            RETURNING 1)
-        SELECT count(*) FROM deleted
-        """;
+    private const string InScope = "c.normalized_name IN (SELECT normalized_name FROM import_scope)";
 
-    private const string HasNoVersions = "NOT EXISTS (SELECT 1 FROM versions v WHERE v.crate_id = c.id)";
-
-    public const string DeleteCratesEverywhere = $"""
-        WITH deleted AS (DELETE FROM crates c WHERE {HasNoVersions} RETURNING 1)
-        SELECT count(*) FROM deleted
-        """;
-
-    public const string DeleteCratesInScope = $"""
-        WITH deleted AS (
-            DELETE FROM crates c
-            WHERE c.normalized_name IN (SELECT normalized_name FROM import_scope) AND {HasNoVersions}
-            RETURNING 1)
-        SELECT count(*) FROM deleted
+    /// <summary>How many listed versions the import covers, and how many of them the index no longer lists: what the
+    /// removal guard weighs before anything changes.</summary>
+    public static string CountRemovals(bool wholeIndex) => $"""
+        SELECT count(*), count(*) FILTER (WHERE {NotInIndex})
+        FROM versions v JOIN crates c ON c.id = v.crate_id
+        WHERE v.removed_at IS NULL{(wholeIndex ? "" : $" AND {InScope}")}
         """;
 
     /// <summary>
-    /// Versions the index now states differently (a yank, an unyank, a corrected field), and what that does to their
-    /// jobs (<see cref="Jobs.JobLifecycleSql.CancelQueuedOfYanked"/>, <see cref="Jobs.JobLifecycleSql.QueueMetadataForUnyanked"/>).
+    /// Versions the index no longer lists are marked removed, never deleted: their jobs, artifacts, signatures, logs,
+    /// verifications and download counts cannot be made again, and an index can lose a file by mistake. Their queued
+    /// jobs are cancelled.
+    /// </summary>
+    public static string RemoveVersions(bool wholeIndex) => $"""
+        WITH removed AS (
+            UPDATE versions v SET removed_at = now()
+            FROM crates c
+            WHERE v.crate_id = c.id AND v.removed_at IS NULL AND {NotInIndex}{(wholeIndex ? "" : $" AND {InScope}")}
+            RETURNING v.id),
+        cancelled AS (
+            UPDATE jobs j SET state = {Jobs.JobLifecycleSql.Cancelled}, finished_at = now(), error = 'the version was removed from the registry''s index'
+            FROM removed r
+            WHERE j.version_id = r.id AND j.state = {Jobs.JobLifecycleSql.Queued}
+            RETURNING 1)
+        SELECT (SELECT count(*) FROM removed), (SELECT count(*) FROM cancelled)
+        """;
+
+    /// <summary>
+    /// Versions the index now states differently (a yank, an unyank, a corrected field, a removed version listed again,
+    /// which gets its records back), and what that does to their jobs (<see cref="Jobs.JobLifecycleSql.CancelQueuedOfYanked"/>,
+    /// <see cref="Jobs.JobLifecycleSql.QueueMetadataForReturned"/>).
     /// </summary>
     public static readonly string UpdateVersions = $"""
         WITH changed AS (
-            SELECT v.id, v.yanked AS was_yanked, i.*
+            SELECT v.id, v.yanked AS was_yanked, v.removed_at IS NOT NULL AS was_removed, i.*
             FROM import_versions i
             JOIN crates c ON c.normalized_name = {Normalized}
             JOIN versions v ON v.crate_id = c.id AND v.version = i.version
-            WHERE (v.yanked, v.checksum, v.rust_version, v.published_at, v.links, v.dependency_count, v.features)
+            WHERE v.removed_at IS NOT NULL
+               OR (v.yanked, v.checksum, v.rust_version, v.published_at, v.links, v.dependency_count, v.features)
                   IS DISTINCT FROM (i.yanked, i.checksum, i.rust_version, i.published_at, i.links, i.dependency_count, i.features::jsonb)),
         updated AS (
             UPDATE versions v
             SET yanked = ch.yanked, checksum = ch.checksum, rust_version = ch.rust_version, published_at = ch.published_at,
-                links = ch.links, dependency_count = ch.dependency_count, features = ch.features::jsonb
+                links = ch.links, dependency_count = ch.dependency_count, features = ch.features::jsonb, removed_at = NULL
             FROM changed ch
             WHERE v.id = ch.id
-            RETURNING v.id, ch.was_yanked, v.yanked),
+            RETURNING v.id, ch.was_yanked, v.yanked, ch.was_removed),
         cancelled AS ({Jobs.JobLifecycleSql.CancelQueuedOfYanked("updated")}),
-        queued AS ({Jobs.JobLifecycleSql.QueueMetadataForUnyanked("updated")})
+        queued AS ({Jobs.JobLifecycleSql.QueueMetadataForReturned("updated")})
         SELECT count(*),
                count(*) FILTER (WHERE yanked AND NOT was_yanked),
                count(*) FILTER (WHERE was_yanked AND NOT yanked),
                (SELECT count(*) FROM queued),
-               (SELECT count(*) FROM cancelled)
+               (SELECT count(*) FROM cancelled),
+               count(*) FILTER (WHERE was_removed)
         FROM updated
         """;
 

@@ -30,6 +30,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.Property(j => j.Outcome).HasConversion<SnakeCaseEnumConverter<JobOutcome>>().HasMaxLength(30);
         job.Property(j => j.Target).HasMaxLength(100);
         job.Property(j => j.TraceParent).HasMaxLength(55);
+        job.Property(j => j.BuildSettings).HasColumnType("jsonb");
         job.Property(j => j.BuilderImage).HasMaxLength(100);
         job.Property(j => j.Toolchain).HasMaxLength(200);
         job.Property(j => j.LockfileSha256).HasMaxLength(64).IsFixedLength();

@@ -10,10 +10,10 @@ namespace BuildsRs.Data.Jobs;
 /// </summary>
 internal static class JobLifecycleSql
 {
-    private static readonly string Queued = Sql(JobState.Queued);
+    internal static readonly string Queued = Sql(JobState.Queued);
     private static readonly string Running = Sql(JobState.Running);
     private static readonly string Failed = Sql(JobState.Failed);
-    private static readonly string Cancelled = Sql(JobState.Cancelled);
+    internal static readonly string Cancelled = Sql(JobState.Cancelled);
     private static readonly string Metadata = Sql(JobKind.Metadata);
     private static readonly string Binary = Sql(JobKind.Binary);
 
@@ -31,7 +31,8 @@ internal static class JobLifecycleSql
     /// <summary>Up to @count of the highest-priority, oldest queued jobs of the builder's kinds and targets, each taken
     /// by exactly one builder, with what the builder needs of its version and crate, in queue order: one round trip.
     /// The n-th job gets the n-th of @token_hashes. None while an operator has locked the queue, none for a disabled
-    /// builder, and never more than make the builder hold @capacity jobs. A verify job never goes to the builder that
+    /// builder, and never more than make the builder hold @capacity jobs. Each job keeps the settings it is handed: the
+    /// version's now, or for a verify job those of the build it checks. A verify job never goes to the builder that
     /// made its artifact, nor to any other builder of that builder's host.</summary>
     public static readonly string Claim = $"""
         WITH locked AS (
@@ -48,11 +49,15 @@ internal static class JobLifecycleSql
             SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS n FROM locked),
         claimed AS (
             UPDATE jobs SET state = {Running}, builder_id = @builder, lease_expires_at = now() + @lease,
-                            started_at = now(), claims = claims + 1, upload_token_hash = (@token_hashes::bytea[])[picked.n]
+                            started_at = now(), claims = claims + 1, upload_token_hash = (@token_hashes::bytea[])[picked.n],
+                            build_settings = CASE WHEN jobs.kind = {Sql(JobKind.Verify)}
+                                THEN (SELECT made.build_settings FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = jobs.artifact_id)
+                                ELSE (SELECT v.build_settings FROM versions v WHERE v.id = jobs.version_id) END
             FROM picked WHERE jobs.id = picked.id
-            RETURNING jobs.id, jobs.kind, jobs.target, jobs.version_id, jobs.artifact_id, jobs.lease_expires_at, jobs.trace_parent, picked.n)
+            RETURNING jobs.id, jobs.kind, jobs.target, jobs.version_id, jobs.artifact_id, jobs.lease_expires_at, jobs.trace_parent,
+                      jobs.build_settings, picked.n)
         SELECT c.id, c.kind, c.target, c.version_id, c.artifact_id, c.lease_expires_at, cr.name AS crate, v.version, v.checksum,
-               v.build_settings::text AS build_settings, v.published_at, c.trace_parent
+               c.build_settings::text AS build_settings, v.published_at, c.trace_parent
         FROM claimed c JOIN versions v ON v.id = c.version_id JOIN crates cr ON cr.id = v.crate_id
         ORDER BY c.n
         """;
@@ -61,7 +66,8 @@ internal static class JobLifecycleSql
     /// The common result in one statement, for any number of jobs at once (@results: a JSON array of
     /// <c>{job, exit_code, binaries, settings, author_targets}</c>): each metadata job the builder holds ends as
     /// succeeded, its version gets its binary targets and the author's settings, and one binary job is queued per
-    /// enabled target (narrowed by the author's own list) when it has binaries, in the metadata job's trace. One row
+    /// enabled target (narrowed by the author's own list) when it has binaries and the registry still lists it, in the
+    /// metadata job's trace. One row
     /// per job ended; none for a job the builder does not hold as such.
     /// </summary>
     public static readonly string EndMetadataAndFanOut = $"""
@@ -84,6 +90,7 @@ internal static class JobLifecycleSql
                    0, ended.trace_parent
             FROM ended CROSS JOIN targets t
             WHERE cardinality(ended.binaries) > 0 AND t.enabled AND (ended.author_targets IS NULL OR t.triple = ANY(ended.author_targets))
+              AND NOT EXISTS (SELECT FROM versions removed WHERE removed.id = ended.version_id AND removed.removed_at IS NOT NULL)
             ON CONFLICT DO NOTHING
             RETURNING version_id, target)
         SELECT ended.id, ended.trace_parent, (SELECT count(*) FROM described) AS described,
@@ -127,14 +134,15 @@ internal static class JobLifecycleSql
     /// <summary>
     /// A rebuild starts again from the metadata job (the author's settings may have been read wrongly or the
     /// targets changed since); its binary jobs inherit the priority. Versions with a live metadata job are skipped.
-    /// A whole crate's rebuild leaves its yanked versions alone.
+    /// A whole crate's rebuild leaves its yanked versions alone, and no rebuild builds a version the registry's index
+    /// no longer lists.
     /// </summary>
     public static readonly string QueueRebuild = $"""
         INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent)
         SELECT v.id, {Metadata}, NULL, {Queued}, @priority,
                COALESCE((SELECT max(attempt) + 1 FROM jobs WHERE version_id = v.id AND kind = {Metadata}), 0), 0, @trace_parent
         FROM versions v JOIN crates c ON c.id = v.crate_id
-        WHERE c.normalized_name = @crate AND (v.version = @version OR (@version = '' AND NOT v.yanked))
+        WHERE c.normalized_name = @crate AND (v.version = @version OR (@version = '' AND NOT v.yanked)) AND v.removed_at IS NULL
         ON CONFLICT DO NOTHING
         """;
 
@@ -291,14 +299,15 @@ internal static class JobLifecycleSql
         RETURNING 1
         """;
 
-    /// <summary>An unyanked version that has no job left but cancelled ones (it was yanked when first imported, or
-    /// before it was built) gets its metadata job, once.</summary>
-    public static string QueueMetadataForUnyanked(string updated) => $"""
+    /// <summary>A version back in the running (unyanked, or listed again after its removal) that has no job left but
+    /// cancelled ones (it was yanked when first imported, or yanked or removed before it was built) gets its metadata
+    /// job, once.</summary>
+    public static string QueueMetadataForReturned(string updated) => $"""
         INSERT INTO jobs (version_id, kind, state, priority, attempt, claims, trace_parent)
         SELECT u.id, {Metadata}, {Queued}, @priority,
                COALESCE((SELECT max(attempt) + 1 FROM jobs j WHERE j.version_id = u.id AND j.kind = {Metadata}), 0), 0, @trace_parent
         FROM {updated} u
-        WHERE u.was_yanked AND NOT u.yanked
+        WHERE (u.was_yanked OR u.was_removed) AND NOT u.yanked
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.version_id = u.id AND j.state <> {Cancelled})
         RETURNING 1
         """;

@@ -312,6 +312,10 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("published_at");
 
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
                     b.Property<string>("RustVersion")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -382,6 +386,10 @@ namespace BuildsRs.Data.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer")
                         .HasColumnName("attempt");
+
+                    b.Property<string>("BuildSettings")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("build_settings");
 
                     b.Property<long?>("BuilderId")
                         .HasColumnType("bigint")

@@ -13,6 +13,10 @@ public class CrateVersion
     public required string Checksum { get; set; }
 
     public bool Yanked { get; set; }
+
+    /// <summary>When the registry's index stopped listing this version; null while it lists it. A removed version is
+    /// no longer served, but its records stay, and it gets them back if the index lists it again.</summary>
+    public DateTimeOffset? RemovedAt { get; set; }
     public string? RustVersion { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
     public string? Links { get; set; }

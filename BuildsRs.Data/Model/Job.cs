@@ -42,6 +42,10 @@ public class Job
     /// join that trace.</summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>The author's settings the job was handed when claimed, as JSON: what its provenance names, whatever the
+    /// version's settings are later. A verify job is handed those of the build it checks.</summary>
+    public string? BuildSettings { get; set; }
+
     /// <summary>A verify job's artifact: the one it builds again.</summary>
     public long? ArtifactId { get; set; }
     public Artifact? VerifiedArtifact { get; set; }

@@ -5,18 +5,21 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BuildsRs.RegistrySync.Apis;
 
-/// <summary>On-demand work for operators: refresh named crates from the sparse index now.</summary>
+/// <summary>On-demand work for operators: refresh named crates from the sparse index now, and confirm the removals of a
+/// pass the removal guard held.</summary>
 public static class RegistryApi
 {
     public static IEndpointRouteBuilder MapRegistryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/registry").RequireAuthorization(BearerTokens.Operator);
         api.MapPost("/refresh", RefreshCratesAsync);
+        api.MapPost("/removals/confirm", ConfirmRemovals)
+            .WithSummary("The removals of the pass the removal guard held are real: the next pass applies them (409 when none is held).");
         return app;
     }
 
-    public static async Task<Results<Ok<SyncPassResult>, ValidationProblem>> RefreshCratesAsync(
-        RefreshRequest request, SparseIndexRefresh refresh, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SyncPassResult>, ValidationProblem, ProblemHttpResult>> RefreshCratesAsync(
+        RefreshRequest request, SparseIndexRefresh refresh, SyncStatus status, CancellationToken cancellationToken)
     {
         var invalid = request.Crates.Where(name => !CrateName.IsValid(name)).ToList();
         if (request.Crates.Count is 0 or > RefreshRequest.MaxCrates || invalid.Count > 0)
@@ -28,8 +31,21 @@ public static class RegistryApi
                     : [$"Name between 1 and {RefreshRequest.MaxCrates} crates."],
             });
         }
-        return TypedResults.Ok(await refresh.RefreshAsync(request.Crates, cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await refresh.RefreshAsync(request.Crates, cancellationToken));
+        }
+        catch (Data.Bulk.RemovalsHeldException held)
+        {
+            status.Held(held);
+            return TypedResults.Problem($"{held.Message}; POST /api/v1/registry/removals/confirm applies it", statusCode: StatusCodes.Status409Conflict);
+        }
     }
+
+    public static Results<Accepted, ProblemHttpResult> ConfirmRemovals(SyncStatus status) =>
+        status.ConfirmRemovals()
+            ? TypedResults.Accepted((string?)null)
+            : TypedResults.Problem("no pass is held by the removal guard", statusCode: StatusCodes.Status409Conflict);
 }
 
 public sealed record RefreshRequest(IReadOnlyList<string> Crates)

@@ -22,7 +22,10 @@ internal static class Extensions
         builder.RequireConnectionString(DatabaseConnectionName, "the Postgres database (Host=...;Port=...;Username=...;Password=...;Database=...)");
         builder.AddNpgsqlDbContext<BuildsRsDbContext>(DatabaseConnectionName, configureDbContextOptions: BuildsRsDbContext.ConfigureConventions);
 
-        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName)
+            .PostConfigure(registry => registry.AddTrailingSlash())
+            .Validate(registry => registry.HasHttpSparseIndexUrl(), "Registry:SparseIndexUrl must be an absolute http:// or https:// URL")
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
         builder.Services.AddOptions<JobLifecycleOptions>().BindConfiguration(JobLifecycleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);

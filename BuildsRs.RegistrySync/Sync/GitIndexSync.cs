@@ -17,7 +17,8 @@ namespace BuildsRs.RegistrySync.Sync;
 /// rewrites it), the whole index is reconciled instead, which also corrects anything a diff could have missed.
 /// </summary>
 public sealed partial class GitIndexSync(
-    BuildsRsDbContext db, IOptions<RegistryOptions> options, IOptions<JobLifecycleOptions> jobs, SyncTelemetry telemetry, ILogger<GitIndexSync> logger)
+    BuildsRsDbContext db, IOptions<RegistryOptions> options, IOptions<JobLifecycleOptions> jobs, SyncTelemetry telemetry, SyncStatus status,
+    ILogger<GitIndexSync> logger)
 {
     public async Task<SyncPassResult> RunPassAsync(CancellationToken cancellationToken)
     {
@@ -85,14 +86,14 @@ public sealed partial class GitIndexSync(
             // when claimed (one trace per build, not one trace of a whole registry); an incremental pass's jobs
             // continue this one, from "version found" to "artifact stored".
             changes = await import.CommitAsync(full, full ? NewVersionJobs.Backlog(jobs.Value) : NewVersionJobs.Publications(jobs.Value, JobTelemetry.CurrentTraceParent()),
-                settings.GitIndexUrl, head, cancellationToken);
+                settings.GitIndexUrl, head, cancellationToken, status.RemovalLimitFor(settings));
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         telemetry.PassFinished(changes, stager.MalformedLines, elapsed, mode);
         telemetry.Behind(0);
         LogPass(logger, mode, head, stager.Files, stager.Versions, changes.VersionsAdded, changes.Yanked, changes.Unyanked,
-            changes.JobsCancelled, changes.VersionsDeleted, stager.MalformedLines, elapsed.TotalMilliseconds);
+            changes.JobsCancelled, changes.VersionsRemoved, stager.MalformedLines, elapsed.TotalMilliseconds);
         return new SyncPassResult(mode, head, stager.Files, stager.Versions, stager.MalformedLines, changes);
     }
 
@@ -128,7 +129,7 @@ public sealed partial class GitIndexSync(
     private static partial void LogHistoryRewritten(ILogger logger, string cursor, string head);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
-        Message = "Sync pass ({Mode}) to {Head}: {Files} files, {Versions} versions read; {Added} added, {Yanked} yanked ({Cancelled} queued jobs cancelled), {Unyanked} unyanked, {Deleted} deleted, {Malformed} malformed lines skipped in {ElapsedMs:F0} ms")]
+        Message = "Sync pass ({Mode}) to {Head}: {Files} files, {Versions} versions read; {Added} added, {Yanked} yanked, {Unyanked} unyanked, {Removed} removed ({Cancelled} queued jobs cancelled), {Malformed} malformed lines skipped in {ElapsedMs:F0} ms")]
     private static partial void LogPass(ILogger logger, string mode, string head, int files, int versions, int added, int yanked,
-        int unyanked, int cancelled, int deleted, int malformed, double elapsedMs);
+        int unyanked, int cancelled, int removed, int malformed, double elapsedMs);
 }

@@ -7,7 +7,8 @@ namespace BuildsRs.RegistrySync.Sync;
 /// with a growing delay (up to <see cref="RegistryOptions.MaxBackoff"/>) while the registry cannot be reached.
 /// </summary>
 internal sealed partial class RegistrySyncWorker(
-    IServiceScopeFactory scopes, IOptions<RegistryOptions> options, SyncStatus status, ILogger<RegistrySyncWorker> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<RegistryOptions> options, SyncStatus status, SyncTelemetry telemetry, ILogger<RegistrySyncWorker> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,6 +32,12 @@ internal sealed partial class RegistrySyncWorker(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Data.Bulk.RemovalsHeldException held)
+            {
+                status.Held(held);
+                telemetry.RemovalsHeld(held.Removals);
+                LogRemovalsHeld(logger, held.Message);
             }
             catch (Exception ex)
             {
@@ -58,6 +65,10 @@ internal sealed partial class RegistrySyncWorker(
         var backoff = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(status.ConsecutiveFailures, 16)));
         return backoff < settings.MaxBackoff ? backoff : settings.MaxBackoff;
     }
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
+        Message = "Sync pass held by the removal guard: {Reason}. POST /api/v1/registry/removals/confirm applies it")]
+    private static partial void LogRemovalsHeld(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Sync pass failed ({Failures} in a row); retrying with backoff")]
     private static partial void LogPassFailed(ILogger logger, Exception exception, int failures);

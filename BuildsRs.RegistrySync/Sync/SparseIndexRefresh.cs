@@ -13,11 +13,12 @@ namespace BuildsRs.RegistrySync.Sync;
 
 /// <summary>
 /// Refreshes single crates from the sparse index with conditional requests: unchanged files cost a 304, a crate the
-/// index no longer has (404) is removed, and the rest is applied like any index change.
+/// index no longer has (404 or 410) has its versions marked removed (kept, and back when the index lists them again),
+/// and the rest is applied like any index change.
 /// </summary>
 public sealed class SparseIndexRefresh(
     BuildsRsDbContext db, HttpClient http, IOptions<RegistryOptions> options, IOptions<JobLifecycleOptions> jobs, SyncTelemetry telemetry,
-    ILogger<SparseIndexRefresh> logger)
+    SyncStatus status, ILogger<SparseIndexRefresh> logger)
 {
     /// <summary>ETags of the files last applied, by URL. Lost on restart, which only costs one full download each.</summary>
     private static readonly ConcurrentDictionary<string, string> ETags = new();
@@ -61,7 +62,7 @@ public sealed class SparseIndexRefresh(
         }
 
         var changes = await import.CommitAsync(wholeIndex: false, NewVersionJobs.Publications(jobs.Value, JobTelemetry.CurrentTraceParent()),
-            settings.SparseIndexUrl.ToString(), cursor: null, cancellationToken);
+            settings.SparseIndexUrl.ToString(), cursor: null, cancellationToken, status.RemovalLimitFor(settings));
         // Only remembered once applied, so a failed pass asks for the files again.
         foreach (var (url, etag) in fetched)
         {

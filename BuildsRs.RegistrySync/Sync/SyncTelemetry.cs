@@ -12,7 +12,8 @@ public sealed class SyncTelemetry
 
     private readonly Counter<long> versionsAdded;
     private readonly Counter<long> versionsYanked;
-    private readonly Counter<long> versionsDeleted;
+    private readonly Counter<long> versionsRemoved;
+    private readonly Counter<long> removalsHeld;
     private readonly Counter<long> malformedLines;
     private readonly Histogram<double> passDuration;
     private long commitsBehind;
@@ -22,7 +23,9 @@ public sealed class SyncTelemetry
         var meter = meters.Create(SourceName);
         versionsAdded = meter.CreateCounter<long>("buildsrs.sync.versions.added", "{version}", "Versions added from the index");
         versionsYanked = meter.CreateCounter<long>("buildsrs.sync.versions.yanked", "{version}", "Versions yanked in the index");
-        versionsDeleted = meter.CreateCounter<long>("buildsrs.sync.versions.deleted", "{version}", "Versions removed from the index");
+        versionsRemoved = meter.CreateCounter<long>("buildsrs.sync.versions.removed", "{version}", "Versions the index stopped listing, marked removed");
+        removalsHeld = meter.CreateCounter<long>("buildsrs.sync.removals.held", "{version}",
+            "Removals of passes the removal guard held (the index stopped listing too much at once)");
         malformedLines = meter.CreateCounter<long>("buildsrs.sync.malformed_lines", "{line}", "Index lines skipped as malformed");
         passDuration = meter.CreateHistogram<double>("buildsrs.sync.pass.duration", "s", "Duration of a sync pass");
         meter.CreateObservableGauge("buildsrs.sync.lag", () => Interlocked.Read(ref commitsBehind), "{commit}",
@@ -34,10 +37,12 @@ public sealed class SyncTelemetry
         var tag = new KeyValuePair<string, object?>("mode", mode);
         versionsAdded.Add(result.VersionsAdded, tag);
         versionsYanked.Add(result.Yanked, tag);
-        versionsDeleted.Add(result.VersionsDeleted, tag);
+        versionsRemoved.Add(result.VersionsRemoved, tag);
         malformedLines.Add(malformed, tag);
         passDuration.Record(duration.TotalSeconds, tag);
     }
+
+    public void RemovalsHeld(int removals) => removalsHeld.Add(removals);
 
     public void Behind(long commits) => Interlocked.Exchange(ref commitsBehind, commits);
 }

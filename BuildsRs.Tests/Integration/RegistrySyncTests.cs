@@ -1,14 +1,23 @@
+using System.Net;
 using System.Text.Json;
 using BuildsRs.Contracts.Jobs;
 using BuildsRs.Contracts.Registry;
 using BuildsRs.Data;
+using BuildsRs.Data.Bulk;
 using BuildsRs.Data.Model;
 using BuildsRs.RegistrySync.Git;
 using BuildsRs.RegistrySync.Sync;
 using BuildsRs.Tests.Fixtures;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -216,7 +225,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
-    public async Task A_version_deleted_from_the_index_is_removed_with_its_crate_when_it_was_the_last()
+    public async Task A_version_the_index_stops_listing_is_marked_removed_with_its_queued_jobs_cancelled_and_keeps_its_records()
     {
         await sync.GitPassAsync();
         await registry.PublishAsync("buildsrs-demo", "0.1.0");
@@ -228,11 +237,96 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         await DeleteFromIndexAsync("buildsrs-gone", "1.0.0");
         var pass = await sync.GitPassAsync();
 
-        Assert.Equal((2, 1), (pass.Changes.VersionsDeleted, pass.Changes.CratesDeleted));
+        Assert.Equal((2, 2), (pass.Changes.VersionsRemoved, pass.Changes.JobsCancelled));
         await using var db = Db();
-        Assert.Equal(["0.2.0"], await db.Versions.Where(v => v.Crate.Name == "buildsrs-demo").Select(v => v.Version).ToListAsync());
-        Assert.False(await db.Crates.AnyAsync(c => c.Name == "buildsrs-gone"));
-        Assert.Equal(ReadIndex().Count, await db.Versions.CountAsync());
+        Assert.Equal(["0.2.0"], await db.Versions.Where(v => v.Crate.Name == "buildsrs-demo" && v.RemovedAt == null).Select(v => v.Version).ToListAsync());
+        var gone = await db.Versions.Where(v => v.RemovedAt != null).Select(v => v.Crate.Name + " " + v.Version).OrderBy(n => n).ToListAsync();
+        Assert.Equal(["buildsrs-demo 0.1.0", "buildsrs-gone 1.0.0"], gone);
+        Assert.Equal([JobState.Cancelled, JobState.Cancelled],
+            await db.Jobs.Where(j => j.Version.RemovedAt != null).Select(j => j.State).ToListAsync());
+        Assert.Equal(ReadIndex().Count, await db.Versions.CountAsync(v => v.RemovedAt == null));
+    }
+
+    [Fact]
+    public async Task A_sparse_index_that_answers_404_for_a_while_loses_nothing_and_the_crate_comes_back_with_its_history()
+    {
+        await sync.GitPassAsync();
+        await using (var db = Db())
+        {
+            // A build that cannot be made again: its artifact, signed and stored.
+            var version = await db.Versions.FirstAsync(v => v.Crate.Name == "hexyl");
+            var built = new Job { VersionId = version.Id, Kind = JobKind.Binary, Target = "x86_64-unknown-linux-gnu", State = JobState.Succeeded };
+            db.Artifacts.Add(new Artifact { Job = built, FileName = "hexyl.tar.gz", StorageKey = "hexyl-key", Sha256 = new string('d', 64), Signature = "signed" });
+            await db.SaveChangesAsync();
+        }
+        var history = await HistoryAsync("hexyl");
+        await using (var outage = await StaticSiteAsync(HttpStatusCode.NotFound))
+        await using (var faulty = new RegistrySyncHarness(connectionString, registry.GitIndexUrl, outage.Url))
+        {
+            var lost = await faulty.SparseRefreshAsync("hexyl");
+            Assert.True(lost.Changes.VersionsRemoved > 0);
+        }
+        await using (var db = Db())
+        {
+            Assert.All(await db.Versions.Where(v => v.Crate.Name == "hexyl").Select(v => v.RemovedAt).ToListAsync(), at => Assert.NotNull(at));
+        }
+
+        var back = await sync.SparseRefreshAsync("hexyl");
+
+        Assert.Equal(history.Count, back.Changes.VersionsRestored);
+        Assert.Equal(history, await HistoryAsync("hexyl"));
+    }
+
+    [Fact]
+    public async Task A_commit_that_drops_most_of_the_index_is_held_with_degraded_health_until_an_operator_confirms_it()
+    {
+        await sync.GitPassAsync();
+        var before = await SnapshotAsync();
+        var cursor = await CursorAsync();
+        foreach (var file in Directory.EnumerateFiles(registry.IndexDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => IndexPath.CrateNameOf(Path.GetRelativePath(registry.IndexDirectory, f)) is { } name && name != "hexyl").ToList())
+        {
+            File.Delete(file);
+        }
+        await CommitIndexAsync("Lose most files");
+
+        var held = await Assert.ThrowsAsync<RemovalsHeldException>(sync.GitPassAsync);
+
+        Assert.True(held.Removals > 200, held.Message);
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(0, await RemovedCountAsync());
+        Assert.Equal(cursor, await CursorAsync());
+        var status = sync.Services.GetRequiredService<SyncStatus>();
+        using var worker = new RegistrySyncWorker(sync.Services.GetRequiredService<IServiceScopeFactory>(),
+            sync.Services.GetRequiredService<IOptions<RegistryOptions>>(), status, sync.Services.GetRequiredService<SyncTelemetry>(),
+            NullLogger<RegistrySyncWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (status.HeldRemovals is null)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+            var health = await new SyncHealthCheck(status).CheckHealthAsync(new HealthCheckContext());
+            Assert.Equal(HealthStatus.Degraded, health.Status);
+            Assert.Contains($"no longer lists {held.Removals} of the {held.Covered} versions", health.Description, StringComparison.Ordinal);
+            Assert.Equal(0, await RemovedCountAsync());
+
+            Assert.True(status.ConfirmRemovals());
+            while (status.HeldRemovals is not null || status.LastSuccess is null)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+        await using var db = Db();
+        Assert.Equal(ReadIndex().Count, await db.Versions.CountAsync(v => v.RemovedAt == null));
+        Assert.Equal(before.Count, await db.Versions.CountAsync());
+        Assert.False(status.ConfirmRemovals(), "nothing is held any more");
     }
 
     [Fact]
@@ -253,7 +347,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         var pass = await sync.GitPassAsync();
 
         Assert.Equal(2, pass.MalformedLines);
-        Assert.Equal((1, 0), (pass.Changes.VersionsAdded, pass.Changes.VersionsDeleted));
+        Assert.Equal((1, 0), (pass.Changes.VersionsAdded, pass.Changes.VersionsRemoved));
         var after = await SnapshotAsync();
         Assert.Equal(before.Count + 1, after.Count);
         Assert.Empty(before.Except(after));
@@ -348,7 +442,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         var stagedQueue = await BacklogAsync();
 
         Assert.Equal(("full", "full"), (first.Mode, staged.Mode));
-        Assert.Equal((first.Changes.MetadataJobsQueued, 1), (staged.Changes.MetadataJobsQueued, staged.Changes.CratesDeleted));
+        Assert.Equal(first.Changes.MetadataJobsQueued, staged.Changes.MetadataJobsQueued);
         Assert.Equal(stagedQueue, firstQueue);
         Assert.Equal(
             [
@@ -407,12 +501,12 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         var pass = await sync.GitPassAsync();
 
         Assert.Equal("full", pass.Mode);
-        Assert.Equal((1, 2), (pass.Changes.VersionsAdded, pass.Changes.VersionsDeleted));
+        Assert.Equal((1, 2), (pass.Changes.VersionsAdded, pass.Changes.VersionsRemoved));
         var index = ReadIndex();
         await using var db = Db();
         Assert.Equal(
             index.Select(l => (l.Name!, l.Vers!)).Order(),
-            (await db.Versions.Select(v => new { v.Crate.Name, v.Version }).ToListAsync()).Select(v => (v.Name, v.Version)).Order());
+            (await db.Versions.Where(v => v.RemovedAt == null).Select(v => new { v.Crate.Name, v.Version }).ToListAsync()).Select(v => (v.Name, v.Version)).Order());
         Assert.Equal(1, await db.Jobs.CountAsync(j => j.Version.Crate.Name == "buildsrs-rewritten"));
         Assert.Equal(await db.Versions.CountAsync(v => !v.Yanked), await db.Jobs.CountAsync());
     }
@@ -452,7 +546,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         var second = await sync.SparseRefreshAsync("hexyl");
 
         Assert.Equal((2, 1), (first.Files, first.Changes.Yanked));
-        Assert.Equal(0, first.Changes.CratesDeleted);
+        Assert.Equal(0, first.Changes.VersionsRemoved);
         Assert.True(await IsYankedAsync("hexyl", "0.8.0"));
         Assert.Equal(0, second.Files);
         Assert.False(second.Changes.ChangedAnything);
@@ -467,7 +561,8 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
 
         var status = unreachable.Services.GetRequiredService<SyncStatus>();
         using var worker = new RegistrySyncWorker(unreachable.Services.GetRequiredService<IServiceScopeFactory>(),
-            unreachable.Services.GetRequiredService<IOptions<RegistryOptions>>(), status, NullLogger<RegistrySyncWorker>.Instance);
+            unreachable.Services.GetRequiredService<IOptions<RegistryOptions>>(), status, unreachable.Services.GetRequiredService<SyncTelemetry>(),
+            NullLogger<RegistrySyncWorker>.Instance);
         await worker.StartAsync(CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (status.ConsecutiveFailures < 2)
@@ -568,6 +663,54 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         await using var db = Db();
         return (await db.Versions.Select(v => new { v.Crate.Name, v.Version, v.Yanked }).ToListAsync())
             .Select(v => (v.Name, v.Version, v.Yanked)).Order().ToList();
+    }
+
+    /// <summary>A crate's listed versions with what hangs off them (their jobs, and the artifacts and signatures of
+    /// those), which a registry's wrong answer must not take away.</summary>
+    private async Task<List<string>> HistoryAsync(string crate)
+    {
+        await using var db = Db();
+        return (await db.Versions.Where(v => v.Crate.Name == crate && v.RemovedAt == null)
+            .Select(v => new
+            {
+                v.Id, v.Version,
+                Jobs = v.Jobs.OrderBy(j => j.Id).Select(j => j.Id + string.Concat(j.Artifacts.Select(a => " " + a.StorageKey + " " + a.Signature))).ToList(),
+            }).ToListAsync())
+            .Select(v => $"{v.Id} {v.Version} {string.Join(",", v.Jobs)}").Order().ToList();
+    }
+
+    private async Task<int> RemovedCountAsync()
+    {
+        await using var db = Db();
+        return await db.Versions.CountAsync(v => v.RemovedAt != null);
+    }
+
+    private async Task<string?> CursorAsync()
+    {
+        await using var db = Db();
+        return await db.RegistrySyncStates.Select(s => s.Cursor).SingleOrDefaultAsync();
+    }
+
+    /// <summary>A registry host that answers every request with <paramref name="status"/>: a CDN having a bad day.</summary>
+    private static async Task<StaticSite> StaticSiteAsync(HttpStatusCode status)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Run(context =>
+        {
+            context.Response.StatusCode = (int)status;
+            return Task.CompletedTask;
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new StaticSite(app, new Uri(address + "/index/"));
+    }
+
+    private sealed record StaticSite(WebApplication App, Uri Url) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 
     private async Task<bool> IsYankedAsync(string crate, string version)

@@ -8,6 +8,7 @@ using System.ServiceModel.Syndication;
 using System.Xml;
 using Aspire.Hosting.Testing;
 using BuildsRs.Builder.Jobs;
+using Microsoft.EntityFrameworkCore;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Tests.Fixtures;
 
@@ -99,6 +100,42 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
         Assert.Equal(1, onOld.ExitCode);
         Assert.Contains($"{Demo}'s {Target} build needs glibc {floor} or newer; this machine has glibc 2.3. Nothing installed.", onOld.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(work, "old")) && Directory.EnumerateFileSystemEntries(Path.Combine(work, "old")).Any());
+    }
+
+    [Fact]
+    public async Task A_version_removed_from_the_index_is_gone_from_downloads_but_keeps_its_artifact_record_and_object_until_it_comes_back()
+    {
+        var download = $"/builds/{Demo}/1.0.0/{Target}";
+        await using var db = await fixture.CreateDbContextAsync();
+        var version = await db.Versions.Where(v => v.Crate.Name == Demo && v.Version == "1.0.0").Select(v => v.Id).SingleAsync();
+        var artifact = await db.Artifacts.Where(a => a.Job.VersionId == version && a.Job.Target == Target && a.Job.State == Contracts.Jobs.JobState.Succeeded)
+            .OrderByDescending(a => a.Job.Attempt).Select(a => new { a.Id, a.StorageKey, a.Sha256 }).FirstAsync();
+        string detail;
+        try
+        {
+            // What a sync pass does when the index stops listing the version.
+            await db.Versions.Where(v => v.Id == version).ExecuteUpdateAsync(v => v.SetProperty(x => x.RemovedAt, DateTimeOffset.UtcNow));
+            // Reused answers go when the database says the crate changed, a moment later.
+            await ComposeDeploymentFixture.EventuallyAsync(async () => (await api.GetAsync(download)).StatusCode == HttpStatusCode.Gone,
+                TimeSpan.FromSeconds(30), "the download answers 410");
+            using var gone = await api.GetAsync(download);
+            detail = (await gone.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail!;
+            using var page = await api.GetAsync($"/api/v1/crates/{Demo}/1.0.0");
+            Assert.Equal(HttpStatusCode.Gone, page.StatusCode);
+            Assert.True(await db.Artifacts.AnyAsync(a => a.Id == artifact.Id), "the artifact's record stays");
+            var storage = Api.Infrastructure.ArtifactStorageSettings.Parse(await fixture.App.GetConnectionStringAsync("s3") ?? "");
+            using var s3 = storage.CreateClient();
+            using var stored = await s3.GetObjectAsync(storage.Bucket, artifact.StorageKey);
+            Assert.Equal(artifact.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(stored.ResponseStream)));
+        }
+        finally
+        {
+            await db.Versions.Where(v => v.Id == version).ExecuteUpdateAsync(v => v.SetProperty(x => x.RemovedAt, (DateTimeOffset?)null));
+        }
+
+        Assert.Matches($"^{Demo} 1.0.0 was removed from the registry's index on \\d{{4}}-\\d{{2}}-\\d{{2}}: it is no longer served$", detail);
+        await ComposeDeploymentFixture.EventuallyAsync(async () => (await api.GetAsync(download)).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "the download is served again once the index lists the version again");
     }
 
     [Fact]

@@ -163,6 +163,32 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_provenance_names_the_settings_the_build_ran_with_even_after_the_version_says_otherwise()
+    {
+        var path = $"/builds/{Trusted}/1.0.0/{Target}.intoto.jsonl";
+        var before = await api.GetStringAsync(path);
+        await using var db = await fixture.CreateDbContextAsync();
+        var version = await db.Versions.Where(v => v.Crate.Name == Trusted && v.Version == "1.0.0").Select(v => new { v.Id, v.BuildSettings }).SingleAsync();
+        string after;
+        try
+        {
+            // As a later metadata job would leave the version after its author changed the settings.
+            await db.Versions.Where(v => v.Id == version.Id)
+                .ExecuteUpdateAsync(v => v.SetProperty(x => x.BuildSettings, """{"features":["not-built-with"]}"""));
+            after = await api.GetStringAsync(path);
+        }
+        finally
+        {
+            await db.Versions.Where(v => v.Id == version.Id).ExecuteUpdateAsync(v => v.SetProperty(x => x.BuildSettings, version.BuildSettings));
+        }
+
+        Assert.Equal(before, after);
+        var statement = JsonSerializer.Deserialize(Convert.FromBase64String(
+            JsonSerializer.Deserialize(after, ProvenanceJsonContext.Default.DsseEnvelope)!.Payload), ProvenanceJsonContext.Default.InTotoStatement)!;
+        Assert.DoesNotContain("not-built-with", statement.Predicate.BuildDefinition.ExternalParameters.Features);
+    }
+
+    [Fact]
     public async Task The_install_script_refuses_an_archive_whose_signature_does_not_verify_even_when_its_checksum_was_replaced_too()
     {
         var real = await api.GetByteArrayAsync($"/builds/{Trusted}/1.0.0/{Target}");
@@ -184,9 +210,84 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
     public async Task The_install_script_checks_the_signature_with_openssl_where_minisign_is_missing()
     {
         var script = await ScriptAsync(null);
-        var tools = Path.Combine(work, "tools");
+        var real = await api.GetByteArrayAsync($"/builds/{Trusted}/1.0.0/{Target}");
+        var tampered = (byte[])real.Clone();
+        tampered[^10] ^= 0xff;
+        await using var storage = await ForgedStorageAsync(tampered, await api.GetStringAsync($"/builds/{Trusted}/1.0.0/{Target}.minisig"));
+
+        var genuine = await ShAsync(script, ToolsFolder("minisign"), Trusted, "--to", Path.Combine(work, "openssl"));
+        var forged = await ShAsync(await ScriptAsync(storage.Url), ToolsFolder("minisign"), Trusted, "--to", Path.Combine(work, "openssl-forged"));
+
+        Assert.True(genuine.ExitCode == 0, genuine.Output);
+        Assert.Contains("signature checked with openssl", genuine.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(work, "openssl", Trusted)));
+        Assert.Equal(1, forged.ExitCode);
+        Assert.Contains("does not verify with the key", forged.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_install_script_refuses_an_archive_without_a_signature_unless_told_to_allow_it()
+    {
+        await using var storage = await ForgedStorageAsync(await api.GetByteArrayAsync($"/builds/{Trusted}/1.0.0/{Target}"), null);
+        var script = await ScriptAsync(storage.Url);
+        var (refused, allowed) = (Path.Combine(work, "unsigned"), Path.Combine(work, "unsigned-allowed"));
+
+        var strict = await ShAsync(script, null, Trusted, "--to", refused);
+        var lenient = await ShAsync(script, null, Trusted, "--to", allowed, "--allow-unsigned");
+
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("has no signature; nothing installed (--allow-unsigned", strict.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(refused));
+        Assert.True(lenient.ExitCode == 0, lenient.Output);
+        Assert.Contains("has no signature; only its SHA-256 was checked", lenient.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(allowed, Trusted)));
+    }
+
+    [Fact]
+    public async Task The_install_script_refuses_when_neither_minisign_nor_openssl_is_there_to_check_the_signature()
+    {
+        var script = await ScriptAsync(null);
+        var to = Path.Combine(work, "no-tools");
+
+        var (exitCode, output) = await ShAsync(script, ToolsFolder("minisign", "openssl"), Trusted, "--to", to);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("neither minisign nor openssl 3 is here to check the signature", output, StringComparison.Ordinal);
+        Assert.Contains("nothing installed", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(to));
+    }
+
+    [Fact]
+    public async Task The_install_script_refuses_another_genuine_archive_of_the_service_in_place_of_the_one_asked_for()
+    {
+        const string demo = PublishedCrates.Demo;
+        await PublishedCrates.EnsureDemoAsync(fixture);
+        var older = await api.GetByteArrayAsync($"/builds/{demo}/1.0.0/{Target}");
+        await using var storage = await ForgedStorageAsync(older, await api.GetStringAsync($"/builds/{demo}/1.0.0/{Target}.minisig"));
+        var script = await ScriptAsync(storage.Url);
+        var to = Path.Combine(work, "swapped");
+
+        var otherCrate = await ShAsync(script, null, Trusted, "--to", to);
+        var olderVersion = await ShAsync(script, null, demo, "--version", "2.0.0-beta.1", "--to", to);
+        var otherTarget = await ShAsync(script, null, demo, "--version", "1.0.0", "--target", "aarch64-unknown-linux-gnu", "--to", to);
+        var asked = await ShAsync(script, null, demo.Replace('-', '_'), "--version", "1.0.0", "--to", Path.Combine(work, "asked"));
+
+        Assert.Equal((1, 1, 1), (otherCrate.ExitCode, olderVersion.ExitCode, otherTarget.ExitCode));
+        Assert.Contains($"the signature is for the crate {demo}, not {Trusted}; nothing installed", otherCrate.Output, StringComparison.Ordinal);
+        Assert.Contains($"the signature is for version 1.0.0 of {demo}, not 2.0.0-beta.1; nothing installed", olderVersion.Output, StringComparison.Ordinal);
+        Assert.Contains($"the signature is for the target {Target}, not aarch64-unknown-linux-gnu; nothing installed", otherTarget.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(to));
+        // The same archive, asked for as what it is (crates.io's name matching), installs.
+        Assert.True(asked.ExitCode == 0, asked.Output);
+        Assert.Contains($"{demo} 1.0.0 for {Target}", asked.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A folder with every tool of this machine but <paramref name="missing"/>, to stand for PATH.</summary>
+    private string ToolsFolder(params string[] missing)
+    {
+        var tools = Path.Combine(work, "tools-without-" + string.Join('-', missing));
         Directory.CreateDirectory(tools);
-        foreach (var tool in ToolFolders.SelectMany(Directory.EnumerateFiles).Where(t => Path.GetFileName(t) != "minisign"))
+        foreach (var tool in ToolFolders.SelectMany(Directory.EnumerateFiles).Where(t => !missing.Contains(Path.GetFileName(t))))
         {
             var link = Path.Combine(tools, Path.GetFileName(tool));
             if (!File.Exists(link))
@@ -194,19 +295,7 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
                 File.CreateSymbolicLink(link, tool);
             }
         }
-        var real = await api.GetByteArrayAsync($"/builds/{Trusted}/1.0.0/{Target}");
-        var tampered = (byte[])real.Clone();
-        tampered[^10] ^= 0xff;
-        await using var storage = await ForgedStorageAsync(tampered, await api.GetStringAsync($"/builds/{Trusted}/1.0.0/{Target}.minisig"));
-
-        var genuine = await ShAsync(script, tools, Trusted, "--to", Path.Combine(work, "openssl"));
-        var forged = await ShAsync(await ScriptAsync(storage.Url), tools, Trusted, "--to", Path.Combine(work, "openssl-forged"));
-
-        Assert.True(genuine.ExitCode == 0, genuine.Output);
-        Assert.Contains("signature checked with openssl", genuine.Output, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(work, "openssl", Trusted)));
-        Assert.Equal(1, forged.ExitCode);
-        Assert.Contains("does not verify with the key", forged.Output, StringComparison.Ordinal);
+        return tools;
     }
 
     /// <summary>Waits for the crate's build, asks for it to be built again at once (rather than when the queue is
@@ -266,8 +355,8 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>Storage an attacker controls: it serves <paramref name="archive"/> with its own checksum, and the real
-    /// signature, which it cannot forge.</summary>
-    private static async Task<ForgedStorage> ForgedStorageAsync(byte[] archive, string signature)
+    /// signature, which it cannot forge, or none.</summary>
+    private static async Task<ForgedStorage> ForgedStorageAsync(byte[] archive, string? signature)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -276,7 +365,8 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(archive));
         app.MapGet("/builds/{crate}/{version}/{file}", (string crate, string version, string file) =>
             file.EndsWith(".sha256", StringComparison.Ordinal) ? Results.Text($"{sha256}  {crate}-{version}.tar.gz\n")
-            : file.EndsWith(".minisig", StringComparison.Ordinal) ? Results.Text(signature.Replace(SignedSha256(signature), sha256, StringComparison.Ordinal))
+            : file.EndsWith(".minisig", StringComparison.Ordinal)
+                ? signature is null ? Results.NotFound() : Results.Text(signature.Replace(SignedSha256(signature), sha256, StringComparison.Ordinal))
             : Results.Bytes(archive, "application/gzip"));
         await app.StartAsync();
         return new ForgedStorage(app, new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()));

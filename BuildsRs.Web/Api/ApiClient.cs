@@ -72,7 +72,8 @@ public sealed class ApiClient(HttpClient http)
         {
             throw new ApiUnavailableException($"the API did not answer {request.RequestUri}", ex);
         }
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        // Gone: a version the registry's index no longer lists, which the site shows no more than one it never had.
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
         {
             response.Dispose();
             return null;

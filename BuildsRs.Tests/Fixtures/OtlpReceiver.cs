@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BuildsRs.Tests.Fixtures;
 
@@ -23,7 +18,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     private readonly ConcurrentQueue<ReceivedSpan> spans = new();
     private readonly ConcurrentDictionary<(string Metric, string Service), long> points = new();
-    private WebApplication? app;
+    private LoopbackSite? site;
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -34,23 +29,20 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        app = builder.Build();
-        app.MapPost("/v1/traces", async (HttpRequest request) => Accept(await BodyAsync(request), ReadSpans));
-        app.MapPost("/v1/metrics", async (HttpRequest request) => Accept(await BodyAsync(request), ReadMetrics));
-        app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        Endpoint = new Uri(address);
+        site = await LoopbackSite.StartAsync(app =>
+        {
+            app.MapPost("/v1/traces", async (HttpRequest request) => Accept(await BodyAsync(request), ReadSpans));
+            app.MapPost("/v1/metrics", async (HttpRequest request) => Accept(await BodyAsync(request), ReadMetrics));
+            app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
+        });
+        Endpoint = site.Url;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        if (site is not null)
         {
-            await app.DisposeAsync();
+            await site.DisposeAsync();
         }
     }
 

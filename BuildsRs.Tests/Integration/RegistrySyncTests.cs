@@ -9,15 +9,10 @@ using BuildsRs.RegistrySync.Git;
 using BuildsRs.RegistrySync.Sync;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -261,7 +256,7 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         }
         var history = await HistoryAsync("hexyl");
         await using (var outage = await StaticSiteAsync(HttpStatusCode.NotFound))
-        await using (var faulty = new RegistrySyncHarness(connectionString, registry.GitIndexUrl, outage.Url))
+        await using (var faulty = new RegistrySyncHarness(connectionString, registry.GitIndexUrl, new Uri(outage.Url, "index/")))
         {
             var lost = await faulty.SparseRefreshAsync("hexyl");
             Assert.True(lost.Changes.VersionsRemoved > 0);
@@ -692,26 +687,12 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
     }
 
     /// <summary>A registry host that answers every request with <paramref name="status"/>: a CDN having a bad day.</summary>
-    private static async Task<StaticSite> StaticSiteAsync(HttpStatusCode status)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Run(context =>
+    private static Task<LoopbackSite> StaticSiteAsync(HttpStatusCode status) =>
+        LoopbackSite.StartAsync(app => app.Run(context =>
         {
             context.Response.StatusCode = (int)status;
             return Task.CompletedTask;
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new StaticSite(app, new Uri(address + "/index/"));
-    }
-
-    private sealed record StaticSite(WebApplication App, Uri Url) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => App.DisposeAsync();
-    }
+        }));
 
     private async Task<bool> IsYankedAsync(string crate, string version)
     {

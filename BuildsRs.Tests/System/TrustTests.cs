@@ -9,14 +9,9 @@ using BuildsRs.Contracts.Api;
 using BuildsRs.Contracts.Jobs;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BuildsRs.Tests.SystemTests;
@@ -356,20 +351,14 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
 
     /// <summary>Storage an attacker controls: it serves <paramref name="archive"/> with its own checksum, and the real
     /// signature, which it cannot forge, or none.</summary>
-    private static async Task<ForgedStorage> ForgedStorageAsync(byte[] archive, string? signature)
+    private static Task<LoopbackSite> ForgedStorageAsync(byte[] archive, string? signature)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(archive));
-        app.MapGet("/builds/{crate}/{version}/{file}", (string crate, string version, string file) =>
+        return LoopbackSite.StartAsync(app => app.MapGet("/builds/{crate}/{version}/{file}", (string crate, string version, string file) =>
             file.EndsWith(".sha256", StringComparison.Ordinal) ? Results.Text($"{sha256}  {crate}-{version}.tar.gz\n")
             : file.EndsWith(".minisig", StringComparison.Ordinal)
                 ? signature is null ? Results.NotFound() : Results.Text(signature.Replace(SignedSha256(signature), sha256, StringComparison.Ordinal))
-            : Results.Bytes(archive, "application/gzip"));
-        await app.StartAsync();
-        return new ForgedStorage(app, new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()));
+            : Results.Bytes(archive, "application/gzip")));
     }
 
     /// <summary>The SHA-256 a signature's trusted comment names (the forger rewrites it to match; the signature then fails).</summary>
@@ -380,10 +369,5 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
         var key = NSec.Cryptography.PublicKey.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519,
             Convert.FromBase64String(minisignPublicKey).AsSpan(10), NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         return NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(key, message, Convert.FromBase64String(signature));
-    }
-
-    private sealed record ForgedStorage(WebApplication App, Uri Url) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 }

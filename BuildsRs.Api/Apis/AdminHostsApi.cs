@@ -3,6 +3,7 @@ using BuildsRs.Contracts.Builders;
 using BuildsRs.Data;
 using BuildsRs.Data.Jobs;
 using BuildsRs.Data.Model;
+using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,7 +42,7 @@ internal static class AdminHostsApi
             return TypedResults.Problem($"a builder host named '{request.Name}' exists", statusCode: StatusCodes.Status409Conflict);
         }
         var token = BuilderHostTokens.NewToken();
-        db.BuilderHosts.Add(new BuilderHost { Name = request.Name, TokenSha256 = BuilderHostTokens.Hash(token), Enabled = true });
+        db.BuilderHosts.Add(new BuilderHost { Name = request.Name, TokenSha256 = BearerTokenHash.Of(token), Enabled = true });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/admin/hosts/{request.Name}", new BuilderHostState(request.Name, true, 0, token));
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using BuildsRs.Data;
 using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -17,8 +16,6 @@ internal sealed class BuilderHostTokens : IBearerTokenValidator
     public const string HostIdClaim = "builder_host_id";
     private const int TokenBytes = 32;
 
-    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
     /// <summary>A new host's token: random, URL-safe, shown once.</summary>
     public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(TokenBytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -27,7 +24,7 @@ internal sealed class BuilderHostTokens : IBearerTokenValidator
 
     public async ValueTask<ClaimsIdentity?> ValidateAsync(string token, HttpContext context)
     {
-        var hash = Hash(token);
+        var hash = BearerTokenHash.Of(token);
         var db = context.RequestServices.GetRequiredService<BuildsRsDbContext>();
         var host = await db.BuilderHosts.Where(h => h.TokenSha256 == hash && h.Enabled).Select(h => (long?)h.Id).SingleOrDefaultAsync(context.RequestAborted);
         return host is { } id

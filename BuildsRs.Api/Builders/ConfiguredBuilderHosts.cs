@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using BuildsRs.ServiceDefaults;
+using BuildsRs.ServiceDefaults.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -37,11 +38,11 @@ internal sealed partial class ConfiguredBuilderHosts(IServiceProvider services, 
         {
             if (known.TryGetValue(name, out var host))
             {
-                host.TokenSha256 = BuilderHostTokens.Hash(token);
+                host.TokenSha256 = BearerTokenHash.Of(token);
             }
             else
             {
-                db.BuilderHosts.Add(new BuilderHost { Name = name, TokenSha256 = BuilderHostTokens.Hash(token), Enabled = true });
+                db.BuilderHosts.Add(new BuilderHost { Name = name, TokenSha256 = BearerTokenHash.Of(token), Enabled = true });
             }
         }
         await db.SaveChangesAsync(cancellationToken);

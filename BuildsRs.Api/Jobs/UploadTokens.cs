@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
 using BuildsRs.ServiceDefaults.Authentication;
@@ -16,7 +15,7 @@ internal sealed class UploadTokens : IBearerTokenValidator
 {
     public const string JobIdClaim = "job_id";
 
-    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    public static byte[] Hash(string token) => BearerTokenHash.Of(token);
 
     public async ValueTask<ClaimsIdentity?> ValidateAsync(string token, HttpContext context)
     {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
@@ -13,7 +12,7 @@ internal sealed class ConfiguredBearerToken(string role, string configurationKey
     {
         var expected = configuration[configurationKey];
         var matches = !string.IsNullOrEmpty(expected)
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+            && CryptographicOperations.FixedTimeEquals(BearerTokenHash.Of(token), BearerTokenHash.Of(expected));
         return ValueTask.FromResult(matches ? BearerTokenIdentity.Of(role) : null);
     }
 }

@@ -38,7 +38,11 @@ public sealed partial class JobRunner(MetadataJob metadata, BinaryJob binary, Ar
                 var work = Path.Combine(options.Value.WorkDirectory, $"job-{job.JobId}-{Guid.NewGuid():N}");
                 try
                 {
-                    var artifact = await binary.RunAsync(job, work, (stage, chunk) => send(new JobLog(job.JobId, stage, chunk)), cancellationToken);
+                    BuiltArtifact artifact;
+                    await using (var log = new JobLogBatcher(job.JobId, send))
+                    {
+                        artifact = await binary.RunAsync(job, work, log.AppendAsync, cancellationToken);
+                    }
                     // A verify job only reports what it got; the Api compares it with the artifact it checks.
                     if (job.Kind == JobKind.Binary)
                     {

@@ -164,6 +164,9 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
             using var logs = await docker.Containers.GetContainerLogsAsync(id, tty: false,
                 new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, cancellationToken);
             var buffer = new byte[16 * 1024];
+            var characters = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+            // One decoder per stream: a character whose bytes two reads split stays whole.
+            var (stdoutText, stderrText) = (Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder());
             while (true)
             {
                 var read = await logs.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
@@ -172,8 +175,14 @@ public sealed class Sandbox(IDockerClient docker, IOptions<BuilderOptions> optio
                     break;
                 }
                 silence.Heard();
-                var text = Encoding.UTF8.GetString(buffer, 0, read.Count);
-                var captured = read.Target == MultiplexedStream.TargetStream.StandardOut ? stdout : stderr;
+                var isStdout = read.Target == MultiplexedStream.TargetStream.StandardOut;
+                var decoded = (isStdout ? stdoutText : stderrText).GetChars(buffer, 0, read.Count, characters, 0, flush: false);
+                if (decoded == 0)
+                {
+                    continue;
+                }
+                var text = new string(characters, 0, decoded);
+                var captured = isStdout ? stdout : stderr;
                 if (captured.Length < MaxCapturedChars)
                 {
                     captured.Append(text);

@@ -104,12 +104,17 @@ public sealed record JobFinished(
     [property: JsonPropertyName("platform")] BinaryPlatform? Platform = null,
     [property: JsonPropertyName("build")] BuildRecord? Build = null) : BuilderMessage;
 
-/// <summary>Builder → Api, while a job runs: a piece of its output (<see cref="Stage"/>: <c>fetch</c>, <c>build</c>).
-/// The Api keeps at most 1 MiB per job and marks where it cut.</summary>
+/// <summary>Builder → Api, while a job runs: a piece of its output (<see cref="Stage"/>: <c>fetch</c>, <c>build</c>),
+/// gathered by the builder into chunks of many lines. The Api keeps at most <see cref="MaxCharacters"/> per job and
+/// marks where it cut.</summary>
 public sealed record JobLog(
     [property: JsonPropertyName("job_id")] long JobId,
     [property: JsonPropertyName("stage")] string Stage,
-    [property: JsonPropertyName("chunk")] string Chunk) : BuilderMessage;
+    [property: JsonPropertyName("chunk")] string Chunk) : BuilderMessage
+{
+    public const int MaxCharacters = 1024 * 1024;
+    public const string CutMarker = "\n[log cut: more than 1 MiB]\n";
+}
 
 /// <summary>Api → builder: that job is not this builder's any more (its lease ran out); the result was dropped.</summary>
 public sealed record JobResultDiscarded(

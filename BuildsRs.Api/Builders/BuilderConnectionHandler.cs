@@ -133,12 +133,18 @@ internal sealed partial class BuilderConnectionHandler(
         using var listed = connections.Register(builder.Id, disabled);
         using var serving = CancellationTokenSource.CreateLinkedTokenSource(aborted, disabled.Token);
         aborted = serving.Token;
+        // Jobs whose log reached its cap: their later chunks are dropped here, without a query each.
+        var fullLogs = new HashSet<long>();
         try
         {
             // A read that failed (the builder went silent or away, a malformed message) ends the wait with its exception.
             while (await inbox.Reader.WaitToReadAsync(aborted))
             {
                 inbox.Reader.TryRead(out var message);
+                if (message is JobLog dropped && fullLogs.Contains(dropped.JobId))
+                {
+                    continue;
+                }
                 await using var scope = scopes.CreateAsyncScope();
                 try
                 {
@@ -148,7 +154,7 @@ internal sealed partial class BuilderConnectionHandler(
                     }
                     else
                     {
-                        await HandleAsync(socket, builder, message!, scope.ServiceProvider, aborted);
+                        await HandleAsync(socket, builder, message!, scope.ServiceProvider, fullLogs, aborted);
                     }
                 }
                 catch (Exception ex) when (message is not JobFinished && ex is DbException or TimeoutException or InvalidOperationException)
@@ -246,7 +252,7 @@ internal sealed partial class BuilderConnectionHandler(
     }
 
     private static async Task HandleAsync(WebSocket socket, ConnectedBuilder builder, BuilderMessage message, IServiceProvider services,
-        CancellationToken aborted)
+        HashSet<long> fullLogs, CancellationToken aborted)
     {
         var lifecycle = services.GetRequiredService<JobLifecycle>();
         switch (message)
@@ -281,12 +287,16 @@ internal sealed partial class BuilderConnectionHandler(
                 }
                 break;
             case JobLog log:
-                bool held;
+                LogAppend appended;
                 using (JobTelemetry.Quiet())
                 {
-                    held = await lifecycle.AppendLogAsync(builder.Id, log, aborted);
+                    appended = await lifecycle.AppendLogAsync(builder.Id, log, aborted);
                 }
-                if (!held)
+                if (appended == LogAppend.Full)
+                {
+                    fullLogs.Add(log.JobId);
+                }
+                else if (appended == LogAppend.NotHeld)
                 {
                     await BuilderSocket.SendAsync(socket, new JobResultDiscarded(log.JobId, "this builder does not hold that job"), aborted);
                 }

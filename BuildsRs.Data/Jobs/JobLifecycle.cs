@@ -21,8 +21,6 @@ namespace BuildsRs.Data.Jobs;
 /// </summary>
 public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOptions> options)
 {
-    public const int MaxLogCharacters = 1024 * 1024;
-    public const string LogCutMarker = "\n[log cut: more than 1 MiB]\n";
     public const string NotHeld = "this builder does not hold that job (its lease may have run out)";
 
     /// <summary>The most jobs one claim hands out.</summary>
@@ -77,15 +75,19 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         return [.. jobs.Except(extended)];
     }
 
-    /// <summary>Appends a log chunk of a job this builder holds; false when it does not hold it.</summary>
-    public async Task<bool> AppendLogAsync(long builderId, JobLog log, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.AppendLog,
-        [
+    /// <summary>Appends a log chunk of a job this builder holds, up to <see cref="JobLog.MaxCharacters"/> a job (the
+    /// chunk that crosses it is cut and marked); says whether more will be kept.</summary>
+    public async Task<LogAppend> AppendLogAsync(long builderId, JobLog log, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQueryRaw<int>(JobLifecycleSql.AppendLog,
             new NpgsqlParameter("job", log.JobId), new NpgsqlParameter("builder", builderId),
             new NpgsqlParameter("stage", log.Stage.Length <= 30 ? log.Stage : log.Stage[..30]), new NpgsqlParameter("chunk", log.Chunk),
-            new NpgsqlParameter("cap", MaxLogCharacters), new NpgsqlParameter("marker", LogCutMarker),
-        ], cancellationToken) > 0 || await db.Jobs.AnyAsync(j => j.Id == log.JobId && j.State == JobState.Running && j.BuilderId == builderId
-            && db.Builders.Any(b => b.Id == builderId && b.Enabled && b.Host.Enabled), cancellationToken);
+            new NpgsqlParameter("cap", JobLog.MaxCharacters), new NpgsqlParameter("marker", JobLog.CutMarker))
+            .ToListAsync(cancellationToken)).Single() switch
+        {
+            0 => LogAppend.Stored,
+            1 => LogAppend.Full,
+            _ => LogAppend.NotHeld,
+        };
 
     /// <summary>Jobs whose builder went silent go back to the queue, or fail once they were handed out too often;
     /// returns how many.</summary>

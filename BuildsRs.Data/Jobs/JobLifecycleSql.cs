@@ -230,20 +230,26 @@ internal static class JobLifecycleSql
 
     /// <summary>
     /// A chunk of a job's log, if the builder holds the job, keeping the log under @cap characters: the chunk that
-    /// crosses the cap is cut and followed by a marker, and nothing is stored after it.
+    /// crosses the cap is cut and followed by a marker, and nothing is stored after it. The running size is the job's
+    /// (<c>log_size</c>), so an append costs the same however long the log already is. Answers a <see cref="LogAppend"/>.
     /// </summary>
     public static readonly string AppendLog = $"""
         WITH job AS (
-            SELECT id FROM jobs WHERE id = @job AND {Held}),
-        used AS (
-            SELECT coalesce(sum(length(text)), 0) AS size, coalesce(max(sequence), 0) AS last
-            FROM job_logs WHERE job_id = @job)
-        INSERT INTO job_logs (job_id, sequence, stage, text)
-        SELECT job.id, used.last + 1, @stage,
-               CASE WHEN used.size + length(@chunk) <= @cap THEN @chunk
-                    ELSE left(@chunk, greatest(@cap - used.size, 0)::int) || @marker END
-        FROM job, used
-        WHERE used.size < @cap
+            SELECT id, log_size FROM jobs WHERE id = @job AND {Held} FOR UPDATE),
+        grown AS (
+            UPDATE jobs SET log_size = least(job.log_size + length(@chunk), @cap)
+            FROM job WHERE jobs.id = job.id AND job.log_size < @cap
+            RETURNING job.log_size AS before),
+        added AS (
+            INSERT INTO job_logs (job_id, sequence, stage, text)
+            SELECT @job, coalesce((SELECT max(sequence) FROM job_logs WHERE job_id = @job), 0) + 1, @stage,
+                   CASE WHEN before + length(@chunk) < @cap THEN @chunk
+                        ELSE left(@chunk, (@cap - before)::int) || @marker END
+            FROM grown
+            RETURNING 1)
+        SELECT CASE WHEN NOT EXISTS (SELECT FROM job) THEN {(int)LogAppend.NotHeld}
+                    WHEN (SELECT before FROM grown) + length(@chunk) < @cap THEN {(int)LogAppend.Stored}
+                    ELSE {(int)LogAppend.Full} END AS "Value"
         """;
 
     // What a registry import does to jobs, as common table expressions that IndexImport composes into its own

@@ -438,6 +438,10 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnName("lockfile_sha256")
                         .IsFixedLength();
 
+                    b.Property<int>("LogSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("log_size");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)")

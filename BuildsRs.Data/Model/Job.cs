@@ -46,6 +46,10 @@ public class Job
     /// version's settings are later. A verify job is handed those of the build it checks.</summary>
     public string? BuildSettings { get; set; }
 
+    /// <summary>Characters of log stored so far (at most <see cref="Contracts.Builders.JobLog.MaxCharacters"/>): an
+    /// append reads this, not the sum of what is stored.</summary>
+    public int LogSize { get; set; }
+
     /// <summary>A verify job's artifact: the one it builds again.</summary>
     public long? ArtifactId { get; set; }
     public Artifact? VerifiedArtifact { get; set; }

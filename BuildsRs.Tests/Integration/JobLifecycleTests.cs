@@ -165,12 +165,37 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var unknown = await lifecycle.FinishAsync(builderA, Finished(long.MaxValue, JobOutcome.Succeeded, ["forged"]), CancellationToken.None);
 
         Assert.Equal(JobLifecycle.NotHeld, result);
-        Assert.False(log);
+        Assert.Equal(LogAppend.NotHeld, log);
         Assert.Equal(JobLifecycle.NotHeld, unknown);
         db.ChangeTracker.Clear();
         var stored = await db.Jobs.Include(j => j.Version).SingleAsync(j => j.Id == job.Id);
         Assert.Equal((JobState.Running, builderA, null), (stored.State, stored.BuilderId, stored.Version.BinaryTargets));
         Assert.False(await db.JobLogs.AnyAsync(l => l.JobId == job.Id));
+    }
+
+    [Fact]
+    public async Task A_log_keeps_its_running_size_on_the_job_and_stops_at_its_cap_with_a_marker()
+    {
+        await using var db = Db();
+        var lifecycle = Lifecycle(db);
+        var binary = await ClaimBinaryAsync(lifecycle, builderA);
+        var chunk = new string('x', 100_000);
+
+        var answers = new List<LogAppend>();
+        for (var i = 0; i < 14; i++)
+        {
+            answers.Add(await lifecycle.AppendLogAsync(builderA, new JobLog(binary!.Id, "build", chunk), CancellationToken.None));
+        }
+
+        // 10 chunks fill 1,000,000 of the 1,048,576 characters; the 11th crosses the cap and is cut; the rest are dropped.
+        Assert.Equal([.. Enumerable.Repeat(LogAppend.Stored, 10), .. Enumerable.Repeat(LogAppend.Full, 4)], answers);
+        db.ChangeTracker.Clear();
+        var stored = await db.JobLogs.Where(l => l.JobId == binary!.Id).OrderBy(l => l.Sequence).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 11), stored.Select(l => l.Sequence));
+        var log = string.Concat(stored.Select(l => l.Text));
+        Assert.Equal(JobLog.MaxCharacters + JobLog.CutMarker.Length, log.Length);
+        Assert.EndsWith(JobLog.CutMarker, log, StringComparison.Ordinal);
+        Assert.Equal(JobLog.MaxCharacters, (await db.Jobs.SingleAsync(j => j.Id == binary!.Id)).LogSize);
     }
 
     [Fact]
@@ -217,7 +242,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
 
         Assert.Null(claim);
         Assert.Equal(new[] { binary.Id, held.Id }.Order(), lost.Order());
-        Assert.False(log);
+        Assert.Equal(LogAppend.NotHeld, log);
         Assert.Equal(ArtifactRecording.JobEnded, artifact);
         Assert.Equal([JobLifecycle.NotHeld, JobLifecycle.NotHeld], results);
         Assert.Equal(2, released);

@@ -10,10 +10,18 @@ namespace BuildsRs.Api.Infrastructure;
 /// Answers computed in the Api (not whole responses) kept for their lifetime (<see cref="PublicCaching.LifetimeOf"/>),
 /// or until the crate they are about changes (<see cref="CrateChangeListener"/>).
 /// </summary>
+/// <remarks>A crate's answers expire with its share of <see cref="Shares"/> change tokens, chosen by its name's hash, not
+/// with a token of its own: anyone can ask for any name, existing or not, and a token per name asked for would grow
+/// without bound. A change to one crate also expires the answers of the few crates that share its token.</remarks>
 internal sealed class ReusedAnswers(IMemoryCache cache, IOptions<PublicCaching> caching) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> crates = new();
+    public const int Shares = 4096;
+
+    private readonly ConcurrentDictionary<int, CancellationTokenSource> crates = new();
     private CancellationTokenSource everything = new();
+
+    /// <summary>Change tokens held now: at most <see cref="Shares"/>.</summary>
+    public int TokensHeld => crates.Count;
 
     /// <param name="crate">The crate the answer depends on; null for an answer no change can make wrong.</param>
     public async Task<T> GetOrAddAsync<T>(string? crate, object key, Func<Task<T>> create)
@@ -26,7 +34,7 @@ internal sealed class ReusedAnswers(IMemoryCache cache, IOptions<PublicCaching> 
         var expiry = new List<CancellationToken> { everything.Token };
         if (crate is not null)
         {
-            expiry.Add(crates.GetOrAdd(CrateName.Normalize(crate), _ => new CancellationTokenSource()).Token);
+            expiry.Add(crates.GetOrAdd(ShareOf(CrateName.Normalize(crate)), _ => new CancellationTokenSource()).Token);
         }
         var value = await create();
         var lifetime = caching.Value.LifetimeOf(crate);
@@ -46,21 +54,29 @@ internal sealed class ReusedAnswers(IMemoryCache cache, IOptions<PublicCaching> 
     {
         foreach (var crate in normalizedCrates)
         {
-            if (crates.TryRemove(crate, out var source))
-            {
-                source.Cancel();
-            }
+            Expire(ShareOf(crate));
         }
     }
 
     public void EvictAll()
     {
         Interlocked.Exchange(ref everything, new CancellationTokenSource()).Cancel();
-        foreach (var crate in crates.Keys)
+        foreach (var share in crates.Keys)
         {
-            Evict([crate]);
+            Expire(share);
         }
     }
+
+    private void Expire(int share)
+    {
+        if (crates.TryRemove(share, out var source))
+        {
+            source.Cancel();
+        }
+    }
+
+    // Randomised per process, which is all it needs: a name keeps its share for as long as this instance runs.
+    private static int ShareOf(string normalizedCrate) => (int)((uint)StringComparer.Ordinal.GetHashCode(normalizedCrate) % Shares);
 
     // Sources that were cancelled are left to the collector: entries still being stored may register on their tokens.
     public void Dispose() => everything.Dispose();

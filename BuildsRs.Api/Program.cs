@@ -1,5 +1,6 @@
 using BuildsRs.Api.Apis;
 using BuildsRs.Api.Extensions;
+using Microsoft.AspNetCore.HttpOverrides;
 
 // A missing or wrong setting ends the service with one line naming it (see ServiceHost).
 return await ServiceHost.RunAsync(() =>
@@ -13,8 +14,11 @@ return await ServiceHost.RunAsync(() =>
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    // Who a limit counts against: the website (and any proxy on this machine) forwards its visitor's address.
+    app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimiter();
     app.UseOutputCache();
     app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
     app.MapDefaultEndpoints();

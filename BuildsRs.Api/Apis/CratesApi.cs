@@ -17,8 +17,8 @@ public static class CratesApi
     public static IEndpointRouteBuilder MapCratesApi(this IEndpointRouteBuilder app)
     {
         var crates = app.MapGroup("/api/v1/crates").WithTags("Crates").CacheOutput(PublicCaching.PolicyName);
-        crates.MapGet("/", SearchAsync).WithSummary("Search crates by name: exact match, then prefix, then similar names.");
-        crates.MapGet("/{crate}", GetCrateAsync).WithSummary("A crate's versions, newest first, with the build state per target.");
+        crates.MapGet("/", SearchAsync).RequireRateLimiting(PublicLimits.Search).WithSummary("Search crates by name: exact match, then prefix, then similar names.");
+        crates.MapGet("/{crate}", GetCrateAsync).RequireRateLimiting(PublicLimits.Listings).WithSummary("A crate's versions, newest first, with the build state per target.");
         crates.MapGet("/{crate}/{version}", GetVersionAsync).WithSummary("A version: checksum, binary targets, jobs and artifacts per target.");
         return app;
     }

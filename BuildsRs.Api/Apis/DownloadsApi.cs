@@ -22,7 +22,7 @@ public static class DownloadsApi
 
     public static IEndpointRouteBuilder MapDownloadsApi(this IEndpointRouteBuilder app)
     {
-        var builds = app.MapGroup("/builds").WithTags("Downloads");
+        var builds = app.MapGroup("/builds").WithTags("Downloads").RequireRateLimiting(PublicLimits.Downloads);
         builds.MapMethods("/{crate}/{version}/{target}", GetAndHead, ByVersionAsync)
             .WithSummary("The archive of a version's build for a target; version may be 'latest'. Append .sha256 (its checksum), .minisig (its signature), .intoto.jsonl (its provenance) or .Cargo.lock (the lockfile it was built with).");
         builds.MapMethods("/{release}/{file}", GetAndHead, ByFileNameAsync)

@@ -17,7 +17,7 @@ public static class FeedsApi
 
     public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder app)
     {
-        var feeds = app.MapGroup("/feeds").WithTags("Feeds").CacheOutput(PublicCaching.PolicyName);
+        var feeds = app.MapGroup("/feeds").WithTags("Feeds").RequireRateLimiting(PublicLimits.Listings).CacheOutput(PublicCaching.PolicyName);
         feeds.MapGet("/builds.atom", (HttpRequest request, BuildsRsDbContext db, CancellationToken ct) => FeedAsync(request, db, null, ct))
             .WithSummary("The latest finished builds, as Atom.");
         feeds.MapGet("/crates/{file}", (string file, HttpRequest request, BuildsRsDbContext db, CancellationToken ct) =>

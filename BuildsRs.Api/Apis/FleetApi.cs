@@ -1,3 +1,4 @@
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
@@ -13,7 +14,7 @@ public static class FleetApi
 
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/builders", GetFleetAsync).WithTags("Builders").WithSummary("The fleet, without keys or addresses.");
+        app.MapGet("/api/v1/builders", GetFleetAsync).WithTags("Builders").RequireRateLimiting(PublicLimits.Listings).WithSummary("The fleet, without keys or addresses.");
         app.MapGet("/api/v1/targets", async (BuildsRsDbContext db, CancellationToken ct) => (IReadOnlyList<TargetSetting>)await db.Targets
             .OrderBy(t => t.Triple).Select(t => new TargetSetting(t.Triple, t.Enabled)).ToListAsync(ct))
             .WithTags("Builders").WithSummary("The target triples binaries are built for (enabled) or were once.");

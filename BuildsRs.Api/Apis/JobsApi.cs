@@ -2,6 +2,8 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using BuildsRs.Api.Builds;
+using BuildsRs.Api.Infrastructure;
+using BuildsRs.Api.Jobs;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Jobs;
@@ -14,15 +16,13 @@ namespace BuildsRs.Api.Apis;
 /// <summary>A job and its log: the whole stored log, or a live stream of it (server-sent events) while it runs.</summary>
 public static class JobsApi
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
-
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
         jobs.MapGet("/{jobId:long}", GetJobAsync).WithSummary("A job: state, timings, outcome, builder, artifacts.");
-        jobs.MapGet("/{jobId:long}/log", GetLogAsync).WithSummary("The job's whole stored log as text.");
-        jobs.MapGet("/{jobId:long}/log/stream", StreamLog)
-            .WithSummary("The log as server-sent events: 'log' events (id = chunk sequence, resumable with Last-Event-ID), then one 'end' event with the job's state.");
+        jobs.MapGet("/{jobId:long}/log", GetLogAsync).WithSummary("The job's whole stored log as text.").RequireRateLimiting(PublicLimits.Logs);
+        jobs.MapGet("/{jobId:long}/log/stream", StreamLog).RequireRateLimiting(PublicLimits.Logs)
+            .WithSummary("The log as server-sent events: a 'state' event with the job's state, 'log' events (id = chunk sequence, resumable with Last-Event-ID), then one 'end' event with the job's final state. A client may have LiveLogs:PerClient streams open at once.");
         return app;
     }
 
@@ -57,40 +57,36 @@ public static class JobsApi
         return TypedResults.Text(log.ToString(), "text/plain; charset=utf-8");
     }
 
-    public static IResult StreamLog(long jobId, HttpRequest request, IServiceScopeFactory scopes, CancellationToken cancellationToken)
+    internal static IResult StreamLog(long jobId, HttpContext http, LiveLogs live, CancellationToken cancellationToken)
     {
-        var resumeAfter = int.TryParse(request.Headers["Last-Event-ID"], out var sequence) ? sequence : -1;
-        return TypedResults.ServerSentEvents(FollowAsync(jobId, resumeAfter, scopes, cancellationToken));
+        var place = live.TryOpen(PublicLimitsExtensions.ClientOf(http));
+        if (place is null)
+        {
+            ApiTelemetry.RequestThrottled("live-logs");
+            return new TooManyStreams();
+        }
+        var resumeAfter = int.TryParse(http.Request.Headers["Last-Event-ID"], out var sequence) ? sequence : -1;
+        return TypedResults.ServerSentEvents(FollowAsync(live, jobId, resumeAfter, place, cancellationToken));
     }
 
-    /// <summary>Chunks as they are stored (any Api instance may have received them), until the job is over.</summary>
     private static async IAsyncEnumerable<SseItem<string>> FollowAsync(
-        long jobId, int after, IServiceScopeFactory scopes, [EnumeratorCancellation] CancellationToken cancellationToken)
+        LiveLogs live, long jobId, int after, IDisposable place, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        using (place)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>();
-            var state = await db.Jobs.Where(j => j.Id == jobId).Select(j => (JobState?)j.State).SingleOrDefaultAsync(cancellationToken);
-            if (state is null)
+            await foreach (var item in live.FollowAsync(jobId, after, cancellationToken))
             {
-                yield return new SseItem<string>($"no job {jobId}", "error");
-                yield break;
+                yield return item.Type == "log"
+                    ? new SseItem<string>(item.Text, "log") { EventId = item.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                    : new SseItem<string>(item.Text, item.Type);
             }
-            var chunks = await db.JobLogs.Where(l => l.JobId == jobId && l.Sequence > after).OrderBy(l => l.Sequence)
-                .Select(l => new { l.Sequence, l.Text }).ToListAsync(cancellationToken);
-            foreach (var chunk in chunks)
-            {
-                after = chunk.Sequence;
-                yield return new SseItem<string>(chunk.Text, "log") { EventId = chunk.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            }
-            // Read before the chunks: a job that ended has stored its last chunk, so nothing is missed.
-            if (state.Value.IsFinal())
-            {
-                yield return new SseItem<string>(EnumText.Of(state.Value), "end");
-                yield break;
-            }
-            await Task.Delay(PollInterval, cancellationToken);
         }
+    }
+
+    /// <summary>429: this client (or this instance) has as many live streams open as it may.</summary>
+    private sealed class TooManyStreams : IResult
+    {
+        public Task ExecuteAsync(HttpContext http) => PublicLimitsExtensions.WriteTooManyAsync(http,
+            $"{PublicLimitsExtensions.ClientOf(http)} has as many live log streams open as one client may (or this server as many as it serves): close one, or read the whole log", TimeSpan.FromSeconds(5));
     }
 }

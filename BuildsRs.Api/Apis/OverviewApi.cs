@@ -14,7 +14,7 @@ public static class OverviewApi
 
     public static IEndpointRouteBuilder MapOverviewApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/overview", GetAsync).WithTags("Statistics").CacheOutput(PublicCaching.PolicyName)
+        app.MapGet("/api/v1/overview", GetAsync).WithTags("Statistics").RequireRateLimiting(PublicLimits.Listings).CacheOutput(PublicCaching.PolicyName)
             .WithSummary("Crates tracked, binaries built, binary builds finished today (UTC), queued and running jobs, and the latest finished builds.");
         return app;
     }

@@ -1,4 +1,5 @@
 using BuildsRs.Api.Builds;
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Contracts.Jobs;
 using BuildsRs.Data;
@@ -14,7 +15,7 @@ public static class QueueApi
 {
     public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/queue", GetQueueAsync).WithTags("Queue")
+        app.MapGet("/api/v1/queue", GetQueueAsync).WithTags("Queue").RequireRateLimiting(PublicLimits.Queue)
             .WithSummary("Running jobs, and a page of queued jobs with their positions (1 = next).");
         return app;
     }

@@ -32,7 +32,7 @@ public static class StatisticsApi
 
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/statistics", GetAsync).WithTags("Statistics").CacheOutput(PublicCaching.PolicyName)
+        app.MapGet("/api/v1/statistics", GetAsync).WithTags("Statistics").RequireRateLimiting(PublicLimits.Listings).CacheOutput(PublicCaching.PolicyName)
             .WithSummary("Binary builds per day by outcome, queue length over time, build durations and downloads per day, for the last `days` (1 to 90, default 30).");
         return app;
     }

@@ -70,6 +70,9 @@ internal static class Extensions
             options.AddPolicy(PublicCaching.PolicyName, policy => policy.SetVaryByQuery("*").SetVaryByHost(true).AddPolicy<CrateAnswerTags>()));
         builder.Services.AddMemoryCache(options => options.SizeLimit = caching.MaxDownloadEntries);
         builder.Services.AddSingleton<ReusedAnswers>();
+        builder.AddPublicLimits();
+        builder.Services.AddOptions<LiveLogOptions>().BindConfiguration(LiveLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LiveLogs>();
         builder.Services.AddHostedService<CrateChangeListener>();
         builder.Services.AddScoped<BuildResolver>();
         builder.Services.AddSingleton<DownloadLocations>();

@@ -16,7 +16,16 @@ internal static class ApiTelemetry
     private static readonly Counter<long> UploadedBytes = Meter.CreateCounter<long>("buildsrs.uploads.bytes", "By", "Artifact bytes verified and stored");
     private static readonly Counter<long> Downloads = Meter.CreateCounter<long>("buildsrs.downloads", "{download}", "Archive downloads, by target");
 
+    private static readonly UpDownCounter<long> LiveLogStreamsOpen = Meter.CreateUpDownCounter<long>("buildsrs.logs.streams", "{stream}",
+        "Live log streams open on this Api instance");
+    private static readonly Counter<long> Throttled = Meter.CreateCounter<long>("buildsrs.requests.throttled", "{request}",
+        "Public requests refused for going over a client's limit, by limit");
+
     public static void BuilderConnected(int change) => ConnectedBuilders.Add(change);
+
+    public static void LiveLogStreams(int change) => LiveLogStreamsOpen.Add(change);
+
+    public static void RequestThrottled(string limit) => Throttled.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public static void Uploaded(long bytes, string target) => UploadedBytes.Add(bytes, new KeyValuePair<string, object?>("target", target));
 

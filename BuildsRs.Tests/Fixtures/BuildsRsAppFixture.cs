@@ -47,7 +47,14 @@ public sealed class BuildsRsAppFixture : IAsyncLifetime
             timeout.Token);
         // Second builds of the seeded backlog would keep both builders busy for the whole run: the tests that check
         // verification ask for it (the admin API), and the lifecycle tests cover queuing it after every build.
-        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(p => p.Name == "api")).WithEnvironment("Jobs__VerifyShare", "0");
+        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(p => p.Name == "api")).WithEnvironment("Jobs__VerifyShare", "0");
+        // Every test (and the website's browser) is a client on loopback that polls: the per-client limits are far
+        // above what the suite asks, and are checked on their own (PublicLimitsTests).
+        foreach (var limit in new[] { "Searches", "Listing", "Queued", "Log", "Download" })
+        {
+            api.WithEnvironment($"RateLimits__{limit}__Burst", "100000").WithEnvironment($"RateLimits__{limit}__PerMinute", "1000000");
+        }
+        api.WithEnvironment("LiveLogs__PerClient", "1000");
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
             builder.CreateResourceBuilder(project)

@@ -8,8 +8,9 @@ namespace BuildsRs.Web.Api;
 /// The public API as the website reads it. A missing crate, version or job is <c>null</c>; an Api that cannot be
 /// reached or fails is an <see cref="ApiUnavailableException"/>, which the error page explains.
 /// </summary>
-public sealed class ApiClient(HttpClient http)
+public sealed class ApiClient(HttpClient http, Visitor visitor)
 {
+    private readonly HttpClient http = visitor.Forwarding(http);
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
 
     public Task<Overview?> GetOverviewAsync(CancellationToken cancellationToken = default) =>

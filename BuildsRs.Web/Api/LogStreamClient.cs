@@ -8,8 +8,9 @@ namespace BuildsRs.Web.Api;
 /// A job's log as it is written, from the Api's server-sent events. Apart from <see cref="ApiClient"/> because a
 /// stream lasts as long as the build: request timeouts and retries must not apply to it.
 /// </summary>
-public sealed class LogStreamClient(HttpClient http)
+public sealed class LogStreamClient(HttpClient http, Visitor visitor)
 {
+    private readonly HttpClient http = visitor.Forwarding(http);
     /// <summary>Every chunk after <paramref name="afterSequence"/> as it is stored, then the job's final state as an <c>end</c> event.</summary>
     public async IAsyncEnumerable<SseItem<string>> FollowAsync(long jobId, int afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using BuildsRs.Web.Api;
 using BuildsRs.Web.Components.Layout;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Http.Resilience;
 using MudBlazor.Services;
 
@@ -10,6 +11,9 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<Visitor>();
+        builder.Services.AddScoped<CircuitHandler, Visitor.CircuitOpening>();
         builder.Services.AddHttpClient<ApiClient>(client => client.BaseAddress = new Uri("http://api"));
         // A log stream lasts as long as its build: no request timeout and no retry
         // (the build page reconnects and resumes after the last chunk it shows).

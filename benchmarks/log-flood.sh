@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Log flood benchmark: the system (local registry, Api, one Builder, Web; Release builds) builds a crate whose build
 # script emits LINES (a million) short cargo:warning= lines, which cargo prints one by one. Prints the log rows
-# written, the Api's CPU seconds over the build and the job page's render time. A build that has not ended after
+# written, the Api's CPU seconds over the build, the events a live page is sent and the job page's render time. A build that has not ended after
 # MINUTES (20) is reported as far as it got. Usage: benchmarks/log-flood.sh [LINES] [MINUTES]. Needs provisioning first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -42,4 +42,4 @@ start_service web "$web/health" env ASPNETCORE_URLS="$web" services__api__http__
   Logging__LogLevel__Default=Warning "$repo/BuildsRs.Web/bin/Release/net10.0/BuildsRs.Web"
 
 "$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" log-flood "$connection=flood" "$registry" \
-  "$publish_token" "$api_process" "$web" "$lines" "$minutes"
+  "$publish_token" "$api" "$api_process" "$web" "$lines" "$minutes"

@@ -11,14 +11,14 @@ namespace BuildsRs.Benchmarks.Builds;
 /// <summary>
 /// What a build that floods its output costs the service: a crate whose build script emits a million short
 /// <c>cargo:warning=</c> lines (cargo prints each one) is built by a running Builder; then the rows its log took, the
-/// Api's CPU seconds over the build, and the job page's render time and size.
+/// Api's CPU seconds over the build, the events a live page of it is sent, and the job page's render time and size.
 /// </summary>
 internal static class LogFloodBenchmark
 {
     private const string Crate = "log-flood";
     private const string Version = "0.1.0";
 
-    public static async Task<int> RunAsync(string database, Uri registry, string publishToken, int apiProcess, Uri web, int lines, TimeSpan patience)
+    public static async Task<int> RunAsync(string database, Uri registry, string publishToken, Uri api, int apiProcess, Uri web, int lines, TimeSpan patience)
     {
         await using var data = NpgsqlDataSource.Create(database);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
@@ -43,6 +43,12 @@ internal static class LogFloodBenchmark
             Console.WriteLine($"the job did not end within {patience.TotalMinutes:F0} min: the figures above are what it cost so far");
             return 0;
         }
+
+        // What a live page is sent: the stream of a finished job sends its whole log, chunk by chunk, then its end.
+        var streamed = Stopwatch.GetTimestamp();
+        var stream = await http.GetStringAsync(new Uri(api, $"api/v1/jobs/{jobId}/log/stream"));
+        var streamTime = Stopwatch.GetElapsedTime(streamed).TotalMilliseconds;
+        Console.WriteLine($"{"live stream: log events",-34} {CountOf(stream, "event: log"),14:N0} (read whole in {streamTime:F0} ms)");
 
         var renders = new List<double>();
         var (bytes, spans) = (0, 0);

@@ -147,10 +147,17 @@ public sealed class BuilderProtocolTests(BuildsRsAppFixture fixture)
         {
             await BuilderSocket.SendAsync(socket, new JobLog(job.JobId, "build", new string(letter, 400_000)), timeout.Token);
         }
+        // A builder that goes on past the cap: its chunks are dropped, and its result still comes through.
+        for (var i = 0; i < 5_000; i++)
+        {
+            await BuilderSocket.SendAsync(socket, new JobLog(job.JobId, "build", $"e{i}\n"), timeout.Token);
+        }
         await FinishAsync(socket, job, JobOutcome.BuildFailed);
 
         await using var db = await fixture.CreateDbContextAsync();
-        var log = string.Concat(await db.JobLogs.Where(l => l.JobId == job.JobId).OrderBy(l => l.Sequence).Select(l => l.Text).ToListAsync());
+        var chunks = await db.JobLogs.Where(l => l.JobId == job.JobId).OrderBy(l => l.Sequence).Select(l => l.Text).ToListAsync();
+        var log = string.Concat(chunks);
+        Assert.Equal(3, chunks.Count);
         Assert.Equal(1024 * 1024, log.IndexOf("\n[log cut", StringComparison.Ordinal));
         Assert.EndsWith("[log cut: more than 1 MiB]\n", log, StringComparison.Ordinal);
         Assert.DoesNotContain('d', log);

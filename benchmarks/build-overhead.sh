@@ -26,11 +26,7 @@ for record in "$BUILDSRS_STATE_DIR"/builder-images/*; do
   [ "$target" = x86_64-unknown-linux-gnu ] || [ "${BENCH_CROSS:-yes}" = no ] || cross+=("$target")
 done
 
-registry="http://127.0.0.1:$(free_port)"
-start_service registry "$registry/health" env ASPNETCORE_URLS="$registry" Logging__LogLevel__Default=Warning \
-  LocalRegistry__DataDirectory="$work/registry" LocalRegistry__SeedDirectory="$BUILDSRS_STATE_DIR/registry-seed" \
-  LocalRegistry__PublicUrl="$registry" LocalRegistry__PublishToken="$(random_token)" \
-  "$repo/BuildsRs.LocalRegistry/bin/Release/net10.0/BuildsRs.LocalRegistry"
+start_local_registry
 
 api="http://127.0.0.1:$(free_port)"
 enrollment_token="$(random_token)"

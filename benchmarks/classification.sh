@@ -12,11 +12,7 @@ for project in BuildsRs.Benchmarks BuildsRs.LocalRegistry; do
   dotnet build "$repo/$project" -c Release -v quiet -nologo
 done
 
-registry="http://127.0.0.1:$(free_port)"
-start_service registry "$registry/health" env ASPNETCORE_URLS="$registry" Logging__LogLevel__Default=Warning \
-  LocalRegistry__DataDirectory="$work/registry" LocalRegistry__SeedDirectory="$BUILDSRS_STATE_DIR/registry-seed" \
-  LocalRegistry__PublicUrl="$registry" LocalRegistry__PublishToken="$(random_token)" \
-  "$repo/BuildsRs.LocalRegistry/bin/Release/net10.0/BuildsRs.LocalRegistry"
+start_local_registry
 
 "$repo/BuildsRs.Benchmarks/bin/Release/net10.0/BuildsRs.Benchmarks" classify "$registry/" "$BUILDSRS_STATE_DIR/registry-seed" \
   "$work/builder" "$(cat "$BUILDSRS_STATE_DIR/builder-image")"

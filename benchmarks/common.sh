@@ -2,6 +2,8 @@
 # start_benchmark_postgres NAME DATABASE  sets repo, work, port, connection (ends in "Database": append "=NAME").
 # start_service NAME URL COMMAND...       runs a service in the background (log in $work/NAME.log) until URL answers.
 # start_release_api [VAR=VALUE...]         the local S3 server and the Release Api over database "api"; sets s3, api.
+# start_local_registry [VAR=VALUE...]      the Release local registry on provisioning's seed; sets registry,
+#                                          publish_token (provisioning/common.sh sourced first).
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 background=""
 
@@ -32,6 +34,15 @@ start_service() {
     kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1; }
     sleep 0.5
   done
+}
+
+start_local_registry() {
+  registry="http://127.0.0.1:$(free_port)"
+  publish_token="$(random_token)"
+  start_service registry "$registry/health" env ASPNETCORE_URLS="$registry" Logging__LogLevel__Default=Warning \
+    LocalRegistry__DataDirectory="$work/registry" LocalRegistry__SeedDirectory="$BUILDSRS_STATE_DIR/registry-seed" \
+    LocalRegistry__PublicUrl="$registry" LocalRegistry__PublishToken="$publish_token" "$@" \
+    "$repo/BuildsRs.LocalRegistry/bin/Release/net10.0/BuildsRs.LocalRegistry"
 }
 
 start_release_api() {

@@ -15,12 +15,7 @@ for project in BuildsRs.Benchmarks BuildsRs.Api BuildsRs.Builder BuildsRs.LocalR
 done
 target=x86_64-unknown-linux-gnu
 
-registry="http://127.0.0.1:$(free_port)"
-publish_token="$(random_token)"
-start_service registry "$registry/health" env ASPNETCORE_URLS="$registry" Logging__LogLevel__Default=Warning \
-  LocalRegistry__DataDirectory="$work/registry" LocalRegistry__SeedDirectory="$BUILDSRS_STATE_DIR/registry-seed" \
-  LocalRegistry__PublicUrl="$registry" LocalRegistry__PublishToken="$publish_token" \
-  "$repo/BuildsRs.LocalRegistry/bin/Release/net10.0/BuildsRs.LocalRegistry"
+start_local_registry
 
 api="http://127.0.0.1:$(free_port)"
 enrollment_token="$(random_token)"

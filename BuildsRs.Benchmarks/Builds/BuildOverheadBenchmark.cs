@@ -77,7 +77,8 @@ internal static class BuildOverheadBenchmark
             .Single(l => l.GetProperty("vers").GetString() == version).GetProperty("cksum").GetString()!;
     }
 
-    private static async Task<long> AddVersionAsync(NpgsqlDataSource data, string name, string version, string checksum)
+    /// <summary>A version as a registry import would record it, with its crate as its one binary.</summary>
+    internal static async Task<long> AddVersionAsync(NpgsqlDataSource data, string name, string version, string checksum)
     {
         await using var command = data.CreateCommand("""
             WITH crate AS (INSERT INTO crates (name) VALUES ($1) RETURNING id)

@@ -24,7 +24,7 @@ internal static class LogFloodBenchmark
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var crate = FloodingCrate(lines);
         await PublishAsync(http, registry, publishToken, crate);
-        var versionId = await AddVersionAsync(data, Convert.ToHexStringLower(SHA256.HashData(crate)));
+        var versionId = await BuildOverheadBenchmark.AddVersionAsync(data, Crate, Version, Convert.ToHexStringLower(SHA256.HashData(crate)));
 
         var cpuBefore = CpuSeconds(apiProcess);
         var started = Stopwatch.GetTimestamp();
@@ -98,19 +98,6 @@ internal static class LogFloodBenchmark
         request.Headers.TryAddWithoutValidation("Authorization", token);
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task<long> AddVersionAsync(NpgsqlDataSource data, string checksum)
-    {
-        await using var command = data.CreateCommand("""
-            WITH crate AS (INSERT INTO crates (name) VALUES ($1) RETURNING id)
-            INSERT INTO versions (crate_id, version, checksum, yanked, features, dependency_count, binary_targets)
-            SELECT id, $2, $3, false, '{}', 0, ARRAY[$1] FROM crate RETURNING id
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Crate });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Version });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checksum });
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<long> QueueAsync(NpgsqlDataSource data, long versionId)

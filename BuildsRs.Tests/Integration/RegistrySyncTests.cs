@@ -133,8 +133,8 @@ public sealed class RegistrySyncTests(PostgresServerFixture postgres) : IClassFi
         {
             await registry.PublishAsync("backfilled", version);
         }
-        // Publish times are whole seconds: the last one a second later.
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        // Publish times are whole seconds: the last one in a later second.
+        await WallClock.NextSecondAsync();
         await registry.PublishAsync("newest-publication", "1.0.0");
 
         var pass = await sync.GitPassAsync();

@@ -3,9 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BuildsRs.Api.Infrastructure;
 using BuildsRs.Tests.Fixtures;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BuildsRs.Tests.Integration;
 
 /// <summary>
-/// The real Api (its whole pipeline, over real Postgres) with small limits: a client over a limit gets 429 with
+/// The real Api (its whole pipeline on Kestrel, over real Postgres) with small limits: a client over a limit gets 429 with
 /// Retry-After as problem details, other clients go on, and the limit recovers. Clients are told apart by the address
 /// a trusted proxy on this machine forwards, as the website and the deployment's proxy do.
 /// </summary>
@@ -123,8 +121,10 @@ public sealed class PublicLimitsTests(PublicLimitsTests.LimitedApi api) : IClass
         {
             await postgres.InitializeAsync();
             ConnectionString = await postgres.CreateDatabaseAsync();
+            // On a real socket: the Api sees each request come from loopback, as the website's do.
+            UseKestrel(0);
             // The host starts here, so that its migrations run before a test writes rows.
-            _ = Server;
+            StartServer();
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -136,7 +136,6 @@ public sealed class PublicLimitsTests(PublicLimitsTests.LimitedApi api) : IClass
             builder.UseSetting("RateLimits:Searches:Burst", "3");
             builder.UseSetting("RateLimits:Searches:PerMinute", "60");
             builder.UseSetting("LiveLogs:PerClient", "2");
-            builder.ConfigureServices(services => services.AddTransient<IStartupFilter, FromLoopback>());
         }
 
         async Task IAsyncLifetime.DisposeAsync()
@@ -148,19 +147,5 @@ public sealed class PublicLimitsTests(PublicLimitsTests.LimitedApi api) : IClass
                 Directory.Delete(artifacts, recursive: true);
             }
         }
-    }
-
-    /// <summary>The in-memory test server has no socket: its requests come in as the website's do, from loopback.</summary>
-    private sealed class FromLoopback : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                context.Connection.RemoteIpAddress = IPAddress.Loopback;
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
     }
 }

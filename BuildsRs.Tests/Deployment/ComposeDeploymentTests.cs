@@ -187,11 +187,32 @@ public sealed class ComposeDeploymentTests(ComposeDeploymentFixture deployment) 
         // Forget the cursor: the next pass is a full reconcile of the whole index, long enough to be cut.
         await SqlAsync("DELETE FROM registry_sync_state");
 
-        await DockerAsync("start", sync);
-        await EventuallyAsync(async () => (await DockerAsync("logs", sync)).Contains("Application started", StringComparison.Ordinal),
-            TimeSpan.FromMinutes(1), "registry-sync starts");
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        await DockerAsync("kill", sync);
+        // The versions table is held while registry-sync starts, so that its pass is surely cut in the middle: it reads
+        // the index, begins to write, waits for the table and is killed there, however fast the machine.
+        using (var holder = Process.Start(new ProcessStartInfo("docker", ["exec", (await ContainersAsync("postgres")).Single(), "psql",
+            "-h", "/run/postgresql", "-U", "postgres", "-d", "buildsrs", "-c", "BEGIN; LOCK TABLE versions IN EXCLUSIVE MODE; SELECT pg_sleep(600); COMMIT;"])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            try
+            {
+                await EventuallyAsync(async () => await CountAsync(
+                    "SELECT count(*) FROM pg_locks WHERE relation = 'versions'::regclass AND mode = 'ExclusiveLock' AND granted") == 1,
+                    TimeSpan.FromMinutes(1), "the versions table is held");
+                await DockerAsync("start", sync);
+                var address = await DockerAsync("inspect", sync, "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
+                await EventuallyAsync(async () => await CountAsync(
+                    $"SELECT count(*) FROM pg_stat_activity WHERE client_addr = '{address}' AND wait_event_type = 'Lock'") > 0,
+                    TimeSpan.FromMinutes(2), "the pass waits to write");
+                await DockerAsync("kill", sync);
+            }
+            finally
+            {
+                // What the killed pass left waiting, then the holder: nothing of that pass may commit after its death.
+                await SqlAsync("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() " +
+                    "AND (wait_event_type = 'Lock' OR query LIKE '%pg_sleep(600)%')");
+                await holder.WaitForExitAsync();
+            }
+        }
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM registry_sync_state"));
 
         await DockerAsync("start", sync);

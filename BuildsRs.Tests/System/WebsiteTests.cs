@@ -41,10 +41,10 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
         await BrowserFixture.ScreenshotAsync(page, "home");
         await page.Locator(".search-box input").FocusAsync();
         await page.Keyboard.TypeAsync("buildsrs-api");
-        // Suggestions come 150 ms after the last key: let the last search land, then Enter takes the highlighted one.
+        // Suggestions come 150 ms after the last key: once the search for the whole text has landed, Enter takes the
+        // highlighted one.
+        await page.Locator(".search-box[data-suggested-for='buildsrs-api']").WaitForAsync();
         var highlighted = page.Locator(".mud-popover-open .mud-selected-item");
-        await Expect(highlighted).ToContainTextAsync(PublishedCrates.Demo);
-        await page.WaitForTimeoutAsync(1000);
         await Expect(highlighted).ToContainTextAsync(PublishedCrates.Demo);
         await BrowserFixture.ScreenshotAsync(page, "search-suggestions");
         await page.Keyboard.PressAsync("Enter");

@@ -40,7 +40,7 @@ public sealed class PublicLimitsTests(PublicLimitsTests.LimitedApi api) : IClass
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
         Assert.Contains("too many search requests from 203.0.113.1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.InRange(retryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        Assert.InRange(retryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.OK, someoneElse.StatusCode);
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
     }
@@ -134,7 +134,8 @@ public sealed class PublicLimitsTests(PublicLimitsTests.LimitedApi api) : IClass
             builder.UseSetting("Admin:Token", Guid.NewGuid().ToString("N"));
             builder.UseSetting("Signing:SecretKey", Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"));
             builder.UseSetting("RateLimits:Searches:Burst", "3");
-            builder.UseSetting("RateLimits:Searches:PerMinute", "60");
+            // A token every 10 s: the four requests fall within one refill even on a busy machine.
+            builder.UseSetting("RateLimits:Searches:PerMinute", "6");
             builder.UseSetting("LiveLogs:PerClient", "2");
         }
 

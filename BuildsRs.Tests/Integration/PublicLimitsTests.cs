@@ -58,7 +58,7 @@ public sealed class PublicLimitsTests(PublicLimitsTests.LimitedApi api) : IClass
         var firstStatus = first.StatusCode;
         first.Dispose();
         HttpResponseMessage? reopened = null;
-        for (var attempt = 0; attempt < 50 && reopened?.StatusCode != HttpStatusCode.OK; attempt++)
+        for (var attempt = 0; attempt < 300 && reopened?.StatusCode != HttpStatusCode.OK; attempt++)
         {
             reopened?.Dispose();
             await Task.Delay(100);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Data;
 using BuildsRs.Data.Model;
 using BuildsRs.ServiceDefaults;
@@ -33,19 +34,21 @@ internal sealed partial class ConfiguredBuilderHosts(IServiceProvider services, 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>();
         var names = hosts.Keys.ToList();
-        var known = await db.BuilderHosts.Where(h => names.Contains(h.Name)).ToDictionaryAsync(h => h.Name, cancellationToken);
-        foreach (var (name, token) in hosts)
+        await StartupLock.WriteAsync(db, async cancel =>
         {
-            if (known.TryGetValue(name, out var host))
+            var known = await db.BuilderHosts.Where(h => names.Contains(h.Name)).ToDictionaryAsync(h => h.Name, cancel);
+            foreach (var (name, token) in hosts)
             {
-                host.TokenSha256 = BearerTokenHash.Of(token);
+                if (known.TryGetValue(name, out var host))
+                {
+                    host.TokenSha256 = BearerTokenHash.Of(token);
+                }
+                else
+                {
+                    db.BuilderHosts.Add(new BuilderHost { Name = name, TokenSha256 = BearerTokenHash.Of(token), Enabled = true });
+                }
             }
-            else
-            {
-                db.BuilderHosts.Add(new BuilderHost { Name = name, TokenSha256 = BearerTokenHash.Of(token), Enabled = true });
-            }
-        }
-        await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -6,7 +6,7 @@ namespace BuildsRs.Api.Infrastructure;
 /// <summary>
 /// Applies pending migrations before the Api starts listening, so that "the Api is healthy" also means "the schema
 /// is current" for everything that waits for it. Several Api instances start together in a deployment: a session
-/// advisory lock lets one migrate while the others wait, then find nothing left to apply.
+/// advisory lock (<see cref="StartupLock"/>) lets one migrate while the others wait, then find nothing left to apply.
 /// </summary>
 internal sealed class DatabaseMigrator(IServiceProvider services) : IHostedService
 {
@@ -21,9 +21,9 @@ internal sealed class DatabaseMigrator(IServiceProvider services) : IHostedServi
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLock})", cancellationToken);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({StartupLock.Key})", cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLock})", cancellationToken);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StartupLock.Key})", cancellationToken);
             }
             finally
             {
@@ -32,9 +32,6 @@ internal sealed class DatabaseMigrator(IServiceProvider services) : IHostedServi
             }
         });
     }
-
-    /// <summary>The advisory lock key of schema migrations ("BRSMIGR" as a number).</summary>
-    private const long MigrationLock = 0x4252534d494752;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,3 +1,4 @@
+using BuildsRs.Api.Infrastructure;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Data;
@@ -31,19 +32,21 @@ internal sealed class EnabledTargets(IServiceProvider services, IOptions<TargetO
         }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BuildsRsDbContext>();
-        var known = await db.Targets.Where(t => wanted.Contains(t.Triple)).ToListAsync(cancellationToken);
-        foreach (var triple in wanted.Except(known.Select(t => t.Triple)))
+        await StartupLock.WriteAsync(db, async cancel =>
         {
-            var target = new Target { Triple = triple };
-            db.Targets.Add(target);
-            known.Add(target);
-        }
-        foreach (var target in known)
-        {
-            target.Enabled = true;
-            target.Images = images.TryGetValue(target.Triple, out var ids) ? [.. ids.Distinct(StringComparer.Ordinal)] : target.Images;
-        }
-        await db.SaveChangesAsync(cancellationToken);
+            var known = await db.Targets.Where(t => wanted.Contains(t.Triple)).ToListAsync(cancel);
+            foreach (var triple in wanted.Except(known.Select(t => t.Triple)))
+            {
+                var target = new Target { Triple = triple };
+                db.Targets.Add(target);
+                known.Add(target);
+            }
+            foreach (var target in known)
+            {
+                target.Enabled = true;
+                target.Images = images.TryGetValue(target.Triple, out var ids) ? [.. ids.Distinct(StringComparer.Ordinal)] : target.Images;
+            }
+        }, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -47,8 +47,15 @@ public sealed class ComposeDeploymentFixture : IAsyncLifetime
 
         await ComposeAsync("down", "-v", "--remove-orphans");
         started = Stopwatch.GetTimestamp();
-        await ComposeAsync("up", "-d");
-        await WaitUntilHealthyAsync(StartTimeout);
+        try
+        {
+            await ComposeAsync("up", "-d");
+            await WaitUntilHealthyAsync(StartTimeout);
+        }
+        catch (Exception failure) when (failure is Xunit.Sdk.XunitException or TimeoutException)
+        {
+            throw new InvalidOperationException($"The deployment did not come up healthy:\n{failure.Message}\n{await UnhealthyReportAsync()}", failure);
+        }
         UpToHealthyIn = Stopwatch.GetElapsedTime(started);
         Console.WriteLine($"Images built in {ImagesBuiltIn.TotalSeconds:F0} s; deployment healthy {UpToHealthyIn.TotalSeconds:F0} s after up");
     }
@@ -133,6 +140,24 @@ public sealed class ComposeDeploymentFixture : IAsyncLifetime
             await Task.Delay(1000, CancellationToken.None);
         }
         throw new TimeoutException("Not every container became healthy: " + string.Join(", ", states));
+    }
+
+    /// <summary>What each container that is not running and healthy said: its last health checks and the end of its log.</summary>
+    private static async Task<string> UnhealthyReportAsync()
+    {
+        var report = new System.Text.StringBuilder();
+        foreach (var container in await AllContainersAsync())
+        {
+            var state = await DockerAsync("inspect", container, "--format", "{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{end}}");
+            if (state == "running/healthy")
+            {
+                continue;
+            }
+            var checks = await DockerAsync("inspect", container, "--format", "{{if .State.Health}}{{range .State.Health.Log}}{{.ExitCode}} {{.Output}}\n{{end}}{{end}}");
+            var (_, output, errors) = await Processes.RunAsync(new ProcessStartInfo("docker", ["logs", "--tail", "60", container]), TimeSpan.FromMinutes(1));
+            report.Append(CultureInfo.InvariantCulture, $"--- {container}: {state}\nhealth checks:\n{checks}\nlog:\n{output}{errors}\n");
+        }
+        return report.ToString();
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after the timeout.</summary>

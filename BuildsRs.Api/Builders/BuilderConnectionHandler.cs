@@ -237,12 +237,12 @@ internal sealed partial class BuilderConnectionHandler(
         CancellationToken aborted)
     {
         var answers = await services.GetRequiredService<JobLifecycle>().FinishAllAsync(builder.Id, results, aborted);
-        foreach (var (finished, discarded) in results.Zip(answers))
+        foreach (var (finished, answer) in results.Zip(answers))
         {
-            if (discarded is not null)
+            if (answer is ResultRecording.Discarded { Reason: var reason })
             {
-                LogResultDiscarded(logger, builder.Name, finished.JobId, discarded);
-                await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, discarded), aborted);
+                LogResultDiscarded(logger, builder.Name, finished.JobId, reason);
+                await BuilderSocket.SendAsync(socket, new JobResultDiscarded(finished.JobId, reason), aborted);
             }
             else
             {

@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using BuildsRs.Contracts;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Contracts.Jobs;
+using BuildsRs.Data.Jobs.Results;
 using BuildsRs.Data.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -69,9 +67,10 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         {
             return [];
         }
-        var extended = await db.Database.SqlQueryRaw<long>(JobLifecycleSql.ExtendLeases,
-                new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease), new NpgsqlParameter("jobs", jobs.ToArray()))
-            .ToListAsync(cancellationToken);
+        var lease = options.Value.Lease;
+        var held = HeldBy(builderId).Where(j => jobs.Contains(j.Id));
+        var extended = await held.Select(j => j.Id).ToListAsync(cancellationToken);
+        await held.ExecuteUpdateAsync(j => j.SetProperty(x => x.LeaseExpiresAt, x => DateTimeOffset.UtcNow + lease), cancellationToken);
         return [.. jobs.Except(extended)];
     }
 
@@ -123,180 +122,98 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         }
     }
 
-    /// <summary>Records a result; null when accepted, else why it was discarded (nothing changes then).</summary>
-    public async Task<string?> FinishAsync(long builderId, JobFinished finished, CancellationToken cancellationToken) =>
+    /// <summary>Records a result, or says why it was discarded (nothing changes then).</summary>
+    public async Task<ResultRecording> FinishAsync(long builderId, JobFinished finished, CancellationToken cancellationToken) =>
         (await FinishAllAsync(builderId, [finished], cancellationToken))[0];
 
-    /// <summary>Records results that arrived together: the successful metadata results in one statement, the others
-    /// one by one. For each result in order: null when accepted, else why it was discarded (nothing changes then).</summary>
-    public async Task<IReadOnlyList<string?>> FinishAllAsync(long builderId, IReadOnlyList<JobFinished> results, CancellationToken cancellationToken)
+    /// <summary>Records results that arrived together, answering each in order: the successful metadata results in one
+    /// statement, the others one by one.</summary>
+    public async Task<IReadOnlyList<ResultRecording>> FinishAllAsync(long builderId, IReadOnlyList<JobFinished> results, CancellationToken cancellationToken)
     {
-        var ended = await EndMetadataAsync(builderId, [.. results.Where(r => r.Outcome == JobOutcome.Succeeded && r.Build is null)], cancellationToken);
-        var answers = new List<string?>(results.Count);
+        var ended = await new MetadataResults(db).EndSucceededAsync(builderId,
+            [.. results.Where(r => r.Outcome == JobOutcome.Succeeded && r.Build is null)], cancellationToken);
+        var answers = new List<ResultRecording>(results.Count);
         foreach (var finished in results)
         {
-            answers.Add(ended.Contains(finished.JobId) ? null : await FinishOneAsync(builderId, finished, cancellationToken));
+            answers.Add(ended.Contains(finished.JobId) ? ResultRecording.Recorded : await FinishOneAsync(builderId, finished, cancellationToken));
         }
         return answers;
     }
 
-    private async Task<string?> FinishOneAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
+    private async Task<ResultRecording> FinishOneAsync(long builderId, JobFinished finished, CancellationToken cancellationToken)
     {
         if (finished.Build is { } build && BuildRecords.Invalid(build) is { } malformed)
         {
-            return malformed;
+            return new ResultRecording.Discarded(malformed);
         }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var job = await db.Jobs.FromSqlRaw(JobLifecycleSql.LockForResult, finished.JobId).AsNoTracking()
-                .Include(j => j.Version).ThenInclude(v => v.Crate)
-                .SingleOrDefaultAsync(cancellationToken);
-            if (job is null || job.State != JobState.Running || job.BuilderId != builderId
-                || await db.Builders.Where(b => b.Id == builderId && b.Enabled && b.Host.Enabled).Select(b => (long?)b.HostId)
-                    .SingleOrDefaultAsync(cancellationToken) is not { } hostId)
+            if (await HeldJob.LockAsync(db, builderId, finished.JobId, cancellationToken) is not { } job)
             {
-                return NotHeld;
+                return new ResultRecording.Discarded(NotHeld);
             }
             if (finished.Platform is { } platform && ArtifactPlatforms.Invalid(platform, job.Target) is { } invalid)
             {
-                return invalid;
-            }
-            var verified = job.Kind == JobKind.Verify
-                ? await db.Artifacts.AsNoTracking().Where(a => a.Id == job.ArtifactId)
-                    .Select(a => new { a.Id, a.Sha256, a.Binaries, MakerHostId = a.Job.Builder!.HostId }).SingleAsync(cancellationToken)
-                : null;
-            if (verified?.MakerHostId == hostId)
-            {
-                return "a builder host cannot verify an artifact it made itself";
-            }
-            if (verified is not null && finished.Build is { } rebuild
-                && !await db.Targets.AnyAsync(t => t.Triple == job.Target && t.Images.Contains(rebuild.Image), cancellationToken))
-            {
-                return $"the rebuild ran in {rebuild.Image}, which is not an image the Api knows for {job.Target}";
+                return new ResultRecording.Discarded(invalid);
             }
             if (job.Kind != JobKind.Metadata && finished.Outcome == JobOutcome.Succeeded && finished.Build is null)
             {
-                return "a successful build needs its build record (image, toolchain, lockfile, hashes)";
+                return new ResultRecording.Discarded("a successful build needs its build record (image, toolchain, lockfile, hashes)");
             }
-            using var activity = JobTelemetry.StartInJob("Record result", job.TraceParent, job.Id);
-            activity?.SetTag("buildsrs.job.outcome", EnumText.Of(finished.Outcome));
-
-            var (outcome, error, withoutArtifact) = (finished.Outcome, finished.Error, false);
-            if (job.Kind == JobKind.Binary && outcome == JobOutcome.Succeeded)
+            ResultRecorder recorder = job.Kind switch
             {
-                var artifacts = await db.Artifacts.Where(a => a.JobId == job.Id).Select(a => a.Sha256).ToListAsync(cancellationToken);
-                if (artifacts.Count == 0)
-                {
-                    (outcome, error, withoutArtifact) = (JobOutcome.InfrastructureError, "reported success without an uploaded artifact", true);
-                }
-                else if (!artifacts.Contains(finished.Build!.ArchiveSha256))
-                {
-                    return "the build record names another archive than the one uploaded";
-                }
-                else
-                {
-                    await db.Artifacts.Where(a => a.JobId == job.Id).ExecuteUpdateAsync(a => a
-                        .SetProperty(x => x.Machine, finished.Platform == null ? null : finished.Platform.Machine)
-                        .SetProperty(x => x.Linkage, finished.Platform == null ? null : finished.Platform.Linkage)
-                        .SetProperty(x => x.GlibcFloor, finished.Platform == null ? null : finished.Platform.Glibc)
-                        .SetProperty(x => x.Binaries, BuildRecords.BinariesJson(finished.Build)), cancellationToken);
-                }
+                JobKind.Metadata => new MetadataResults(db),
+                JobKind.Binary => new BinaryResults(db, options.Value),
+                _ => new VerifyResults(db),
+            };
+            var judgement = await recorder.JudgeAsync(job, finished, cancellationToken);
+            if (judgement.DiscardedBecause is { } reason)
+            {
+                return new ResultRecording.Discarded(reason);
             }
-            error = error?[..Math.Min(error.Length, 4000)];
-            // Not the crate's fault: another attempt may have it. A success without its artifact is a builder that
-            // does not keep the protocol, which another try of the same builder would not mend.
-            var retry = outcome == JobOutcome.InfrastructureError && !withoutArtifact && job.Claims < options.Value.MaxClaims;
-            await db.Database.ExecuteSqlRawAsync(retry ? JobLifecycleSql.Requeue : JobLifecycleSql.End,
-            [
-                new NpgsqlParameter("job", job.Id), new NpgsqlParameter("builder", builderId),
-                new NpgsqlParameter("state", EnumText.Of(outcome == JobOutcome.Succeeded ? JobState.Succeeded : JobState.Failed)),
-                new NpgsqlParameter("outcome", EnumText.Of(outcome)),
-                new NpgsqlParameter("exit_code", (object?)finished.ExitCode ?? DBNull.Value), new NpgsqlParameter("error", (object?)error ?? DBNull.Value),
-            ], cancellationToken);
-            if (finished.Build is { } record && outcome == JobOutcome.Succeeded)
+            var end = judgement.End! with { Error = judgement.End.Error?[..Math.Min(judgement.End.Error.Length, 4000)] };
+            using var activity = JobTelemetry.StartInJob("Record result", job.TraceParent, job.Id);
+            activity?.SetTag("buildsrs.job.outcome", EnumText.Of(end.Outcome));
+
+            // An infrastructure error is not the crate's fault: another attempt may have it.
+            var retry = end.Outcome == JobOutcome.InfrastructureError && end.MayRetry && job.Claims < options.Value.MaxClaims;
+            var held = HeldBy(builderId).Where(j => j.Id == job.Id);
+            if (retry)
+            {
+                await held.ExecuteUpdateAsync(j => j
+                    .SetProperty(x => x.State, JobState.Queued).SetProperty(x => x.BuilderId, (long?)null).SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null)
+                    .SetProperty(x => x.ExitCode, finished.ExitCode).SetProperty(x => x.Error, end.Error), cancellationToken);
+            }
+            else
+            {
+                await held.ExecuteUpdateAsync(j => j
+                    .SetProperty(x => x.State, end.Outcome == JobOutcome.Succeeded ? JobState.Succeeded : JobState.Failed)
+                    .SetProperty(x => x.Outcome, end.Outcome).SetProperty(x => x.ExitCode, finished.ExitCode).SetProperty(x => x.Error, end.Error)
+                    .SetProperty(x => x.FinishedAt, x => DateTimeOffset.UtcNow).SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+            }
+            if (finished.Build is { } record && end.Outcome == JobOutcome.Succeeded)
             {
                 await RecordBuildAsync(job.Id, record, cancellationToken);
             }
-            if (job.Kind == JobKind.Binary && outcome == JobOutcome.Succeeded && Random.Shared.NextDouble() < options.Value.VerifyShare)
+            if (!retry)
             {
-                await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.QueueVerify,
-                    [new NpgsqlParameter("job", job.Id), new NpgsqlParameter("priority", options.Value.VerifyPriority), TraceParentParameter()],
-                    cancellationToken);
-            }
-            if (verified is not null && !retry && outcome != JobOutcome.InfrastructureError)
-            {
-                var (reproduced, differences) = outcome == JobOutcome.Succeeded
-                    ? BuildRecords.Compare(verified.Sha256, verified.Binaries, finished.Build!)
-                    : (false, BuildRecords.Failed(outcome, error));
-                db.ArtifactVerifications.Add(new ArtifactVerification
-                {
-                    ArtifactId = verified.Id, JobId = job.Id, BuilderId = builderId, Reproduced = reproduced,
-                    ArchiveSha256 = outcome == JobOutcome.Succeeded ? finished.Build!.ArchiveSha256 : null, Differences = differences,
-                });
-                await db.SaveChangesAsync(cancellationToken);
-                activity?.SetTag("buildsrs.verify.reproduced", reproduced);
-                JobTelemetry.Verified(job.Target, reproduced);
+                await recorder.FollowAsync(job, finished, end, cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
             if (!retry)
             {
-                JobTelemetry.Ended(job.Kind, job.Target, outcome, TimeSpan.FromMilliseconds(finished.DurationMs));
+                JobTelemetry.Ended(job.Kind, job.Target, end.Outcome, TimeSpan.FromMilliseconds(finished.DurationMs));
             }
-            return null;
+            return (ResultRecording)ResultRecording.Recorded;
         });
     }
 
-    /// <summary>The common result, a metadata job that succeeded, for any number of jobs in one statement; returns the
-    /// jobs it ended (for the others the builder holds no such job: the general path then says why, or records another
-    /// kind's result).</summary>
-    private async Task<HashSet<long>> EndMetadataAsync(long builderId, IReadOnlyList<JobFinished> results, CancellationToken cancellationToken)
-    {
-        if (results.Count == 0)
-        {
-            return [];
-        }
-        var started = DateTimeOffset.UtcNow;
-        var described = new JsonArray([.. results.Select(finished =>
-        {
-            var (binaries, settings) = Described(finished);
-            return new JsonObject
-            {
-                ["job"] = finished.JobId,
-                ["exit_code"] = finished.ExitCode,
-                ["binaries"] = new JsonArray([.. binaries.Select(b => JsonValue.Create(b))]),
-                ["settings"] = settings is null ? null : JsonSerializer.SerializeToNode(settings, BuilderJsonContext.Default.BuildSettings),
-                ["author_targets"] = finished.Settings?.Targets is { Count: > 0 } authors ? new JsonArray([.. authors.Select(t => JsonValue.Create(t))]) : null,
-            };
-        })]);
-        var ended = await db.Database.SqlQueryRaw<EndedMetadata>(JobLifecycleSql.EndMetadataAndFanOut,
-                new NpgsqlParameter("builder", builderId), new NpgsqlParameter("results", described.ToJsonString()))
-            .ToListAsync(cancellationToken);
-        foreach (var row in ended)
-        {
-            using (var activity = JobTelemetry.StartInJob("Record result", row.TraceParent, row.Id, started))
-            {
-                activity?.SetTag("buildsrs.job.outcome", EnumText.Of(JobOutcome.Succeeded));
-                activity?.SetTag("buildsrs.fan_out.targets", row.Targets);
-                activity?.SetTag("buildsrs.results.recorded_together", ended.Count);
-            }
-            var finished = results.First(r => r.JobId == row.Id);
-            JobTelemetry.Ended(JobKind.Metadata, null, JobOutcome.Succeeded, TimeSpan.FromMilliseconds(finished.DurationMs));
-        }
-        return [.. ended.Select(e => e.Id)];
-    }
-
-    /// <summary>The binaries to build (the author's <c>bins</c>, when named, narrow what the crate has) and the settings as stored.</summary>
-    private static (string[] Binaries, BuildSettings? Settings) Described(JobFinished finished)
-    {
-        var binaries = finished.Binaries ?? [];
-        if (finished.Settings?.Bins is { Count: > 0 } wanted)
-        {
-            binaries = binaries.Intersect(wanted).ToList();
-        }
-        return ([.. binaries], finished.Settings);
-    }
+    /// <summary>The jobs a builder holds while it may act: only the holder's heartbeats, logs, uploads and results count,
+    /// and only while an operator has not disabled it or its host.</summary>
+    private IQueryable<Job> HeldBy(long builderId) =>
+        db.Jobs.Where(j => j.State == JobState.Running && j.BuilderId == builderId && j.Builder!.Enabled && j.Builder.Host.Enabled);
 
     private Task<int> RecordBuildAsync(long jobId, BuildRecord build, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(JobLifecycleSql.RecordBuild,
@@ -314,10 +231,13 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
 
     public const string CancelledByOperator = "an operator cancelled it";
 
-    /// <summary>Ends a queued or running job; false when it had already ended (or does not exist).</summary>
+    /// <summary>Ends a queued or running job; false when it had already ended (or does not exist). A running one's
+    /// builder learns it on its next heartbeat or log chunk and stops; whatever it still sends is refused.</summary>
     public async Task<bool> CancelAsync(long jobId, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlRawAsync(JobLifecycleSql.CancelJob,
-            [new NpgsqlParameter("job", jobId), new NpgsqlParameter("reason", CancelledByOperator)], cancellationToken) > 0;
+        await db.Jobs.Where(j => j.Id == jobId && (j.State == JobState.Queued || j.State == JobState.Running))
+            .ExecuteUpdateAsync(j => j
+                .SetProperty(x => x.State, JobState.Cancelled).SetProperty(x => x.FinishedAt, x => DateTimeOffset.UtcNow)
+                .SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null).SetProperty(x => x.Error, CancelledByOperator), cancellationToken) > 0;
 
     /// <summary>Cancels every queued job of a crate; returns how many.</summary>
     public Task<int> CancelQueuedAsync(string normalizedCrate, CancellationToken cancellationToken) =>
@@ -355,8 +275,6 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
 
     private sealed record ClaimedRow(long Id, string Kind, string? Target, long VersionId, long? ArtifactId, DateTimeOffset LeaseExpiresAt,
         string Crate, string Version, string Checksum, string? BuildSettings, DateTimeOffset? PublishedAt, string? TraceParent);
-
-    private sealed record EndedMetadata(long Id, string? TraceParent, long Described, string? Targets);
 
     private sealed record ExpiredJob(string Kind, string? Target, string State);
 }

@@ -98,11 +98,6 @@ internal static class JobLifecycleSql
         FROM ended
         """;
 
-    public static readonly string ExtendLeases = $"""
-        UPDATE jobs SET lease_expires_at = now() + @lease WHERE id = ANY(@jobs) AND {Held}
-        RETURNING id
-        """;
-
     /// <summary>Jobs whose builder went silent: back to the queue, or failed once they were handed out too often.</summary>
     public static readonly string RequeueExpired = $"""
         UPDATE jobs SET
@@ -113,22 +108,6 @@ internal static class JobLifecycleSql
             builder_id = NULL, lease_expires_at = NULL
         WHERE state = {Running} AND lease_expires_at < now()
         RETURNING kind, target, state
-        """;
-
-    /// <summary>The job row of a result, locked until the result is recorded.</summary>
-    public const string LockForResult = "SELECT * FROM jobs WHERE id = {0} FOR UPDATE";
-
-    /// <summary>A result that ends the job.</summary>
-    public static readonly string End = $"""
-        UPDATE jobs SET state = @state, outcome = @outcome, exit_code = @exit_code, error = @error,
-                        finished_at = now(), lease_expires_at = NULL
-        WHERE id = @job AND {Held}
-        """;
-
-    /// <summary>An infrastructure error with tries left: another builder may have it.</summary>
-    public static readonly string Requeue = $"""
-        UPDATE jobs SET state = {Queued}, builder_id = NULL, lease_expires_at = NULL, exit_code = @exit_code, error = @error
-        WHERE id = @job AND {Held}
         """;
 
     /// <summary>
@@ -144,13 +123,6 @@ internal static class JobLifecycleSql
         FROM versions v JOIN crates c ON c.id = v.crate_id
         WHERE c.normalized_name = @crate AND (v.version = @version OR (@version = '' AND NOT v.yanked)) AND v.removed_at IS NULL
         ON CONFLICT DO NOTHING
-        """;
-
-    /// <summary>An operator ends a job that has not ended yet. A running one's builder learns it on its next heartbeat
-    /// or log chunk and stops; whatever it still sends is refused.</summary>
-    public static readonly string CancelJob = $"""
-        UPDATE jobs SET state = {Cancelled}, finished_at = now(), lease_expires_at = NULL, error = @reason
-        WHERE id = @job AND {Live}
         """;
 
     /// <summary>Every queued job of a crate (running ones finish).</summary>

@@ -99,7 +99,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
             Finished(other[0].Id, JobOutcome.Succeeded, ["forged"]), Finished(batch[2].Id, JobOutcome.BuildFailed, exitCode: 101, error: "bad manifest"),
         ], CancellationToken.None);
 
-        Assert.Equal([null, null, JobLifecycle.NotHeld, null], answers);
+        Assert.Equal([Accepted, Accepted, Discarded(JobLifecycle.NotHeld), Accepted], answers);
         var ended = await db.Jobs.AsNoTracking().Include(j => j.Version).Where(j => j.Kind == JobKind.Metadata)
             .ToDictionaryAsync(j => j.Id, j => (j.State, j.Version.BinaryTargets));
         Assert.Equal(JobState.Succeeded, ended[batch[0].Id].State);
@@ -126,7 +126,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
 
         Assert.Equal(1, requeued);
         Assert.Equal(job.Id, again!.Id);
-        Assert.Equal(JobLifecycle.NotHeld, late);
+        Assert.Equal(Discarded(JobLifecycle.NotHeld), late);
 
         await RequeueOnceExpiredAsync(lifecycle);
         db.ChangeTracker.Clear();
@@ -162,9 +162,9 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var log = await lifecycle.AppendLogAsync(builderB, new JobLog(job.Id, "build", "forged"), CancellationToken.None);
         var unknown = await lifecycle.FinishAsync(builderA, Finished(long.MaxValue, JobOutcome.Succeeded, ["forged"]), CancellationToken.None);
 
-        Assert.Equal(JobLifecycle.NotHeld, result);
+        Assert.Equal(Discarded(JobLifecycle.NotHeld), result);
         Assert.Equal(LogAppend.NotHeld, log);
-        Assert.Equal(JobLifecycle.NotHeld, unknown);
+        Assert.Equal(Discarded(JobLifecycle.NotHeld), unknown);
         db.ChangeTracker.Clear();
         var stored = await db.Jobs.Include(j => j.Version).SingleAsync(j => j.Id == job.Id);
         Assert.Equal((JobState.Running, builderA, null), (stored.State, stored.BuilderId, stored.Version.BinaryTargets));
@@ -213,7 +213,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         Assert.False(twice);
         Assert.Equal([binary.Id], lost);
         Assert.Equal(ArtifactRecording.JobEnded, artifact);
-        Assert.Equal(JobLifecycle.NotHeld, result);
+        Assert.Equal(Discarded(JobLifecycle.NotHeld), result);
         db.ChangeTracker.Clear();
         var stored = await db.Jobs.SingleAsync(j => j.Id == binary.Id);
         Assert.Equal((JobState.Cancelled, JobLifecycle.CancelledByOperator), (stored.State, stored.Error));
@@ -242,7 +242,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         Assert.Equal(new[] { binary.Id, held.Id }.Order(), lost.Order());
         Assert.Equal(LogAppend.NotHeld, log);
         Assert.Equal(ArtifactRecording.JobEnded, artifact);
-        Assert.Equal([JobLifecycle.NotHeld, JobLifecycle.NotHeld], results);
+        Assert.Equal([Discarded(JobLifecycle.NotHeld), Discarded(JobLifecycle.NotHeld)], results);
         Assert.Equal(2, released);
         db.ChangeTracker.Clear();
         Assert.All(await db.Jobs.Where(j => j.Id == binary.Id || j.Id == held.Id).ToListAsync(), job => Assert.Equal((JobState.Queued, null), (job.State, job.BuilderId)));
@@ -307,9 +307,9 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var honest = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
             { Platform = new BinaryPlatform("x86-64", "dynamic", "2.30") }, CancellationToken.None);
 
-        Assert.Equal("a x86_64-unknown-linux-gnu build cannot have aarch64 binaries: they are x86-64 binaries", otherMachine);
-        Assert.Equal("malformed platform: glibc is a version such as 2.31", malformed);
-        Assert.Null(honest);
+        Assert.Equal(Discarded("a x86_64-unknown-linux-gnu build cannot have aarch64 binaries: they are x86-64 binaries"), otherMachine);
+        Assert.Equal(Discarded("malformed platform: glibc is a version such as 2.31"), malformed);
+        Assert.Equal(Accepted, honest);
         db.ChangeTracker.Clear();
         var artifact = await db.Artifacts.SingleAsync(a => a.JobId == binary.Id);
         Assert.Equal(("x86-64", "dynamic", "2.30"), (artifact.Machine, artifact.Linkage, artifact.GlibcFloor));
@@ -323,7 +323,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var lifecycle = Lifecycle(db);
         var binary = await ClaimBinaryAsync(lifecycle, builderA);
 
-        Assert.Null(await lifecycle.FinishAsync(builderA, Built(binary!.Id, 'd'), CancellationToken.None));
+        Assert.Equal(Accepted, await lifecycle.FinishAsync(builderA, Built(binary!.Id, 'd'), CancellationToken.None));
 
         db.ChangeTracker.Clear();
         var stored = await db.Jobs.SingleAsync(j => j.Id == binary.Id);
@@ -347,7 +347,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         Assert.Equal((JobState.Queued, -10), (queued.State, queued.Priority));
         Assert.Null(byMaker);
         Assert.Equal(queued.Id, byOther.Id);
-        Assert.Null(result);
+        Assert.Equal(Accepted, result);
         var verdict = await db.ArtifactVerifications.SingleAsync(v => v.ArtifactId == artifact);
         Assert.Equal((true, builderB, new string('d', 64), 0), (verdict.Reproduced, verdict.BuilderId, verdict.ArchiveSha256, verdict.Differences.Length));
     }
@@ -367,7 +367,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var fromSibling = await lifecycle.FinishAsync(siblingOfA, Built(verify, 'd'), CancellationToken.None);
 
         Assert.Null(bySibling);
-        Assert.Equal("a builder host cannot verify an artifact it made itself", fromSibling);
+        Assert.Equal(Discarded("a builder host cannot verify an artifact it made itself"), fromSibling);
         Assert.False(await db.ArtifactVerifications.AnyAsync());
     }
 
@@ -382,7 +382,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
 
         var result = await lifecycle.FinishAsync(builderB, Built(verify!.Id, 'd', image: unknown), CancellationToken.None);
 
-        Assert.Equal($"the rebuild ran in {unknown}, which is not an image the Api knows for x86_64-unknown-linux-gnu", result);
+        Assert.Equal(Discarded($"the rebuild ran in {unknown}, which is not an image the Api knows for x86_64-unknown-linux-gnu"), result);
         Assert.False(await db.ArtifactVerifications.AnyAsync());
         Assert.Equal(JobState.Running, await db.Jobs.Where(j => j.Id == verify.Id).Select(j => j.State).SingleAsync());
     }
@@ -403,7 +403,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         await lifecycle.RecordArtifactAsync(unverifiable!.Id, "demo.tar.gz", "k2", 1, new string('d', 64), "signature", CancellationToken.None);
         await lifecycle.FinishAsync(builderA, Built(unverifiable.Id, 'd'), CancellationToken.None);
 
-        Assert.Null(result);
+        Assert.Equal(Accepted, result);
         Assert.True((await db.ArtifactVerifications.SingleAsync()).Reproduced);
         Assert.False(await db.Jobs.AnyAsync(j => j.Kind == JobKind.Verify && j.VerifiedArtifact!.JobId == unverifiable.Id));
     }
@@ -416,7 +416,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var artifact = await BuildOneAsync(db, lifecycle, builderA);
         var verify = await ClaimAsync(lifecycle, builderB, [JobKind.Verify]);
 
-        Assert.Null(await lifecycle.FinishAsync(builderB, Built(verify!.Id, 'e', binary: 'c'), CancellationToken.None));
+        Assert.Equal(Accepted, await lifecycle.FinishAsync(builderB, Built(verify!.Id, 'e', binary: 'c'), CancellationToken.None));
 
         var verdict = await db.ArtifactVerifications.SingleAsync(v => v.ArtifactId == artifact);
         Assert.Equal((false, new string('e', 64)), (verdict.Reproduced, verdict.ArchiveSha256));
@@ -438,9 +438,9 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var fromOther = await lifecycle.FinishAsync(builderB, Built(verify, 'd'), CancellationToken.None);
         var forNoJob = await lifecycle.FinishAsync(builderB, Built(long.MaxValue, 'd'), CancellationToken.None);
 
-        Assert.Equal("a builder host cannot verify an artifact it made itself", fromMaker);
-        Assert.Equal(JobLifecycle.NotHeld, fromOther);
-        Assert.Equal(JobLifecycle.NotHeld, forNoJob);
+        Assert.Equal(Discarded("a builder host cannot verify an artifact it made itself"), fromMaker);
+        Assert.Equal(Discarded(JobLifecycle.NotHeld), fromOther);
+        Assert.Equal(Discarded(JobLifecycle.NotHeld), forNoJob);
         Assert.False(await db.ArtifactVerifications.AnyAsync());
         Assert.Equal(JobState.Running, await db.Jobs.Where(j => j.Id == verify).Select(j => j.State).SingleAsync());
     }
@@ -479,9 +479,9 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         var badName = await lifecycle.FinishAsync(builderA, honest with
             { Build = honest.Build! with { Binaries = new Dictionary<string, string> { ["../x"] = new string('b', 64) } } }, CancellationToken.None);
 
-        Assert.Equal("the build record names another archive than the one uploaded", otherArchive);
-        Assert.Equal("malformed build record: image is a Docker image ID (sha256:...)", badImage);
-        Assert.Equal("malformed build record: binaries are names with their SHA-256", badName);
+        Assert.Equal(Discarded("the build record names another archive than the one uploaded"), otherArchive);
+        Assert.Equal(Discarded("malformed build record: image is a Docker image ID (sha256:...)"), badImage);
+        Assert.Equal(Discarded("malformed build record: binaries are names with their SHA-256"), badName);
         Assert.Equal(JobState.Running, await db.Jobs.Where(j => j.Id == binary.Id).Select(j => j.State).SingleAsync());
     }
 
@@ -514,6 +514,10 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
         Assert.Equal(("ck_jobs_state", "ck_jobs_outcome"), (state.ConstraintName, outcome.ConstraintName));
     }
 
+    private static readonly ResultRecording Accepted = ResultRecording.Recorded;
+
+    private static ResultRecording.Discarded Discarded(string reason) => new(reason);
+
     private static JobFinished Finished(long jobId, JobOutcome outcome, IReadOnlyList<string>? binaries = null, int? exitCode = 0, string? error = null) =>
         new(jobId, outcome, 1, exitCode, error, binaries, null);
 
@@ -529,7 +533,7 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
     {
         var binary = await ClaimBinaryAsync(lifecycle, builder);
         Assert.Equal(ArtifactRecording.Recorded, await lifecycle.RecordArtifactAsync(binary!.Id, "demo.tar.gz", "k" + binary.Id, 1, new string('d', 64), "signature", CancellationToken.None));
-        Assert.Null(await lifecycle.FinishAsync(builder, Built(binary.Id, 'd'), CancellationToken.None));
+        Assert.Equal(Accepted, await lifecycle.FinishAsync(builder, Built(binary.Id, 'd'), CancellationToken.None));
         return await db.Artifacts.Where(a => a.JobId == binary.Id).Select(a => a.Id).SingleAsync();
     }
 

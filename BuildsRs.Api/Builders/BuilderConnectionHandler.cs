@@ -163,9 +163,9 @@ internal sealed partial class BuilderConnectionHandler(
                     // The connection stays, so the builder's build and lease carry on once the database is back.
                     // A result is never dropped: its failure ends the connection and the builder sends it again.
                     LogDatabaseUnavailable(logger, builder.Name, ex.Message);
-                    if (message is JobRequest)
+                    if (message is JobRequest request)
                     {
-                        await BuilderSocket.SendAsync(socket, new NoJob((int)NoJobRetry.TotalMilliseconds), aborted);
+                        await BuilderSocket.SendAsync(socket, new NoJob((int)NoJobRetry.TotalMilliseconds, request.RequestId), aborted);
                     }
                 }
             }
@@ -283,7 +283,7 @@ internal sealed partial class BuilderConnectionHandler(
                 }
                 if (jobs.Count < request.Count)
                 {
-                    await BuilderSocket.SendAsync(socket, new NoJob((int)NoJobRetry.TotalMilliseconds), aborted);
+                    await BuilderSocket.SendAsync(socket, new NoJob((int)NoJobRetry.TotalMilliseconds, request.RequestId), aborted);
                 }
                 break;
             case JobLog log:

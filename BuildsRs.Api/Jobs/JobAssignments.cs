@@ -31,7 +31,7 @@ internal sealed class JobAssignments(JobLifecycle lifecycle, BuildsRsDbContext d
                 new RegistryConfig { Dl = options.Value.DownloadUrl }.DownloadUrl(job.Crate, job.Version, job.Checksum),
                 job.Checksum, job.Target, job.LeaseExpiresAt,
                 job.BuildSettings is { } settings ? JsonSerializer.Deserialize(settings, BuilderJsonContext.Default.BuildSettings) : null,
-                uploadToken, job.TraceParent, lockfile, job.PublishedAt?.ToUnixTimeSeconds() ?? 0, image));
+                uploadToken, job.TraceParent, lockfile, job.PublishedAt?.ToUnixTimeSeconds() ?? 0, image, request.RequestId));
         }
         return assigned;
     }

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Collections.Concurrent;
-using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
-using BuildsRs.Contracts.Jobs;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 
@@ -12,14 +9,13 @@ namespace BuildsRs.Builder.Infrastructure;
 
 /// <summary>
 /// Keeps this builder connected to the Api: enrolls its key when it has an enrollment token, authenticates on the
-/// WebSocket (hello, signed challenge, welcome), sends heartbeats, and reconnects with a growing delay when the
-/// Api goes away. A job in progress is not tied to a connection (see <see cref="JobSlot"/>).
+/// WebSocket (hello, signed challenge, welcome), serves the connection as a <see cref="BuilderSession"/>, and
+/// reconnects with a growing delay when the Api goes away. A job in progress is not tied to a connection (see <see cref="JobSlot"/>).
 /// </summary>
 internal sealed partial class ApiConnection(
     BuilderKey key, IOptions<BuilderOptions> options, IHttpClientFactory http, ServiceEndpointResolver resolver,
     ApiConnectionState state, JobSlots slots, BuildImages images, ILogger<ApiConnection> logger) : BackgroundService
 {
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +33,10 @@ internal sealed partial class ApiConnection(
                 state.Up(name);
                 failures = 0;
                 LogConnected(logger, name);
-                await ServeAsync(socket, stoppingToken);
+                using (var session = new BuilderSession(socket, slots, logger, stoppingToken))
+                {
+                    await session.RunAsync();
+                }
                 state.Down("the Api closed the connection");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -92,171 +91,6 @@ internal sealed partial class ApiConnection(
         return (await BuilderSocket.ExpectAsync<Welcome>(socket, cancellationToken)).BuilderName;
     }
 
-    /// <summary>
-    /// Asks for jobs whenever slots are free, one request for all the free slots of a kind (the metadata slots take a
-    /// batch in one claim); heartbeats keep the slots' leases alive and their logs and results go out as they come.
-    /// One task reads the socket; sends take turns. The Api answers job requests in the order they came, so the
-    /// assignments go to the request that was sent first until it has what it asked for or a "no job" ends it.
-    /// Whichever task sees the connection end first ends the session with its reason; the jobs in the slots go on.
-    /// </summary>
-    private async Task ServeAsync(WebSocket socket, CancellationToken stoppingToken)
-    {
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        using var sending = new SemaphoreSlim(1, 1);
-        Exception? ended = null;
-        void End(Exception reason)
-        {
-            Interlocked.CompareExchange(ref ended, reason, null);
-            session.Cancel();
-        }
-        async Task SendAsync(BuilderMessage message)
-        {
-            await sending.WaitAsync(session.Token);
-            try
-            {
-                await BuilderSocket.SendAsync(socket, message, session.Token);
-            }
-            finally
-            {
-                sending.Release();
-            }
-        }
-        Task Guard(Func<Task> work) => Task.Run(async () =>
-        {
-            try
-            {
-                await work();
-            }
-            catch (Exception ex)
-            {
-                End(ex);
-            }
-        }, CancellationToken.None);
-
-        // The requests waiting for their answers, in the order they went out.
-        var asked = new ConcurrentQueue<JobRequestAnswer>();
-        async Task<JobRequestAnswer> RequestAsync(IReadOnlyList<JobKind> kinds, int count)
-        {
-            var answer = new JobRequestAnswer(count);
-            await sending.WaitAsync(session.Token);
-            try
-            {
-                asked.Enqueue(answer);
-                await BuilderSocket.SendAsync(socket, new JobRequest(kinds, count), session.Token);
-            }
-            finally
-            {
-                sending.Release();
-            }
-            await answer.Done.WaitAsync(session.Token);
-            return answer;
-        }
-        var receiving = Guard(async () =>
-        {
-            while (await BuilderSocket.ReceiveAsync(socket, session.Token) is { } message)
-            {
-                switch (message)
-                {
-                    case Refused refused:
-                        throw new BuilderProtocolException($"refused: {refused.Reason}");
-                    case JobResultRecorded recorded:
-                        slots.Confirmed(recorded.JobId);
-                        break;
-                    case JobResultDiscarded discarded:
-                        LogResultDiscarded(logger, discarded.JobId, discarded.Reason);
-                        slots.Discarded(discarded.JobId);
-                        break;
-                    case JobAssigned or NoJob when asked.TryPeek(out var answer):
-                        if (answer.Take(message))
-                        {
-                            asked.TryDequeue(out _);
-                        }
-                        break;
-                    default:
-                        throw new BuilderProtocolException($"unexpected '{message.GetType().Name}'");
-                }
-            }
-            throw new ConnectionClosedException();
-        });
-        var heartbeats = Guard(async () =>
-        {
-            // The first one at once: a job carried over from a lost connection may be near the end of its lease.
-            while (true)
-            {
-                await SendAsync(new Heartbeat(slots.Jobs));
-                await Task.Delay(HeartbeatInterval, session.Token);
-            }
-        });
-        var outgoing = slots.All.Select(s => Guard(() => s.Slot.SendWaitingAsync(SendAsync, session.Token)));
-        var asking = slots.All.GroupBy(s => s.Kinds).Select(kind => Guard(async () =>
-        {
-            var group = kind.Select(s => s.Slot).ToList();
-            while (true)
-            {
-                await Task.WhenAny(group.Select(slot => slot.Free)).WaitAsync(session.Token);
-                var free = group.Where(slot => slot.Free.IsCompleted).ToList();
-                var answer = await RequestAsync(kind.Key, free.Count);
-                foreach (var (slot, job) in free.Zip(answer.Jobs))
-                {
-                    slot.Start(job, stoppingToken);
-                }
-                // Fewer than asked for: the queue has none left for this kind now.
-                if (answer.RetryAfter is { } wait)
-                {
-                    await Task.Delay(wait, session.Token);
-                }
-            }
-        }));
-
-        await Task.WhenAll([receiving, heartbeats, .. outgoing, .. asking]);
-        stoppingToken.ThrowIfCancellationRequested();
-        switch (ended)
-        {
-            case ConnectionClosedException:
-                return;
-            case BuilderProtocolException or WebSocketException or IOException:
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ended);
-                break;
-            default:
-                throw new IOException(ended?.Message ?? "the connection ended", ended);
-        }
-    }
-
-    /// <summary>The answer to one job request: the jobs assigned, until there are as many as asked for or a "no job"
-    /// says there are no more now.</summary>
-    private sealed class JobRequestAnswer(int count)
-    {
-        private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public List<JobAssigned> Jobs { get; } = [];
-
-        public TimeSpan? RetryAfter { get; private set; }
-
-        public Task Done => done.Task;
-
-        /// <summary>Takes the next answer; true once the request is answered in full.</summary>
-        public bool Take(BuilderMessage message)
-        {
-            if (message is NoJob none)
-            {
-                RetryAfter = TimeSpan.FromMilliseconds(none.RetryAfterMs);
-            }
-            else
-            {
-                Jobs.Add((JobAssigned)message);
-            }
-            if (RetryAfter is null && Jobs.Count < count)
-            {
-                return false;
-            }
-            done.SetResult();
-            return true;
-        }
-    }
-
-    /// <summary>The Api closed the connection in good order.</summary>
-    private sealed class ConnectionClosedException : Exception;
-
     /// <summary>The WebSocket address of the Api, through service discovery.</summary>
     private async Task<Uri> SocketUriAsync(CancellationToken cancellationToken)
     {
@@ -274,9 +108,6 @@ internal sealed partial class ApiConnection(
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Connected to the Api as {Name}")]
     private static partial void LogConnected(ILogger logger, string name);
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The Api discarded the result of job {JobId}: {Reason}")]
-    private static partial void LogResultDiscarded(ILogger logger, long jobId, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Connection to the Api failed ({Failures} in a row): {Reason}")]
     private static partial void LogConnectionFailed(ILogger logger, string reason, int failures);

@@ -17,25 +17,27 @@ internal sealed class JobSlot(JobRunner runner)
 
     private readonly Channel<BuilderMessage> outbox = Channel.CreateUnbounded<BuilderMessage>();
     private readonly Lock gate = new();
+    private JobSlotState state = JobSlotState.Free;
     private TaskCompletionSource free = Completed();
-    private long? unreported;
-    private CancellationTokenSource? running;
-    private JobFinished? unconfirmed;
+    // The job while Running or Reporting; how to stop its build while Running; its result once sent while Reporting.
+    private long? job;
+    private CancellationTokenSource? build;
+    private JobFinished? sentResult;
     private long waitingLogChars;
 
-    /// <summary>The job whose result the Api has not recorded yet, if any.</summary>
+    /// <summary>The job whose result the Api has not recorded yet, if any: what heartbeats name.</summary>
     public IReadOnlyList<long> Jobs
     {
         get
         {
             lock (gate)
             {
-                return unreported is { } job ? [job] : [];
+                return job is { } id ? [id] : [];
             }
         }
     }
 
-    /// <summary>Completes once the last job ended and the Api recorded its result: then the builder may ask for another.</summary>
+    /// <summary>Completes once the slot is <see cref="JobSlotState.Free"/>: then the builder may ask for another job.</summary>
     public Task Free
     {
         get
@@ -47,33 +49,37 @@ internal sealed class JobSlot(JobRunner runner)
         }
     }
 
-    /// <summary>Runs the job in the background, until it ends, the Api gives it up or the builder stops.</summary>
-    public void Start(JobAssigned job, CancellationToken stoppingToken)
+    /// <summary>Free → Running: runs the job in the background, until it ends, the Api gives it up or the builder stops.</summary>
+    public void Start(JobAssigned assigned, CancellationToken stoppingToken)
     {
         var abandon = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         lock (gate)
         {
-            unreported = job.JobId;
-            running = abandon;
+            if (state != JobSlotState.Free)
+            {
+                throw new InvalidOperationException($"job {assigned.JobId} was handed to a slot that is {state}");
+            }
+            (state, job, build) = (JobSlotState.Running, assigned.JobId, abandon);
             free = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         _ = Task.Run(async () =>
         {
             try
             {
-                outbox.Writer.TryWrite(await runner.RunAsync(job, PostAsync, abandon.Token));
+                var result = await runner.RunAsync(assigned, PostAsync, abandon.Token);
+                lock (gate)
+                {
+                    (state, build) = (JobSlotState.Reporting, null);
+                }
+                outbox.Writer.TryWrite(result);
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 // The Api no longer wants it (cancelled, or given to another builder): there is no result to send.
-                Abandoned(job.JobId);
+                EndIf(JobSlotState.Running, assigned.JobId);
             }
             finally
             {
-                lock (gate)
-                {
-                    running = null;
-                }
                 abandon.Dispose();
             }
         }, CancellationToken.None);
@@ -85,7 +91,7 @@ internal sealed class JobSlot(JobRunner runner)
     /// </summary>
     public async Task SendWaitingAsync(Func<BuilderMessage, Task> send, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref unconfirmed) is { } again)
+        if (Volatile.Read(ref sentResult) is { } again)
         {
             await send(again);
         }
@@ -95,7 +101,7 @@ internal sealed class JobSlot(JobRunner runner)
             {
                 if (message is JobFinished finished)
                 {
-                    Volatile.Write(ref unconfirmed, finished);
+                    Volatile.Write(ref sentResult, finished);
                 }
                 await send(message);
                 outbox.Reader.TryRead(out _);
@@ -107,49 +113,58 @@ internal sealed class JobSlot(JobRunner runner)
         }
     }
 
-    /// <summary>The Api recorded the result of this job: the slot is free.</summary>
+    /// <summary>Reporting → Free: the Api recorded the result of this job.</summary>
     public void Confirmed(long jobId)
     {
         lock (gate)
         {
-            if (unconfirmed?.JobId == jobId)
+            if (state == JobSlotState.Reporting && sentResult?.JobId == jobId)
             {
-                (unconfirmed, unreported) = (null, null);
-                free.TrySetResult();
+                FreeUp();
             }
         }
     }
 
     /// <summary>
     /// The Api discarded this job's result or log: this builder no longer holds it. A result waiting for confirmation
-    /// is dropped; a build still running is stopped, since whatever it produces would be refused.
+    /// is dropped (Reporting → Free); a build still running is stopped, since whatever it produces would be refused
+    /// (Running, then Free once it stopped).
     /// </summary>
     public void Discarded(long jobId)
     {
         lock (gate)
         {
-            if (unconfirmed?.JobId == jobId)
+            if (job != jobId)
             {
-                (unconfirmed, unreported) = (null, null);
-                free.TrySetResult();
+                return;
             }
-            else if (unreported == jobId)
+            if (state == JobSlotState.Reporting)
             {
-                running?.Cancel();
+                FreeUp();
+            }
+            else if (state == JobSlotState.Running)
+            {
+                build?.Cancel();
             }
         }
     }
 
-    private void Abandoned(long jobId)
+    private void EndIf(JobSlotState expected, long jobId)
     {
         lock (gate)
         {
-            if (unreported == jobId)
+            if (state == expected && job == jobId)
             {
-                unreported = null;
-                free.TrySetResult();
+                FreeUp();
             }
         }
+    }
+
+    /// <summary>To <see cref="JobSlotState.Free"/>; the caller holds the gate.</summary>
+    private void FreeUp()
+    {
+        (state, job, build, sentResult) = (JobSlotState.Free, null, null, null);
+        free.TrySetResult();
     }
 
     private Task PostAsync(BuilderMessage message)
@@ -169,4 +184,17 @@ internal sealed class JobSlot(JobRunner runner)
         done.SetResult();
         return done;
     }
+}
+
+/// <summary>Where a <see cref="JobSlot"/> is with its job.</summary>
+internal enum JobSlotState
+{
+    /// <summary>No job: the builder may ask for one.</summary>
+    Free,
+
+    /// <summary>The job's build runs.</summary>
+    Running,
+
+    /// <summary>The build ended; its result waits to be sent, or to be recorded by the Api.</summary>
+    Reporting,
 }

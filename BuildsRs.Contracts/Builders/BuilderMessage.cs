@@ -55,13 +55,17 @@ public sealed record Heartbeat([property: JsonPropertyName("jobs")] IReadOnlyLis
 
 /// <summary>Builder → Api: it has room for <paramref name="Count"/> jobs (1 to 32) of these kinds (<c>metadata</c>,
 /// <c>binary</c>, <c>verify</c>) and of the targets it announced. The Api answers with a <see cref="JobAssigned"/> per
-/// job it hands out, followed by a <see cref="NoJob"/> when that is fewer than asked for.</summary>
+/// job it hands out, followed by a <see cref="NoJob"/> when that is fewer than asked for, each carrying
+/// <paramref name="RequestId"/>: a builder with several requests out knows which one an answer is for.</summary>
 public sealed record JobRequest(
     [property: JsonPropertyName("kinds")] IReadOnlyList<JobKind> Kinds,
-    [property: JsonPropertyName("count")] int Count = 1) : BuilderMessage;
+    [property: JsonPropertyName("count")] int Count = 1,
+    [property: JsonPropertyName("request_id")] long RequestId = 0) : BuilderMessage;
 
-/// <summary>Api → builder: nothing to do now; ask again after the given delay.</summary>
-public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int RetryAfterMs) : BuilderMessage;
+/// <summary>Api → builder: nothing (more) for request <paramref name="RequestId"/> now; ask again after the given delay.</summary>
+public sealed record NoJob(
+    [property: JsonPropertyName("retry_after_ms")] int RetryAfterMs,
+    [property: JsonPropertyName("request_id")] long RequestId = 0) : BuilderMessage;
 
 /// <summary>
 /// Api → builder: a job, leased to this builder until <see cref="LeaseExpiresAt"/> (heartbeats extend it). The
@@ -70,7 +74,8 @@ public sealed record NoJob([property: JsonPropertyName("retry_after_ms")] int Re
 /// context of the claim: the builder's spans for the job are its children, so one trace follows the build.
 /// A build uses <see cref="Lockfile"/> when the version was built before (its dependencies cannot drift), and
 /// <see cref="SourceDateEpoch"/> as the time of everything it packs. A verify job names the <see cref="Image"/> (its
-/// ID) that made the artifact: the rebuild runs in that very image.
+/// ID) that made the artifact: the rebuild runs in that very image. <see cref="RequestId"/> is the
+/// <see cref="JobRequest"/>'s it answers.
 /// </summary>
 public sealed record JobAssigned(
     [property: JsonPropertyName("job_id")] long JobId,
@@ -86,7 +91,8 @@ public sealed record JobAssigned(
     [property: JsonPropertyName("trace_parent")] string? TraceParent = null,
     [property: JsonPropertyName("lockfile")] string? Lockfile = null,
     [property: JsonPropertyName("source_date_epoch")] long SourceDateEpoch = 0,
-    [property: JsonPropertyName("image")] string? Image = null) : BuilderMessage;
+    [property: JsonPropertyName("image")] string? Image = null,
+    [property: JsonPropertyName("request_id")] long RequestId = 0) : BuilderMessage;
 
 /// <summary>
 /// Builder → Api: how a job ended. A metadata job that succeeded names the crate's binary targets and the author's

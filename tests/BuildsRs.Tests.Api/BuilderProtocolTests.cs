@@ -254,7 +254,7 @@ public sealed class BuilderProtocolTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_request_for_several_jobs_gets_each_queued_one_with_its_own_token_then_no_job_and_a_count_out_of_range_is_refused()
+    public async Task A_request_for_several_jobs_gets_each_queued_one_with_its_own_token_then_no_job_all_naming_the_request_and_a_count_out_of_range_is_refused()
     {
         const string target = "batch-test-unknown-linux-gnu";
         await QueueJobsOfUnknownTargetAsync(target, 2);
@@ -262,11 +262,12 @@ public sealed class BuilderProtocolTests(ApiFixture fixture)
         using var _ = key;
         using var timeout = new CancellationTokenSource(Timeout);
 
-        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary], 3), timeout.Token);
+        await BuilderSocket.SendAsync(socket, new JobRequest([JobKind.Binary], 3, RequestId: 42), timeout.Token);
         var first = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
         var second = await BuilderSocket.ExpectAsync<JobAssigned>(socket, timeout.Token);
-        await BuilderSocket.ExpectAsync<NoJob>(socket, timeout.Token);
+        var none = await BuilderSocket.ExpectAsync<NoJob>(socket, timeout.Token);
 
+        Assert.Equal((42, 42, 42), (first.RequestId, second.RequestId, none.RequestId));
         Assert.NotEqual(first.JobId, second.JobId);
         Assert.NotEqual(first.UploadToken, second.UploadToken);
         await using (var db = await fixture.CreateDbContextAsync())

@@ -161,7 +161,7 @@ internal static class IndexImportSql
     public const string ReadCrates = "SELECT id, normalized_name, name FROM crates";
 
     /// <summary>A first import's crates whose lines spell their name otherwise than their file's path does
-    /// (<see cref="FirstImportWriter"/>), named as <see cref="InsertCrates"/> names them.</summary>
+    /// (<see cref="FirstImport"/>), named as <see cref="InsertCrates"/> names them.</summary>
     public const string RenameCrates = """
         UPDATE crates c SET name = r.name
         FROM (SELECT s.normalized, min(s.name) AS name FROM unnest(@normalized, @names) AS s(normalized, name) GROUP BY s.normalized) r
@@ -179,11 +179,10 @@ internal static class IndexImportSql
 
     public const string SetLastVersionId = "SELECT setval('versions_id_seq'::regclass, @last)";
 
-    /// <summary>The first of @count consecutive job ids, the sequence moved past them.</summary>
-    public const string ReserveJobIds = "SELECT setval('jobs_id_seq'::regclass, nextval('jobs_id_seq'::regclass) + @count - 1) - @count + 1";
-
-    public const string CopyBacklogJobs = """
-        COPY jobs (id, version_id, kind, state, priority, attempt, claims, trace_parent) FROM STDIN (FORMAT BINARY)
+    /// <summary>A first import's backlog: every version is new, and the one ranking of a backfill queues its jobs.</summary>
+    public static readonly string QueueBacklogOfFirstImport = $"""
+        WITH queued AS ({Jobs.JobLifecycleSql.QueueMetadataForNew("versions", backfill: true)})
+        SELECT count(*) FROM queued
         """;
 
     /// <summary>A first import rebuilds the indexes of both tables (<see cref="DeferredIndexes"/>): it locks them up front,

@@ -248,8 +248,9 @@ internal static class JobLifecycleSql
         RETURNING 1
         """;
 
-    /// <remarks>A first import ranks its backlog in memory the same way (<see cref="Bulk.BacklogJobs"/>): the two change
-    /// together.</remarks>
+    /// <summary>A backfill: each crate's newest version that is not yanked at @priority, its older ones (when
+    /// @queue_older) at @older_priority. The one place a backlog's order is written: a staged import and a registry's
+    /// first import both queue through it.</summary>
     private static string BackfillRanking(string added) => $"""
         SELECT id, published_at, CASE WHEN newest THEN @priority ELSE @older_priority END AS priority FROM (
             SELECT a.id, a.published_at,

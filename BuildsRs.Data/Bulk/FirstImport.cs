@@ -10,37 +10,33 @@ namespace BuildsRs.Data.Bulk;
 /// them. The crates go first, named after their index files (a version's crate must exist when its COPY ends); once
 /// every row is in, a crate takes the least of its lines' spellings, as a staged import names it, and a crate left
 /// without versions (all its lines malformed, or the second file of one crate) goes. The versions' ids are given here,
-/// so that their jobs are ranked as they pass (<see cref="BacklogJobs"/>). The versions' and the jobs' indexes that
-/// keep nothing unique are built once their rows are in (<see cref="DeferredIndexes"/>).
+/// so that a crate's later lines get the lower ids, as a staged import gives them. The versions' and the jobs' indexes
+/// that keep nothing unique are built once their rows are in (<see cref="DeferredIndexes"/>); until it commits, a first
+/// import keeps both tables locked against readers too, which only tables with nothing to read yet can afford.
 /// </summary>
-internal sealed class FirstImportWriter
+internal sealed class FirstImport : IndexImport
 {
-    private readonly NpgsqlConnection connection;
-    private readonly NpgsqlTransaction transaction;
     private readonly Dictionary<string, (long Id, string Name)> crates;
     private readonly NpgsqlBinaryImporter versions;
     private readonly DeferredIndexes versionIndexes;
     private readonly List<IndexVersionRow> crateRows = [];
     private readonly List<(string Normalized, string Spelling)> respellings = [];
-    private readonly BacklogJobs backlog = new();
     private long nextVersionId;
     private string? crate;
 
-    private FirstImportWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, (long, string)> crates,
-        long firstVersionId, NpgsqlBinaryImporter versions, DeferredIndexes versionIndexes)
+    private FirstImport(NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, (long, string)> crates,
+        long firstVersionId, NpgsqlBinaryImporter versions, DeferredIndexes versionIndexes) : base(connection, transaction)
     {
-        this.connection = connection;
-        this.transaction = transaction;
         this.crates = crates;
         nextVersionId = firstVersionId;
         this.versions = versions;
         this.versionIndexes = versionIndexes;
     }
 
-    public int VersionsAdded { get; private set; }
+    private int versionsAdded;
 
     /// <param name="crateNames">The crate of every file of the index, as its path names it.</param>
-    public static async Task<FirstImportWriter> BeginAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    public static async Task<FirstImport> BeginAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         IEnumerable<string> crateNames, CancellationToken cancellationToken)
     {
         await using (var copy = await connection.BeginBinaryImportAsync(IndexImportSql.CopyCrates, cancellationToken))
@@ -73,13 +69,14 @@ internal sealed class FirstImportWriter
         var versionIndexes = await DeferredIndexes.DropAsync(connection, transaction, "versions", "crates", cancellationToken);
         var versions = await connection.BeginBinaryImportAsync(IndexImportSql.CopyNewVersions, cancellationToken);
         versions.Timeout = TimeSpan.Zero;
-        return new FirstImportWriter(connection, transaction, crates, firstVersionId, versions, versionIndexes);
+        return new FirstImport(connection, transaction, crates, firstVersionId, versions, versionIndexes);
     }
 
-    /// <summary>Adds a row; a crate's rows come one after another, as the stager reads its file.</summary>
-    /// <remarks>Synchronous, as the staging COPY is (see <see cref="IndexImport.Add"/>).</remarks>
-    public void Add(IndexVersionRow row, string normalizedName)
+    /// <summary>Adds a row; a crate's rows come one after another, as the index is read file by file.</summary>
+    /// <remarks>Synchronous, as the staging COPY is (see <see cref="StagedImport.Add"/>).</remarks>
+    public override void Add(IndexVersionRow row)
     {
+        var normalizedName = Contracts.CrateName.Normalize(row.CrateName);
         if (crate != normalizedName)
         {
             WriteCrateRows();
@@ -88,22 +85,28 @@ internal sealed class FirstImportWriter
         crateRows.Add(row);
     }
 
-    /// <summary>Ends the COPY, names the crates and removes those without versions; returns how many crates stay.</summary>
-    public async Task<int> CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>Every version is new: the COPY ends, the crates are named and those without versions go, and the
+    /// versions' metadata jobs are queued as a backlog.</summary>
+    private protected override async Task<IndexImportResult> ApplyAsync(bool wholeIndex, NewVersionJobs jobs, RemovalLimit? removalLimit,
+        CancellationToken cancellationToken)
     {
+        if (!jobs.Backfill)
+        {
+            throw new ArgumentException("The versions of a whole index are queued as a backlog.", nameof(jobs));
+        }
         WriteCrateRows();
         await versions.CompleteAsync(cancellationToken);
         await versions.DisposeAsync();
         await versionIndexes.RestoreAsync(cancellationToken);
-        if (VersionsAdded > 0)
+        if (versionsAdded > 0)
         {
-            await using var last = new NpgsqlCommand(IndexImportSql.SetLastVersionId, connection, transaction)
+            await using var last = new NpgsqlCommand(IndexImportSql.SetLastVersionId, Connection, Transaction)
             {
                 Parameters = { new NpgsqlParameter<long>("last", nextVersionId - 1) },
             };
             await last.ExecuteScalarAsync(cancellationToken);
         }
-        await using (var rename = new NpgsqlCommand(IndexImportSql.RenameCrates, connection, transaction)
+        await using (var rename = new NpgsqlCommand(IndexImportSql.RenameCrates, Connection, Transaction)
         {
             CommandTimeout = 0,
             Parameters =
@@ -115,15 +118,19 @@ internal sealed class FirstImportWriter
         {
             await rename.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var delete = new NpgsqlCommand(IndexImportSql.DeleteCratesWithoutVersions, connection, transaction) { CommandTimeout = 0 };
-        return crates.Count - (int)(long)(await delete.ExecuteScalarAsync(cancellationToken))!;
+        var cratesAdded = crates.Count - (await ReadCountsAsync(IndexImportSql.DeleteCratesWithoutVersions, [], cancellationToken))[0];
+        // Every job belongs to a version, and there were none before this import: the jobs table is empty too.
+        var jobIndexes = await DeferredIndexes.DropAsync(Connection, Transaction, "jobs", "versions", cancellationToken);
+        var jobsQueued = (await ReadCountsAsync(IndexImportSql.QueueBacklogOfFirstImport, JobParameters(jobs), cancellationToken))[0];
+        await jobIndexes.RestoreAsync(cancellationToken);
+        return new IndexImportResult(cratesAdded, versionsAdded, 0, 0, 0, 0, 0, jobsQueued, 0);
     }
 
-    /// <summary>Queues the versions' metadata jobs as a backlog; returns how many.</summary>
-    public Task<int> QueueBacklogAsync(NewVersionJobs jobs, CancellationToken cancellationToken) =>
-        backlog.WriteAsync(connection, transaction, jobs, cancellationToken);
-
-    public ValueTask DisposeAsync() => versions.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await versions.DisposeAsync();
+        await base.DisposeAsync();
+    }
 
     private void WriteCrateRows()
     {
@@ -138,15 +145,14 @@ internal sealed class FirstImportWriter
         }
         // Later lines first: within one import, the lower id is the newer of a crate's versions with equal publish times.
         crateRows.Reverse();
-        backlog.AddCrate(nextVersionId, crateRows);
         foreach (var row in crateRows)
         {
             versions.StartRow();
             versions.Write(nextVersionId++, NpgsqlDbType.Bigint);
             versions.Write(id, NpgsqlDbType.Bigint);
-            IndexImport.WriteVersionFields(versions, row, NpgsqlDbType.Jsonb);
+            WriteVersionFields(versions, row, NpgsqlDbType.Jsonb);
         }
-        VersionsAdded += crateRows.Count;
+        versionsAdded += crateRows.Count;
         crateRows.Clear();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Aspire.Hosting;
@@ -89,7 +90,10 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
 
     private static async Task<HttpResponseMessage> RefreshAsync(HttpClient http, string? token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/registry/refresh");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/registry/refresh")
+        {
+            Content = JsonContent.Create(new JsonObject { ["crates"] = new JsonArray("xml-rs") }),
+        };
         if (token is not null)
         {
             request.Headers.Authorization = new("Bearer", token);

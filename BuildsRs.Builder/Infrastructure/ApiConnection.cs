@@ -4,6 +4,8 @@ using System.Net.WebSockets;
 using BuildsRs.Contracts.Builders;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
+using Polly;
+using Polly.Retry;
 
 namespace BuildsRs.Builder.Infrastructure;
 
@@ -20,45 +22,78 @@ internal sealed partial class ApiConnection(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
+        // A connection that cannot be made is tried again after 2 s, 4 s, 8 s… up to 30 s. Once one is made the delay
+        // starts over: when it ends, for whatever reason, the next is tried a second later.
+        var connecting = new ResiliencePipelineBuilder<(ClientWebSocket, string)>().AddRetry(new RetryStrategyOptions<(ClientWebSocket, string)>
+        {
+            ShouldHandle = new PredicateBuilder<(ClientWebSocket, string)>().Handle<Exception>(IsConnectionFault),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromSeconds(2),
+            MaxDelay = MaxBackoff,
+            OnRetry = failed =>
+            {
+                state.Down(failed.Outcome.Exception!.Message);
+                LogConnectionFailed(logger, failed.Outcome.Exception.Message, failed.AttemptNumber + 1);
+                return default;
+            },
+        }).Build();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var targets = await images.FindPresentTargetsAsync(stoppingToken);
-                await EnrollAsync(targets, stoppingToken);
-                using var socket = new ClientWebSocket();
-                await socket.ConnectAsync(await SocketUriAsync(stoppingToken), stoppingToken);
-                var name = await AuthenticateAsync(socket, targets, stoppingToken);
-                state.Up(name);
-                failures = 0;
-                LogConnected(logger, name);
-                using (var session = new BuilderSession(socket, slots, logger, stoppingToken))
+                var (socket, name) = await connecting.ExecuteAsync(ConnectAsync, stoppingToken);
+                using (socket)
                 {
-                    await session.RunAsync();
+                    state.Up(name);
+                    LogConnected(logger, name);
+                    await ServeAsync(socket, stoppingToken);
                 }
-                state.Down("the Api closed the connection");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or BuilderProtocolException or IOException or InvalidOperationException)
-            {
-                failures++;
-                state.Down(ex.Message);
-                LogConnectionFailed(logger, ex.Message, failures);
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 5)))), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
         }
     }
+
+    /// <summary>Enrolls, connects and authenticates; returns the socket, welcomed under the builder's name.</summary>
+    private async ValueTask<(ClientWebSocket, string)> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var targets = await images.FindPresentTargetsAsync(cancellationToken);
+        await EnrollAsync(targets, cancellationToken);
+        var socket = new ClientWebSocket();
+        try
+        {
+            await socket.ConnectAsync(await SocketUriAsync(cancellationToken), cancellationToken);
+            return (socket, await AuthenticateAsync(socket, targets, cancellationToken));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Serves the connection until it ends; the jobs in the slots go on either way.</summary>
+    private async Task ServeAsync(ClientWebSocket socket, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var session = new BuilderSession(socket, slots, logger, stoppingToken);
+            await session.RunAsync();
+            state.Down("the Api closed the connection");
+        }
+        catch (Exception ex) when (IsConnectionFault(ex))
+        {
+            state.Down(ex.Message);
+            LogConnectionFailed(logger, ex.Message, 1);
+        }
+    }
+
+    private static bool IsConnectionFault(Exception ex) =>
+        ex is WebSocketException or HttpRequestException or BuilderProtocolException or IOException or InvalidOperationException;
 
     private async Task EnrollAsync(IReadOnlyList<string> targets, CancellationToken cancellationToken)
     {

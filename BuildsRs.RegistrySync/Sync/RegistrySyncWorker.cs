@@ -1,4 +1,7 @@
+using BuildsRs.Data.Bulk;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace BuildsRs.RegistrySync.Sync;
 
@@ -13,41 +16,43 @@ internal sealed partial class RegistrySyncWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        // A pass that fails is tried again after 2 s, 4 s, 8 s… up to MaxBackoff; one that went through, or that the
+        // removal guard held, waits for the next poll.
+        var passes = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex =>
+                ex is not RemovalsHeldException && !(ex is OperationCanceledException && stoppingToken.IsCancellationRequested)),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromSeconds(2),
+            MaxDelay = settings.MaxBackoff,
+            OnRetry = failed =>
+            {
+                status.Failed(failed.Outcome.Exception!);
+                LogPassFailed(logger, failed.Outcome.Exception!, status.ConsecutiveFailures);
+                return default;
+            },
+        }).Build();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                if (settings.Mode == RegistryIndexMode.Git)
-                {
-                    await scope.ServiceProvider.GetRequiredService<GitIndexSync>().RunPassAsync(stoppingToken);
-                }
-                else
-                {
-                    var sparse = scope.ServiceProvider.GetRequiredService<SparseIndexRefresh>();
-                    await sparse.RefreshAsync(await sparse.KnownCratesAsync(stoppingToken), stoppingToken);
-                }
+                await passes.ExecuteAsync(PassAsync, stoppingToken);
                 status.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Data.Bulk.RemovalsHeldException held)
+            catch (RemovalsHeldException held)
             {
                 status.Held(held);
                 telemetry.RemovalsHeld(held.Removals);
                 LogRemovalsHeld(logger, held.Message);
             }
-            catch (Exception ex)
-            {
-                status.Failed(ex);
-                LogPassFailed(logger, ex, status.ConsecutiveFailures);
-            }
-
             try
             {
-                await Task.Delay(NextDelay(settings), stoppingToken);
+                await Task.Delay(settings.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -56,14 +61,18 @@ internal sealed partial class RegistrySyncWorker(
         }
     }
 
-    private TimeSpan NextDelay(RegistryOptions settings)
+    private async ValueTask PassAsync(CancellationToken cancellationToken)
     {
-        if (status.ConsecutiveFailures == 0)
+        await using var scope = scopes.CreateAsyncScope();
+        if (options.Value.Mode == RegistryIndexMode.Git)
         {
-            return settings.PollInterval;
+            await scope.ServiceProvider.GetRequiredService<GitIndexSync>().RunPassAsync(cancellationToken);
         }
-        var backoff = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(status.ConsecutiveFailures, 16)));
-        return backoff < settings.MaxBackoff ? backoff : settings.MaxBackoff;
+        else
+        {
+            var sparse = scope.ServiceProvider.GetRequiredService<SparseIndexRefresh>();
+            await sparse.RefreshAsync(await sparse.KnownCratesAsync(cancellationToken), cancellationToken);
+        }
     }
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning,

@@ -57,6 +57,7 @@ internal static class ClaimFloor
     {
         var claim = JobLifecycleSql.Claim.Replace("@builder", ":builder", StringComparison.Ordinal).Replace("@lease", "interval '60 seconds'", StringComparison.Ordinal)
             .Replace("@token_hashes", "NULL", StringComparison.Ordinal).Replace("@count", batch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@capacity", batch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@targets", "'{x86_64-unknown-linux-gnu}'::text[]", StringComparison.Ordinal).Replace("@kinds", "'{metadata}'::text[]", StringComparison.Ordinal);
         var rows = claim.LastIndexOf("SELECT c.id", StringComparison.Ordinal);
         claim = $"{claim[..rows]}SELECT coalesce(jsonb_agg(jsonb_build_object('job', id, 'exit_code', 0, 'binaries', '[]'::jsonb)), '[]') AS results FROM ({claim[rows..]}) claimed_rows";

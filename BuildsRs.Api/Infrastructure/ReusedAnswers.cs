@@ -12,7 +12,12 @@ namespace BuildsRs.Api.Infrastructure;
 /// </summary>
 /// <remarks>A crate's answers expire with its share of <see cref="Shares"/> change tokens, chosen by its name's hash, not
 /// with a token of its own: anyone can ask for any name, existing or not, and a token per name asked for would grow
-/// without bound. A change to one crate also expires the answers of the few crates that share its token.</remarks>
+/// without bound. A change to one crate also expires the answers of the few crates that share its token.
+/// <para>Not HybridCache, although it also reuses answers and evicts by tag: its entries are stamped when their factory
+/// returns, and a tag removed while a factory reads the database does not expire what that factory then stores (its own
+/// source calls the race rare enough to accept). Here the change token is taken before the read, so an answer read
+/// across a change is never kept; and with no second level, HybridCache would copy each mutable answer on every read.
+/// </para></remarks>
 internal sealed class ReusedAnswers(IMemoryCache cache, IOptions<PublicCaching> caching) : IDisposable
 {
     public const int Shares = 4096;

@@ -5,7 +5,8 @@
 #   Integration  one component against the engine it drives: the sandbox on Docker, cargo, the registry's index
 #   System       the whole system through the AppHost: two builders, real builds, the website in a browser
 #   Deployment   the images and the compose deployment on the Docker engine
-# Every tier runs even when one fails; the exit status is a failure if any did.
+# Integration and System run side by side (each waits on Docker and the database much of the time; their output
+# follows once both have ended). Every tier runs even when one fails; the exit status is a failure if any did.
 #
 #   ./test.sh                      everything, as CI runs it
 #   ./test.sh --fast               the Unit and Api tiers: the loop while changing code
@@ -14,22 +15,24 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-tiers=()
+all=(Unit Api Integration System Deployment)
+chosen=()
 arguments=()
 build=true
 while [ $# -gt 0 ]; do
   case "$1" in
-    --fast) tiers+=(Unit Api) ;;
-    --tier) tiers+=("$2"); shift ;;
+    --fast) chosen+=(Unit Api) ;;
+    --tier) chosen+=("$2"); shift ;;
     --no-build) build=false ;;
     *) arguments+=("$1") ;;
   esac
   shift
 done
-[ ${#tiers[@]} -gt 0 ] || tiers=(Unit Api Integration System Deployment)
-for tier in "${tiers[@]}"; do
-  [ -d "tests/BuildsRs.Tests.$tier" ] || { echo "no tier '$tier': the tiers are Unit, Api, Integration, System, Deployment" >&2; exit 2; }
+[ ${#chosen[@]} -gt 0 ] || chosen=("${all[@]}")
+for tier in "${chosen[@]}"; do
+  [ -d "tests/BuildsRs.Tests.$tier" ] || { echo "no tier '$tier': the tiers are ${all[*]}" >&2; exit 2; }
 done
+wanted() { [[ " ${chosen[*]} " == *" $1 "* ]]; }
 
 source provisioning/command-setup.sh
 
@@ -37,16 +40,41 @@ if $build; then
   dotnet build BuildsRs.sln -nologo -v quiet
 fi
 
-failed=()
-summary=()
-for tier in "${tiers[@]}"; do
+results="$(mktemp -d)"
+trap 'rm -rf "$results"; buildsrs_command_end' EXIT
+
+# run_tier TIER: runs it and writes how it went to $results/TIER.
+run_tier() {
+  local started
   started=$(date +%s)
-  if dotnet test "tests/BuildsRs.Tests.$tier" --no-build -nologo ${arguments[@]+"${arguments[@]}"}; then
-    summary+=("$tier passed in $(( $(date +%s) - started )) s")
+  if dotnet test "tests/BuildsRs.Tests.$1" --no-build -nologo ${arguments[@]+"${arguments[@]}"}; then
+    echo "$1 passed in $(( $(date +%s) - started )) s" > "$results/$1"
   else
-    summary+=("$tier FAILED after $(( $(date +%s) - started )) s")
-    failed+=("$tier")
+    echo "$1 FAILED after $(( $(date +%s) - started )) s" > "$results/$1"
+  fi
+}
+
+for tier in Unit Api; do
+  if wanted $tier; then run_tier $tier; fi
+done
+if wanted Integration && wanted System; then
+  echo "[test] Integration and System run side by side; their output follows once both have ended"
+  run_tier Integration > "$results/Integration.log" 2>&1 &
+  run_tier System > "$results/System.log" 2>&1 &
+  wait
+  cat "$results/Integration.log" "$results/System.log"
+else
+  for tier in Integration System; do
+    if wanted $tier; then run_tier $tier; fi
+  done
+fi
+if wanted Deployment; then run_tier Deployment; fi
+
+status=0
+for tier in "${all[@]}"; do
+  if [ -f "$results/$tier" ]; then
+    echo "[test] $(cat "$results/$tier")"
+    if grep -q FAILED "$results/$tier"; then status=1; fi
   fi
 done
-printf '[test] %s\n' "${summary[@]}"
-[ ${#failed[@]} -eq 0 ]
+exit $status

@@ -29,6 +29,8 @@ internal static class SyncPassCommand
             .AddSingleton(Options.Create(new RegistryOptions { GitIndexUrl = indexUrl, WorkDirectory = workDirectory }))
             .AddSingleton(Options.Create(new JobLifecycleOptions()))
             .AddSingleton<SyncTelemetry>()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<SyncStatus>()
             .AddScoped<GitIndexSync>()
             .BuildServiceProvider();
 

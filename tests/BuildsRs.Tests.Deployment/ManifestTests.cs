@@ -23,7 +23,7 @@ public sealed class ManifestTests
     {
         var (manifest, stateDirectory) = await PublishManifestAsync();
 
-        var schema = JsonSchema.FromText(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Deployment", "aspire-8.0.json")));
+        var schema = JsonSchema.FromText(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "aspire-8.0.json")));
         var evaluation = schema.Evaluate(JsonDocument.Parse(manifest.ToJsonString()).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         var errors = (evaluation.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
         Assert.True(evaluation.IsValid, "schema errors:\n" + string.Join('\n', errors));

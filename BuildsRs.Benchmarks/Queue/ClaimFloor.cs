@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using BuildsRs.Data.Jobs;
+using BuildsRs.Data.Jobs.Results;
 using Npgsql;
 
 namespace BuildsRs.Benchmarks.Queue;
 
 /// <summary>
 /// What the database alone can do: pgbench with as many clients as there were builders, each claiming a batch of jobs
-/// and ending them together with the lifecycle's own statements (<see cref="JobLifecycleSql.Claim"/>,
-/// <see cref="JobLifecycleSql.EndMetadataAndFanOut"/>), on a queue seeded the same way. No Api, no WebSocket.
+/// and ending them together with the lifecycle's own statements (<see cref="JobLifecycle.ClaimStatement"/>,
+/// <see cref="MetadataResults.EndAndFanOut"/>), on a queue seeded the same way. No Api, no WebSocket.
 /// </summary>
 internal static class ClaimFloor
 {
@@ -55,13 +56,13 @@ internal static class ClaimFloor
     /// one statement. pgbench keeps one row of a query, so the claim's rows are folded into the results' JSON.</summary>
     private static string Script(int batch)
     {
-        var claim = JobLifecycleSql.Claim.Replace("@builder", ":builder", StringComparison.Ordinal).Replace("@lease", "interval '60 seconds'", StringComparison.Ordinal)
+        var claim = JobLifecycle.ClaimStatement.Replace("@builder", ":builder", StringComparison.Ordinal).Replace("@lease", "interval '60 seconds'", StringComparison.Ordinal)
             .Replace("@token_hashes", "NULL", StringComparison.Ordinal).Replace("@count", batch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@capacity", batch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@targets", "'{x86_64-unknown-linux-gnu}'::text[]", StringComparison.Ordinal).Replace("@kinds", "'{metadata}'::text[]", StringComparison.Ordinal);
         var rows = claim.LastIndexOf("SELECT c.id", StringComparison.Ordinal);
         claim = $"{claim[..rows]}SELECT coalesce(jsonb_agg(jsonb_build_object('job', id, 'exit_code', 0, 'binaries', '[]'::jsonb)), '[]') AS results FROM ({claim[rows..]}) claimed_rows";
-        var end = JobLifecycleSql.EndMetadataAndFanOut.Replace("@results", "':claimed_results'", StringComparison.Ordinal)
+        var end = MetadataResults.EndAndFanOut.Replace("@results", "':claimed_results'", StringComparison.Ordinal)
             .Replace("@builder", ":builder", StringComparison.Ordinal);
         return $"""
             \set builder :first + :client_id

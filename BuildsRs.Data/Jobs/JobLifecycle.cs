@@ -37,7 +37,7 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
         List<ClaimedRow> claimed;
         using (JobTelemetry.Quiet())
         {
-            claimed = await db.Database.SqlQueryRaw<ClaimedRow>(JobLifecycleSql.Claim,
+            claimed = await db.Database.SqlQueryRaw<ClaimedRow>(ClaimStatement,
                     new NpgsqlParameter("builder", builderId), new NpgsqlParameter("lease", options.Value.Lease),
                     new NpgsqlParameter("token_hashes", uploadTokenHashes.ToArray()), new NpgsqlParameter("count", uploadTokenHashes.Count),
                     new NpgsqlParameter("targets", targets.ToArray()), new NpgsqlParameter("kinds", kinds.Select(EnumText.Of).ToArray()),
@@ -59,6 +59,40 @@ public sealed class JobLifecycle(BuildsRsDbContext db, IOptions<JobLifecycleOpti
                 job.BuildSettings, job.PublishedAt, activity?.Id ?? job.TraceParent);
         })];
     }
+
+    /// <summary>Up to @count of the highest-priority, oldest queued jobs of the builder's kinds and targets, each taken
+    /// by exactly one builder, with what the builder needs of its version and crate, in queue order: one round trip.
+    /// The n-th job gets the n-th of @token_hashes. None while an operator has locked the queue, none for a disabled
+    /// builder, and never more than make the builder hold @capacity jobs. Each job keeps the settings it is handed: the
+    /// version's now, or for a verify job those of the build it checks. A verify job never goes to the builder that
+    /// made its artifact, nor to any other builder of that builder's host.</summary>
+    internal static readonly string ClaimStatement = $"""
+        WITH locked AS (
+            SELECT q.id, q.priority, q.created_at FROM jobs q
+            WHERE q.state = {JobLifecycleSql.Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
+              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked) AND {JobLifecycleSql.BuilderEnabled}
+              AND (q.artifact_id IS NULL OR NOT EXISTS (
+                  SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id JOIN builders maker ON maker.id = made.builder_id
+                  WHERE a.id = q.artifact_id AND maker.host_id = (SELECT host_id FROM builders WHERE id = @builder)))
+            ORDER BY q.priority DESC, q.created_at, q.id
+            LIMIT GREATEST(0, LEAST(@count, @capacity - (SELECT count(*) FROM jobs h WHERE h.state = {JobLifecycleSql.Running} AND h.builder_id = @builder)))
+            FOR UPDATE SKIP LOCKED),
+        picked AS (
+            SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS n FROM locked),
+        claimed AS (
+            UPDATE jobs SET state = {JobLifecycleSql.Running}, builder_id = @builder, lease_expires_at = now() + @lease,
+                            started_at = now(), claims = claims + 1, upload_token_hash = (@token_hashes::bytea[])[picked.n],
+                            build_settings = CASE WHEN jobs.kind = {EnumText.Sql(JobKind.Verify)}
+                                THEN (SELECT made.build_settings FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = jobs.artifact_id)
+                                ELSE (SELECT v.build_settings FROM versions v WHERE v.id = jobs.version_id) END
+            FROM picked WHERE jobs.id = picked.id
+            RETURNING jobs.id, jobs.kind, jobs.target, jobs.version_id, jobs.artifact_id, jobs.lease_expires_at, jobs.trace_parent,
+                      jobs.build_settings, picked.n)
+        SELECT c.id, c.kind, c.target, c.version_id, c.artifact_id, c.lease_expires_at, cr.name AS crate, v.version, v.checksum,
+               c.build_settings::text AS build_settings, v.published_at, c.trace_parent
+        FROM claimed c JOIN versions v ON v.id = c.version_id JOIN crates cr ON cr.id = v.crate_id
+        ORDER BY c.n
+        """;
 
     /// <summary>Extends the leases of the jobs the builder says it works on; answers those it no longer holds.</summary>
     public async Task<IReadOnlyList<long>> ExtendLeasesAsync(long builderId, IReadOnlyList<long> jobs, CancellationToken cancellationToken)

@@ -4,18 +4,20 @@ using static BuildsRs.Contracts.EnumText;
 namespace BuildsRs.Data.Jobs;
 
 /// <summary>
-/// The statements of <see cref="JobLifecycle"/>: every change of a job's state is one of these, each atomic. States,
+/// The statements of <see cref="JobLifecycle"/> that several of its methods or the registry import share; a statement
+/// that one method runs (the claim, the metadata fan-out, the held job's lock) sits beside that method. Every change of
+/// a job's state is one statement, each atomic. States,
 /// kinds and outcomes are spelled from the one vocabulary (<see cref="JobState"/>, <see cref="JobKind"/>,
 /// <see cref="JobOutcome"/>); times come from the database's clock.
 /// </summary>
 internal static class JobLifecycleSql
 {
     internal static readonly string Queued = Sql(JobState.Queued);
-    private static readonly string Running = Sql(JobState.Running);
+    internal static readonly string Running = Sql(JobState.Running);
     private static readonly string Failed = Sql(JobState.Failed);
     internal static readonly string Cancelled = Sql(JobState.Cancelled);
-    private static readonly string Metadata = Sql(JobKind.Metadata);
-    private static readonly string Binary = Sql(JobKind.Binary);
+    internal static readonly string Metadata = Sql(JobKind.Metadata);
+    internal static readonly string Binary = Sql(JobKind.Binary);
 
     /// <summary>Live jobs: at most one per (version, kind, target), which the unique index <c>ix_jobs_one_live_per_work</c> keeps.</summary>
     public static readonly string Live = $"state IN ({Queued}, {Running})";
@@ -27,76 +29,6 @@ internal static class JobLifecycleSql
 
     /// <summary>Whether a builder holds a job: only the holder's logs, uploads and results count, while it is enabled.</summary>
     public static readonly string Held = $"state = {Running} AND builder_id = @builder AND {BuilderEnabled}";
-
-    /// <summary>Up to @count of the highest-priority, oldest queued jobs of the builder's kinds and targets, each taken
-    /// by exactly one builder, with what the builder needs of its version and crate, in queue order: one round trip.
-    /// The n-th job gets the n-th of @token_hashes. None while an operator has locked the queue, none for a disabled
-    /// builder, and never more than make the builder hold @capacity jobs. Each job keeps the settings it is handed: the
-    /// version's now, or for a verify job those of the build it checks. A verify job never goes to the builder that
-    /// made its artifact, nor to any other builder of that builder's host.</summary>
-    public static readonly string Claim = $"""
-        WITH locked AS (
-            SELECT q.id, q.priority, q.created_at FROM jobs q
-            WHERE q.state = {Queued} AND q.kind = ANY(@kinds) AND (q.target IS NULL OR q.target = ANY(@targets))
-              AND NOT EXISTS (SELECT FROM queue_lock WHERE locked) AND {BuilderEnabled}
-              AND (q.artifact_id IS NULL OR NOT EXISTS (
-                  SELECT FROM artifacts a JOIN jobs made ON made.id = a.job_id JOIN builders maker ON maker.id = made.builder_id
-                  WHERE a.id = q.artifact_id AND maker.host_id = (SELECT host_id FROM builders WHERE id = @builder)))
-            ORDER BY q.priority DESC, q.created_at, q.id
-            LIMIT GREATEST(0, LEAST(@count, @capacity - (SELECT count(*) FROM jobs h WHERE h.state = {Running} AND h.builder_id = @builder)))
-            FOR UPDATE SKIP LOCKED),
-        picked AS (
-            SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS n FROM locked),
-        claimed AS (
-            UPDATE jobs SET state = {Running}, builder_id = @builder, lease_expires_at = now() + @lease,
-                            started_at = now(), claims = claims + 1, upload_token_hash = (@token_hashes::bytea[])[picked.n],
-                            build_settings = CASE WHEN jobs.kind = {Sql(JobKind.Verify)}
-                                THEN (SELECT made.build_settings FROM artifacts a JOIN jobs made ON made.id = a.job_id WHERE a.id = jobs.artifact_id)
-                                ELSE (SELECT v.build_settings FROM versions v WHERE v.id = jobs.version_id) END
-            FROM picked WHERE jobs.id = picked.id
-            RETURNING jobs.id, jobs.kind, jobs.target, jobs.version_id, jobs.artifact_id, jobs.lease_expires_at, jobs.trace_parent,
-                      jobs.build_settings, picked.n)
-        SELECT c.id, c.kind, c.target, c.version_id, c.artifact_id, c.lease_expires_at, cr.name AS crate, v.version, v.checksum,
-               c.build_settings::text AS build_settings, v.published_at, c.trace_parent
-        FROM claimed c JOIN versions v ON v.id = c.version_id JOIN crates cr ON cr.id = v.crate_id
-        ORDER BY c.n
-        """;
-
-    /// <summary>
-    /// The common result in one statement, for any number of jobs at once (@results: a JSON array of
-    /// <c>{job, exit_code, binaries, settings, author_targets}</c>): each metadata job the builder holds ends as
-    /// succeeded, its version gets its binary targets and the author's settings, and one binary job is queued per
-    /// enabled target (narrowed by the author's own list) when it has binaries and the registry still lists it, in the
-    /// metadata job's trace. One row
-    /// per job ended; none for a job the builder does not hold as such.
-    /// </summary>
-    public static readonly string EndMetadataAndFanOut = $"""
-        WITH results AS (
-            SELECT * FROM jsonb_to_recordset(@results::jsonb) AS r(job bigint, exit_code int, binaries text[], settings jsonb, author_targets text[])),
-        ended AS (
-            UPDATE jobs SET state = {Sql(JobState.Succeeded)}, outcome = {Sql(JobOutcome.Succeeded)}, exit_code = r.exit_code, error = NULL,
-                            finished_at = now(), lease_expires_at = NULL
-            FROM results r
-            WHERE jobs.id = r.job AND jobs.state = {Running} AND jobs.builder_id = @builder AND {BuilderEnabled} AND jobs.kind = {Metadata}
-            RETURNING jobs.id, jobs.version_id, jobs.priority, jobs.trace_parent, r.binaries, r.settings, r.author_targets),
-        described AS (
-            UPDATE versions v SET binary_targets = ended.binaries, build_settings = ended.settings
-            FROM ended WHERE v.id = ended.version_id
-            RETURNING v.id),
-        fanned AS (
-            INSERT INTO jobs (version_id, kind, target, state, priority, attempt, claims, trace_parent)
-            SELECT ended.version_id, {Binary}, t.triple, {Queued}, ended.priority,
-                   COALESCE((SELECT max(attempt) + 1 FROM jobs b WHERE b.version_id = ended.version_id AND b.kind = {Binary} AND b.target = t.triple), 0),
-                   0, ended.trace_parent
-            FROM ended CROSS JOIN targets t
-            WHERE cardinality(ended.binaries) > 0 AND t.enabled AND (ended.author_targets IS NULL OR t.triple = ANY(ended.author_targets))
-              AND NOT EXISTS (SELECT FROM versions removed WHERE removed.id = ended.version_id AND removed.removed_at IS NOT NULL)
-            ON CONFLICT DO NOTHING
-            RETURNING version_id, target)
-        SELECT ended.id, ended.trace_parent, (SELECT count(*) FROM described) AS described,
-               (SELECT string_agg(target, ' ') FROM fanned WHERE fanned.version_id = ended.version_id) AS targets
-        FROM ended
-        """;
 
     /// <summary>Jobs whose builder went silent: back to the queue, or failed once they were handed out too often.</summary>
     public static readonly string RequeueExpired = $"""

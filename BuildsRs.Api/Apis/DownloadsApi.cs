@@ -11,7 +11,7 @@ namespace BuildsRs.Api.Apis;
 /// The artifacts themselves, at addresses installers can compute:
 /// <c>/builds/{crate}/{version|latest}/{target}</c>, and cargo-quickinstall's layout
 /// <c>/builds/{crate}-{version}/{crate}-{version}-{target}.tar.gz</c> (which cargo-binstall takes as a <c>--pkg-url</c>);
-/// each with what vouches for it beside it (see <see cref="BuildFile"/>): <c>.sha256</c>, <c>.minisig</c>,
+/// each with what vouches for it beside it (see <see cref="BuildFile"/>): <c>.sha256</c>, <c>.minisig</c> (also <c>.sig</c>),
 /// <c>.intoto.jsonl</c>, and by version and target its <c>.Cargo.lock</c>. Archives and checksums say where the binaries
 /// run in headers. <c>HEAD</c> answers from the database alone.
 /// </summary>
@@ -24,9 +24,9 @@ public static class DownloadsApi
     {
         var builds = app.MapGroup("/builds").WithTags("Downloads").RequireRateLimiting(PublicLimits.Downloads);
         builds.MapMethods("/{crate}/{version}/{target}", GetAndHead, ByVersionAsync)
-            .WithSummary("The archive of a version's build for a target; version may be 'latest'. Append .sha256 (its checksum), .minisig (its signature), .intoto.jsonl (its provenance) or .Cargo.lock (the lockfile it was built with).");
+            .WithSummary("The archive of a version's build for a target; version may be 'latest'. Append .sha256 (its checksum), .minisig or .sig (its signature), .intoto.jsonl (its provenance) or .Cargo.lock (the lockfile it was built with).");
         builds.MapMethods("/{release}/{file}", GetAndHead, ByFileNameAsync)
-            .WithSummary("The same archives in cargo-quickinstall's layout: /builds/{crate}-{version}/{crate}-{version}-{target}.tar.gz[.sha256|.minisig|.intoto.jsonl].");
+            .WithSummary("The same archives in cargo-quickinstall's layout: /builds/{crate}-{version}/{crate}-{version}-{target}.tar.gz[.sha256|.minisig|.sig|.intoto.jsonl].");
         return app;
     }
 

@@ -15,7 +15,7 @@ internal static class ArtifactViews
         (await db.Artifacts.Where(which)
             .Select(a => new
             {
-                a.JobId, a.FileName, a.Size, a.Sha256, a.CreatedAt, a.Machine, a.Linkage, a.GlibcFloor, a.Job.Target, a.Job.Version.Version, Crate = a.Job.Version.Crate.Name,
+                a.JobId, a.FileName, a.Size, a.Sha256, a.CreatedAt, a.Machine, a.Linkage, a.GlibcFloor, a.Subsystem, a.Dlls, a.Job.Target, a.Job.Version.Version, Crate = a.Job.Version.Crate.Name,
                 Downloads = db.DailyDownloads.Where(d => d.ArtifactId == a.Id).Sum(d => (long?)d.Count) ?? 0,
                 Signed = a.Signature != null, Recorded = a.Job.BuilderImage != null, Locked = a.Job.LockfileSha256 != null,
                 Verifications = a.Verifications.OrderBy(v => v.CreatedAt).Select(v => new { v.Reproduced, v.Builder.Name, v.CreatedAt, v.Differences }).ToList(),
@@ -29,7 +29,7 @@ internal static class ArtifactViews
             return new ArtifactInfo(a.JobId, a.FileName, a.Size, a.Sha256, url, a.Downloads, a.CreatedAt, a.Machine, a.Linkage, a.GlibcFloor,
                 a.Signed ? url + ".minisig" : null, a.Recorded ? url + ".intoto.jsonl" : null, a.Locked ? url + ".Cargo.lock" : null,
                 state, [.. a.Verifications.Where(v => v.Reproduced).Select(v => v.Name).Distinct()], a.Verifications.LastOrDefault()?.CreatedAt,
-                [.. a.Verifications.Where(v => !v.Reproduced).SelectMany(v => v.Differences).Distinct()]);
+                [.. a.Verifications.Where(v => !v.Reproduced).SelectMany(v => v.Differences).Distinct()], a.Subsystem, a.Dlls);
         })
         .ToList();
 

@@ -8,7 +8,8 @@ internal enum BuildFile
     /// <summary><c>.sha256</c>: the archive's checksum as <c>sha256sum</c> writes it.</summary>
     Checksum,
 
-    /// <summary><c>.minisig</c>: the Api's minisign signature of the archive.</summary>
+    /// <summary><c>.minisig</c>: the Api's minisign signature of the archive; also at <c>.sig</c>, where cargo-binstall
+    /// looks for it by default.</summary>
     Signature,
 
     /// <summary><c>.intoto.jsonl</c>: the signed provenance (in-toto / SLSA, in a DSSE envelope).</summary>
@@ -21,7 +22,8 @@ internal enum BuildFile
 internal static class BuildFiles
 {
     private static readonly (string Suffix, BuildFile File)[] Suffixes =
-        [(".sha256", BuildFile.Checksum), (".minisig", BuildFile.Signature), (".intoto.jsonl", BuildFile.Provenance), (".Cargo.lock", BuildFile.Lockfile)];
+        [(".sha256", BuildFile.Checksum), (".minisig", BuildFile.Signature), (".sig", BuildFile.Signature), (".intoto.jsonl", BuildFile.Provenance),
+            (".Cargo.lock", BuildFile.Lockfile)];
 
     /// <summary>The file a name ends by, and the name without that suffix.</summary>
     public static (BuildFile File, string Name) Of(string name) =>

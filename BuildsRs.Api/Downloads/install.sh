@@ -43,6 +43,8 @@ host_target() {
     Linux)
       if ldd --version 2>&1 | grep -qi musl; then echo "$arch-unknown-linux-musl"; else echo "$arch-unknown-linux-$abi"; fi ;;
     Darwin) echo "$arch-apple-darwin" ;;
+    # Git Bash, MSYS2 and Cygwin on Windows (install.ps1 is the script for PowerShell).
+    MINGW*|MSYS*|CYGWIN*) echo "$arch-pc-windows-gnu" ;;
     *) fail "no builds for $(uname -s); pass --target if one exists" ;;
   esac
 }

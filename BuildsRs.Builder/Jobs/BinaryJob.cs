@@ -114,41 +114,69 @@ public sealed class BinaryJob(CrateDownloader downloader, Sandbox sandbox, Build
     }
 
     /// <summary>
-    /// A Linux target's binaries must be ELF executables of its machine (a build that swapped in another one is
-    /// refused); the archive runs where its most demanding binary runs.
+    /// A Linux target's binaries must be ELF executables of its machine, a Windows target's PE executables (a build
+    /// that swapped in another one is refused); the archive runs where its most demanding binary runs.
     /// </summary>
-    public static BinaryPlatform? PlatformOf(IReadOnlyList<string> binaries, string target)
+    public static BinaryPlatform? PlatformOf(IReadOnlyList<string> binaries, string target) =>
+        target.Contains("-windows-", StringComparison.Ordinal) ? WindowsPlatformOf(binaries, target)
+        : target.Contains("-linux-", StringComparison.Ordinal) ? LinuxPlatformOf(binaries, target)
+        : null;
+
+    private static BinaryPlatform LinuxPlatformOf(IReadOnlyList<string> binaries, string target)
     {
-        if (!target.Contains("-linux-", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var expected = TargetTriple.MachineOf(target);
         var read = new List<ElfBinary>();
         foreach (var binary in binaries)
         {
-            var name = Path.GetFileName(binary);
-            ElfBinary? elf;
-            try
-            {
-                elf = ElfBinary.Read(binary);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is not a readable ELF executable: {ex.Message}");
-            }
-            if (elf is null)
-            {
-                throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is not an ELF executable, which a {target} binary must be");
-            }
-            if (expected is not null && elf.Machine != expected)
-            {
-                throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is built for {elf.Machine}, not for {expected} as {target} needs: refused");
-            }
+            var elf = ReadHeaders(binary, ElfBinary.Read, "an ELF", target);
+            RefuseOtherMachine(binary, elf.Machine, target);
             read.Add(elf);
         }
         var glibc = read.Select(e => e.Glibc).Max();
         return new BinaryPlatform(read[0].Machine, read.All(e => e.Static) ? "static" : "dynamic", glibc?.ToString());
+    }
+
+    /// <summary>A Windows binary may import only DLLs that every Windows has: one that needs another (a MinGW runtime
+    /// DLL, a C library's) would not start on a clean machine.</summary>
+    private static BinaryPlatform WindowsPlatformOf(IReadOnlyList<string> binaries, string target)
+    {
+        var read = new List<PeBinary>();
+        foreach (var binary in binaries)
+        {
+            var pe = ReadHeaders(binary, PeBinary.Read, "a PE", target);
+            RefuseOtherMachine(binary, pe.Machine, target);
+            if (pe.Dlls.FirstOrDefault(dll => !WindowsSystemDlls.Has(dll)) is { } missing)
+            {
+                throw new JobFailedException(JobOutcome.BuildFailed,
+                    $"{Path.GetFileName(binary)} needs {missing}, which Windows does not have: refused (it imports {string.Join(", ", pe.Dlls)})");
+            }
+            read.Add(pe);
+        }
+        var subsystems = read.Select(p => p.Subsystem).Distinct().ToList();
+        return new BinaryPlatform(read[0].Machine, "dynamic", null, subsystems.Count == 1 ? subsystems[0] : "mixed",
+            [.. read.SelectMany(p => p.Dlls).Distinct().Order(StringComparer.Ordinal)]);
+    }
+
+    private static T ReadHeaders<T>(string binary, Func<string, T?> read, string format, string target) where T : class
+    {
+        var name = Path.GetFileName(binary);
+        T? headers;
+        try
+        {
+            headers = read(binary);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is not {format} executable that can be read: {ex.Message}");
+        }
+        return headers ?? throw new JobFailedException(JobOutcome.BuildFailed, $"{name} is not {format} executable, which a {target} binary must be");
+    }
+
+    private static void RefuseOtherMachine(string binary, string machine, string target)
+    {
+        if (TargetTriple.MachineOf(target) is { } expected && machine != expected)
+        {
+            throw new JobFailedException(JobOutcome.BuildFailed, $"{Path.GetFileName(binary)} is built for {machine}, not for {expected} as {target} needs: refused");
+        }
     }
 
     /// <summary>The registry as cargo's only source, reached through the fetch's proxy; git fetches go through the git

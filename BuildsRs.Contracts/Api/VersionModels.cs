@@ -12,7 +12,8 @@ public sealed record TargetBuild(string Target, JobState State, JobOutcome? Outc
 
 /// <summary>
 /// A stored archive. <see cref="Machine"/>, <see cref="Linkage"/> and <see cref="GlibcFloor"/> say where its binaries
-/// run (the ELF machine, static or dynamic, the oldest glibc they run on); null when not recorded. What vouches for it:
+/// run (the machine, static or dynamic, the oldest glibc they run on), and for Windows <see cref="Subsystem"/> and the
+/// <see cref="Dlls"/> they import; null when not recorded. What vouches for it:
 /// its signature, provenance and lockfile (null when the build recorded none), and whether a second builder got the
 /// same bytes (<see cref="Verification"/>; the builders that did, when it was last checked, and what differed).
 /// </summary>
@@ -20,4 +21,4 @@ public sealed record ArtifactInfo(long JobId, string File, long Size, string Sha
     string? Machine, string? Linkage, string? GlibcFloor,
     string? SignatureUrl = null, string? ProvenanceUrl = null, string? LockfileUrl = null,
     VerificationState Verification = VerificationState.Unchecked, IReadOnlyList<string>? ReproducedBy = null, DateTimeOffset? VerifiedAt = null,
-    IReadOnlyList<string>? Differences = null);
+    IReadOnlyList<string>? Differences = null, string? Subsystem = null, IReadOnlyList<string>? Dlls = null);

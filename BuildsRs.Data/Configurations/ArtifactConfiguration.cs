@@ -19,6 +19,7 @@ internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
         artifact.Property(a => a.Machine).HasMaxLength(32);
         artifact.Property(a => a.Linkage).HasMaxLength(16);
         artifact.Property(a => a.GlibcFloor).HasMaxLength(16);
+        artifact.Property(a => a.Subsystem).HasMaxLength(16);
         artifact.Property(a => a.Signature).HasMaxLength(2000);
         artifact.Property(a => a.Binaries).HasColumnType("jsonb");
         artifact.Property(a => a.CreatedAt).HasDefaultValueSql("now()");

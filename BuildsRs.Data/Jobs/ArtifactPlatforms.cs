@@ -14,7 +14,15 @@ internal static partial class ArtifactPlatforms
             ? $"a {target} build cannot have {platform.Machine} binaries: they are {expected} binaries"
         : platform.Linkage is not ("static" or "dynamic") ? "malformed platform: linkage is 'static' or 'dynamic'"
         : platform.Glibc is { } glibc && !GlibcPattern().IsMatch(glibc) ? "malformed platform: glibc is a version such as 2.31"
+        : platform.Subsystem is not (null or "console" or "gui" or "mixed") ? "malformed platform: subsystem is 'console', 'gui' or 'mixed'"
+        : platform.Dlls is { } dlls && (dlls.Count > MaxDlls || !dlls.All(d => DllPattern().IsMatch(d ?? "")))
+            ? $"malformed platform: dlls are up to {MaxDlls} lower-case file names"
         : null;
+
+    private const int MaxDlls = 512;
+
+    [GeneratedRegex(@"^[a-z0-9_.+-]{1,64}$")]
+    private static partial Regex DllPattern();
 
     [GeneratedRegex("^[a-z0-9_-]{1,32}$")]
     private static partial Regex MachinePattern();

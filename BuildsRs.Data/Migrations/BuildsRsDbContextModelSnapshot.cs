@@ -42,6 +42,10 @@ namespace BuildsRs.Data.Migrations
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
+                    b.PrimitiveCollection<string[]>("Dlls")
+                        .HasColumnType("text[]")
+                        .HasColumnName("dlls");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -88,6 +92,11 @@ namespace BuildsRs.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("storage_key");
+
+                    b.Property<string>("Subsystem")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("subsystem");
 
                     b.HasKey("Id")
                         .HasName("pk_artifacts");

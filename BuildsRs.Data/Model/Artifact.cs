@@ -18,6 +18,10 @@ public class Artifact
     public string? Linkage { get; set; }
     public string? GlibcFloor { get; set; }
 
+    /// <summary>A Windows archive's subsystem (console, gui) and the DLLs its binaries import; null for other targets.</summary>
+    public string? Subsystem { get; set; }
+    public string[]? Dlls { get; set; }
+
     /// <summary>The Api's minisign signature of the archive (the whole <c>.minisig</c> file), made when it was accepted.</summary>
     public string? Signature { get; set; }
 

@@ -73,6 +73,7 @@ public sealed class BinaryJobTests : IAsyncLifetime
 
     [Theory]
     [InlineData("aarch64-unknown-linux-gnu", "aarch64")]
+    [InlineData("armv7-unknown-linux-gnueabihf", "arm")]
     [InlineData("i686-unknown-linux-gnu", "x86")]
     public async Task A_crate_with_a_tree_of_dependencies_cross_builds_to_a_binary_that_runs_under_qemu(string target, string machine)
     {
@@ -91,6 +92,56 @@ public sealed class BinaryJobTests : IAsyncLifetime
         var dump = await TargetBinaries.RunAsync(target, Path.Combine(unpacked, "hexyl"), "--color=never", input);
         Assert.True(dump.ExitCode == 0, dump.Errors);
         Assert.Contains("62 75 69 6c 64 73 2e 72", dump.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// lscolors, not hexyl: the local registry's crates are Debian's, and Debian's terminal_size (which hexyl reaches
+    /// through clap and textwrap) drops its Windows dependency, windows-sys, so hexyl from it cannot build for Windows.
+    /// lscolors reaches Windows' API through nu-ansi-term and ansi_term, which use winapi: its import libraries come
+    /// from MinGW-w64, since Debian's winapi leaves out its own.
+    /// </summary>
+    [Fact]
+    public async Task A_crate_with_a_tree_of_dependencies_builds_a_Windows_exe_that_runs_under_wine_with_only_Windows_DLLs()
+    {
+        const string target = "x86_64-pc-windows-gnu";
+        var artifact = await BuildAsync("lscolors", "0.13.0", target);
+
+        Assert.Equal("lscolors-0.13.0-" + target + ".tar.gz", Path.GetFileName(artifact.Path));
+        Assert.Equal(["lscolors.exe"], artifact.Binaries);
+        Assert.Equal(("x86-64", "console", null), (artifact.Platform!.Machine, artifact.Platform.Subsystem, artifact.Platform.Glibc));
+        // The C runtime is linked in: no MinGW DLL that a clean Windows lacks.
+        Assert.Contains("kernel32.dll", artifact.Platform.Dlls!);
+        Assert.DoesNotContain(artifact.Platform.Dlls!, dll => dll.StartsWith("libgcc", StringComparison.Ordinal) || dll.StartsWith("libwinpthread", StringComparison.Ordinal));
+        var unpacked = await UnpackAsync(artifact);
+        Assert.Equal(artifact.Platform.Dlls, PeBinary.Read(Path.Combine(unpacked, "lscolors.exe"))!.Dlls);
+        var input = Path.Combine(work, "input.txt");
+        await File.WriteAllTextAsync(input, "builds.rs");
+        // It reads the file's type and paints each component of its path, which it puts back together as Windows does.
+        var run = await TargetBinaries.RunAsync(target, Path.Combine(unpacked, "lscolors.exe"), input);
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.Equal("\\work\\arg0\\input.txt", System.Text.RegularExpressions.Regex.Replace(run.Output, "\u001b\\[[0-9;]*m", "").Trim());
+    }
+
+    [Fact]
+    public async Task A_Windows_exe_that_needs_a_DLL_Windows_does_not_have_is_refused()
+    {
+        // raw-dylib imports from a DLL by name with no import library: the exe links, and would not start on Windows.
+        await registry.Cargo.PublishAsync("buildsrs-needs-dll", "1.0.0", mainRs: """
+            #[link(name = "buildsrs-missing", kind = "raw-dylib")]
+            unsafe extern "C" {
+                fn buildsrs_missing() -> i32;
+            }
+            fn main() {
+                if std::env::args().count() > 9 {
+                    println!("{}", unsafe { buildsrs_missing() });
+                }
+            }
+            """);
+
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() => BuildAsync("buildsrs-needs-dll", "1.0.0", "x86_64-pc-windows-gnu"));
+
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
+        Assert.StartsWith("buildsrs-needs-dll.exe needs buildsrs-missing.dll, which Windows does not have: refused (it imports ", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,6 +11,8 @@ using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Api;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
+using Tomlyn;
+using Tomlyn.Model;
 
 namespace BuildsRs.Tests.SystemTests;
 
@@ -21,10 +23,6 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
 {
     private const string Demo = PublishedCrates.Demo;
     private const string Target = "x86_64-unknown-linux-gnu";
-
-    /// <summary>The template the README gives to <c>cargo binstall --pkg-url</c> (with <c>--pkg-fmt tgz</c> and
-    /// <c>--bin-dir '{ bin }{ binary-ext }'</c>), written with binstall's placeholders.</summary>
-    public const string BinstallPkgUrl = "{base}/builds/{ name }-{ version }/{ name }-{ version }-{ target }.tar.gz";
 
     private readonly string work = Path.Combine(Path.GetTempPath(), "buildsrs-tests-install-" + Guid.NewGuid().ToString("N"));
     private HttpClient api = null!;
@@ -139,21 +137,34 @@ public sealed class InstallationTests(BuildsRsAppFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task The_cargo_binstall_url_template_downloads_a_verified_archive_with_the_binary_at_its_root()
+    public async Task The_binstall_metadata_on_the_crate_page_fetches_every_targets_archive_and_a_signature_its_key_verifies()
     {
-        var url = BinstallPkgUrl.Replace("{base}", api.BaseAddress!.ToString().TrimEnd('/'), StringComparison.Ordinal)
-            .Replace("{ name }", Demo, StringComparison.Ordinal).Replace("{ version }", "1.0.0", StringComparison.Ordinal)
-            .Replace("{ target }", Target, StringComparison.Ordinal);
+        using var web = fixture.App.CreateHttpClient("web");
+        var page = await web.GetStringAsync($"/crates/{Demo}");
+        var snippet = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "<code aria-label=\"binstall metadata\"[^>]*>([^<]*)</code>").Groups[1].Value);
 
-        var archive = await api.GetByteArrayAsync(new Uri(url));
-        var checksum = await api.GetStringAsync(new Uri(url + ".sha256"));
-        var bin = Path.Combine(work, "binstall");
-        Directory.CreateDirectory(bin);
-        await TarFile.ExtractToDirectoryAsync(new GZipStream(new MemoryStream(archive), CompressionMode.Decompress), bin, overwriteFiles: false);
+        var binstall = (TomlTable)((TomlTable)((TomlTable)TomlSerializer.Deserialize<TomlTable>(snippet)!["package"])["metadata"])["binstall"];
+        var signing = (TomlTable)binstall["signing"];
+        Assert.Equal(("tgz", "{ bin }{ binary-ext }", "minisign"), ((string)binstall["pkg-fmt"], (string)binstall["bin-dir"], (string)signing["algorithm"]));
+        var key = (string)signing["pubkey"];
+        Assert.Equal((await api.GetStringAsync("/signing-key.pub")).Split('\n')[1].Trim(), key);
+        foreach (var target in PublishedCrates.Targets)
+        {
+            // Expanded as cargo-binstall does; the signature is at the archive's URL plus .sig, binstall's default.
+            var url = ((string)binstall["pkg-url"]).Replace("{ name }", Demo, StringComparison.Ordinal).Replace("{ version }", "1.0.0", StringComparison.Ordinal)
+                .Replace("{ target }", target, StringComparison.Ordinal);
+            var archive = Path.Combine(work, $"{target}.tgz");
+            await File.WriteAllBytesAsync(archive, await api.GetByteArrayAsync(new Uri(url)));
+            await File.WriteAllTextAsync(archive + ".sig", await api.GetStringAsync(new Uri(url + ".sig")));
+            var bin = Directory.CreateDirectory(Path.Combine(work, target)).FullName;
+            await TarFile.ExtractToDirectoryAsync(new GZipStream(File.OpenRead(archive), CompressionMode.Decompress), bin, overwriteFiles: false);
 
-        Assert.StartsWith(Convert.ToHexStringLower(SHA256.HashData(archive)) + "  ", checksum, StringComparison.Ordinal);
-        // binstall's --bin-dir '{ bin }{ binary-ext }': the binary sits at the archive's root.
-        Assert.Equal($"{Demo} 1.0.0", (await Processes.RunAsync(Path.Combine(bin, Demo))).Output.Trim());
+            var check = await Processes.RunAsync("minisign", "-Vm", archive, "-x", archive + ".sig", "-P", key);
+            Assert.True(check.ExitCode == 0, $"{target}: {check.Output}{check.Errors}");
+            // bin-dir '{ bin }{ binary-ext }': the binary at the archive's root, with .exe for Windows.
+            var binaryExt = target.Contains("-windows-", StringComparison.Ordinal) ? ".exe" : "";
+            Assert.Equal([Demo + binaryExt], Directory.GetFiles(bin).Select(Path.GetFileName));
+        }
     }
 
     [Fact]

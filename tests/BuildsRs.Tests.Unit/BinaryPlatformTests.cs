@@ -50,6 +50,26 @@ public sealed class BinaryPlatformTests : IDisposable
         Assert.Equal("sh is built for x86-64, not for aarch64 as aarch64-unknown-linux-gnu needs: refused", failure.Message);
     }
 
+    [Fact]
+    public void A_Linux_executable_installed_for_a_Windows_target_is_refused()
+    {
+        var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf(["/bin/sh"], "x86_64-pc-windows-gnu"));
+
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
+        Assert.Equal("sh is not a PE executable, which a x86_64-pc-windows-gnu binary must be", failure.Message);
+    }
+
+    [Fact]
+    public void A_PE_file_whose_headers_end_early_is_refused_without_reading_past_its_end()
+    {
+        var truncated = Write("tool.exe", [(byte)'M', (byte)'Z', .. new byte[58], 0x40, 0, 0, 0, (byte)'P', (byte)'E', 0, 0, 0x64, 0x86]);
+
+        var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf([truncated], "x86_64-pc-windows-gnu"));
+
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
+        Assert.StartsWith("tool.exe is not a PE executable that can be read: ", failure.Message, StringComparison.Ordinal);
+    }
+
     private string Write(string name, byte[] content)
     {
         var path = Path.Combine(work, name);

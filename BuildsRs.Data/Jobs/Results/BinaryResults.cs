@@ -40,6 +40,8 @@ internal sealed class BinaryResults(BuildsRsDbContext db, JobLifecycleOptions op
             .SetProperty(x => x.Machine, platform == null ? null : platform.Machine)
             .SetProperty(x => x.Linkage, platform == null ? null : platform.Linkage)
             .SetProperty(x => x.GlibcFloor, platform == null ? null : platform.Glibc)
+            .SetProperty(x => x.Subsystem, platform == null ? null : platform.Subsystem)
+            .SetProperty(x => x.Dlls, platform == null || platform.Dlls == null ? null : platform.Dlls.ToArray())
             .SetProperty(x => x.Binaries, binaries), cancellationToken);
         if (Random.Shared.NextDouble() < options.VerifyShare)
         {

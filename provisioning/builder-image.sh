@@ -3,7 +3,8 @@
 # machine's own apt mirror) with a C toolchain and an unprivileged `builder` user; binaries link against the glibc of
 # the image's Debian release, so they run on it and on everything newer.
 #   x86_64-unknown-linux-gnu    Debian 11 (glibc 2.31) and the host's Rust toolchain, under /opt/rust
-#   aarch64-unknown-linux-gnu, armv7-unknown-linux-gnueabihf, i686-unknown-linux-gnu (any target of `cross_target`)
+#   aarch64-unknown-linux-gnu, armv7-unknown-linux-gnueabihf, i686-unknown-linux-gnu, powerpc64le-unknown-linux-gnu,
+#   s390x-unknown-linux-gnu (any target of `cross_target`)
 #                               Debian 12 (glibc 2.36; binaries need 2.34) with Debian's rustc-web and cargo-web from
 #                               bookworm-security, the target's standard library (libstd-rust-web-dev:<arch>) and its
 #                               cross gcc as cargo's linker; build scripts and proc macros run on the host, as cargo
@@ -31,6 +32,9 @@ cross_target() {
     aarch64-unknown-linux-gnu) echo "arm64 aarch64-linux-gnu" ;;
     i686-unknown-linux-gnu) echo "i386 i686-linux-gnu" ;;
     armv7-unknown-linux-gnueabihf) echo "armhf arm-linux-gnueabihf" ;;
+    powerpc64le-unknown-linux-gnu) echo "ppc64el powerpc64le-linux-gnu" ;;
+    # Debian 12 has s390x's standard library at 1.85 only: the image's toolchain is 1.85 (its tag says so).
+    s390x-unknown-linux-gnu) echo "s390x s390x-linux-gnu" ;;
     *) return 1 ;;
   esac
 }

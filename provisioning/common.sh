@@ -5,7 +5,7 @@ export BUILDSRS_STATE_DIR="${BUILDSRS_STATE_DIR:-/var/tmp/buildsrs}"
 export DOCKER_HOST="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 
 # The targets the local system builds for; provisioning makes a build image for each (builder-image.sh).
-export BUILDSRS_TARGETS="${BUILDSRS_TARGETS:-x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf i686-unknown-linux-gnu x86_64-pc-windows-gnu}"
+export BUILDSRS_TARGETS="${BUILDSRS_TARGETS:-x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf i686-unknown-linux-gnu powerpc64le-unknown-linux-gnu s390x-unknown-linux-gnu x86_64-pc-windows-gnu}"
 
 log() { printf '[provision] %s\n' "$*" >&2; }
 

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # as users do; runsc (gVisor) is the sandboxes' runtime where the engine can be given it (docker-engine.sh).
 wanted=(docker.io docker-compose docker-registry debootstrap postgresql-15 git ca-certificates chromium
   qemu-user libc6-arm64-cross libgcc-s1-arm64-cross libc6-armhf-cross libgcc-s1-armhf-cross libc6-i386-cross libgcc-s1-i386-cross
-  minisign runsc)
+  libc6-ppc64el-cross libgcc-s1-ppc64el-cross libc6-s390x-cross libgcc-s1-s390x-cross minisign runsc)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

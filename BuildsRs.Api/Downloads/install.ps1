@@ -44,6 +44,8 @@ function Get-HostTarget {
             'Arm64' { return 'aarch64-unknown-linux-gnu' }
             'Arm' { return 'armv7-unknown-linux-gnueabihf' }
             'X86' { return 'i686-unknown-linux-gnu' }
+            'Ppc64le' { return 'powerpc64le-unknown-linux-gnu' }
+            'S390x' { return 's390x-unknown-linux-gnu' }
         }
         Fail "no builds for the $architecture architecture; pass -Target if one exists"
     }

@@ -37,6 +37,8 @@ host_target() {
     aarch64|arm64) arch=aarch64 ;;
     armv7*|armv8l) arch=armv7 abi=gnueabihf ;;
     i386|i486|i586|i686) arch=i686 ;;
+    ppc64le) arch=powerpc64le ;;
+    s390x) arch=s390x ;;
     *) fail "no builds for the $arch architecture; pass --target if one exists" ;;
   esac
   case "$(uname -s)" in

@@ -75,6 +75,8 @@ public sealed class BinaryJobTests : IAsyncLifetime
     [InlineData("aarch64-unknown-linux-gnu", "aarch64")]
     [InlineData("armv7-unknown-linux-gnueabihf", "arm")]
     [InlineData("i686-unknown-linux-gnu", "x86")]
+    [InlineData("powerpc64le-unknown-linux-gnu", "ppc64")]
+    [InlineData("s390x-unknown-linux-gnu", "s390")]
     public async Task A_crate_with_a_tree_of_dependencies_cross_builds_to_a_binary_that_runs_under_qemu(string target, string machine)
     {
         var artifact = await BuildAsync("hexyl", "0.8.0", target);

@@ -29,6 +29,10 @@ public sealed class CargoClient
         return new CargoClient(home, token);
     }
 
+    /// <summary>Manifest lines that have BuildsRs build a crate for <paramref name="target"/> alone: for tests that
+    /// follow one build, so that the builders are not kept busy with the same work for every other target.</summary>
+    public static string BuildOnlyFor(string target) => $"[package.metadata.buildsrs]\ntargets = [\"{target}\"]";
+
     /// <summary>Publishes a new binary crate whose <c>main</c> is <paramref name="mainRs"/>, with a build script if given
     /// and <paramref name="manifest"/> added to its <c>Cargo.toml</c>.</summary>
     public async Task PublishAsync(string name, string version, string mainRs = "fn main() { println!(\"hello\"); }\n", string? buildRs = null,

@@ -15,6 +15,8 @@ public static class TargetBinaries
             "aarch64" => Processes.RunAsync("qemu-aarch64", ["-L", "/usr/aarch64-linux-gnu", binary, .. arguments]),
             "armv7" => Processes.RunAsync("qemu-arm", ["-L", "/usr/arm-linux-gnueabihf", binary, .. arguments]),
             "i686" => Processes.RunAsync("qemu-i386", ["-L", "/usr/i686-linux-gnu", binary, .. arguments]),
+            "powerpc64le" => Processes.RunAsync("qemu-ppc64le", ["-L", "/usr/powerpc64le-linux-gnu", binary, .. arguments]),
+            "s390x" => Processes.RunAsync("qemu-s390x", ["-L", "/usr/s390x-linux-gnu", binary, .. arguments]),
             var other => throw new NotSupportedException($"no way to run {other} binaries here"),
         };
 

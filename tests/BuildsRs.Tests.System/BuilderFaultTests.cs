@@ -26,7 +26,7 @@ public sealed class BuilderFaultTests(BuildsRsAppFixture fixture) : IDisposable
         using var timeout = new CancellationTokenSource(Timeout);
         var registry = new Uri(fixture.App.GetEndpoint("registry", "http"), "index/");
         var cargo = await CargoClient.CreateAsync(Path.Combine(work, "cargo"), registry, fixture.Secret("registry.token"));
-        await cargo.PublishAsync(Crate, "1.0.0", buildRs: """
+        await cargo.PublishAsync(Crate, "1.0.0", manifest: CargoClient.BuildOnlyFor(Target), buildRs: """
             fn main() {
                 std::thread::sleep(std::time::Duration::from_secs(20));
             }

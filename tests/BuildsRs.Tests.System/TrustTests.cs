@@ -47,7 +47,7 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
     private async Task PublishAndVerifyAsync()
     {
                 // One target keeps this cheap: what is checked here is the same for every target.
-                var onlyHost = $"[package.metadata.buildsrs]\ntargets = [\"{Target}\"]";
+                var onlyHost = CargoClient.BuildOnlyFor(Target);
                 var cargo = await CargoClient.CreateAsync(Path.Combine(Path.GetTempPath(), "buildsrs-tests-trust-cargo-" + Guid.NewGuid().ToString("N")),
                     new Uri(fixture.App.GetEndpoint("registry", "http"), "index/"), fixture.Secret("registry.token"));
                 await cargo.PublishAsync(Trusted, "1.0.0", manifest: onlyHost);

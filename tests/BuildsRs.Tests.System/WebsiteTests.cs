@@ -83,7 +83,8 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
         var registry = new Uri(fixture.App.GetEndpoint("registry", "http"), "index/");
         var cargo = await CargoClient.CreateAsync(Path.Combine(work, "cargo"), registry, fixture.Secret("registry.token"));
         // Longer than any request timeout the website has: the stream must outlast them.
-        await cargo.PublishAsync(crate, "1.0.0", buildRs: "fn main() { std::thread::sleep(std::time::Duration::from_secs(40)); }\n");
+        await cargo.PublishAsync(crate, "1.0.0", manifest: CargoClient.BuildOnlyFor(RepositoryPaths.HostTarget),
+            buildRs: "fn main() { std::thread::sleep(std::time::Duration::from_secs(40)); }\n");
         await using var db = await fixture.CreateDbContextAsync();
         long jobId;
         while ((jobId = await db.Jobs.Where(j => j.Version.Crate.Name == crate && j.Kind == JobKind.Binary && j.State == JobState.Running

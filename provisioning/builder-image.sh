@@ -163,8 +163,10 @@ named_image() {
 target_environment() {
   case "$1" in
     # winapi links its own copies of Windows' import libraries, which Debian's packaging of it (the local registry's
-    # source) leaves out; with this it links MinGW-w64's, which every Windows build image has.
-    *-windows-gnu) echo "ENV WINAPI_NO_BUNDLED_LIBRARIES=1" ;;
+    # source) leaves out; with this it links MinGW-w64's, which every Windows build image has. GNU ld writes the link's
+    # time into an exe's header unless told not to, and the same inputs must give the same bytes.
+    *-windows-gnu) printf 'ENV WINAPI_NO_BUNDLED_LIBRARIES=1 CARGO_TARGET_%s_RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,--no-insert-timestamp"\n' \
+      "$(echo "$1" | tr 'a-z-' 'A-Z_')" ;;
   esac
 }
 
@@ -214,7 +216,7 @@ FROM $base
 USER root
 COPY build-std.sh /tmp/
 RUN sh /tmp/build-std.sh $target $linker $packages && rm /tmp/build-std.sh
-ENV CARGO_TARGET_${variable}_LINKER=$linker CARGO_TARGET_${variable}_RUSTFLAGS="-C target-feature=+crt-static"
+ENV CARGO_TARGET_${variable}_LINKER=$linker
 $(target_environment "$target")
 $(image_tail "$target")
 DOCKERFILE

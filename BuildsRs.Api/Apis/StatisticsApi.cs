@@ -10,7 +10,8 @@ using Npgsql;
 
 namespace BuildsRs.Api.Apis;
 
-/// <summary>Figures over the last days: builds by outcome, queue length, build durations, downloads.</summary>
+/// <summary>Figures over the last days: builds by outcome, queue length, build durations, downloads, and each target's
+/// builds and downloads.</summary>
 public static class StatisticsApi
 {
     /// <summary>Where the duration histogram's buckets start, in seconds (the first starts at 0, the last is open).</summary>
@@ -33,7 +34,7 @@ public static class StatisticsApi
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/statistics", GetAsync).WithTags("Statistics").RequireRateLimiting(PublicLimits.Listings).CacheOutput(PublicCaching.PolicyName)
-            .WithSummary("Binary builds per day by outcome, queue length over time, build durations and downloads per day, for the last `days` (1 to 90, default 30).");
+            .WithSummary("Binary builds per day by outcome, queue length over time, build durations, downloads per day, and builds and downloads per target, for the last `days` (1 to 90, default 30).");
         return app;
     }
 
@@ -62,7 +63,21 @@ public static class StatisticsApi
         var downloads = await db.DailyDownloads.Where(d => d.Day >= sinceDay).GroupBy(d => d.Day).OrderBy(g => g.Key)
             .Select(g => new DailyDownloads(g.Key, g.Sum(d => d.Count))).ToListAsync(cancellationToken);
 
-        return TypedResults.Ok(new Statistics(buildsPerDay, queue, histogram, downloads));
+        return TypedResults.Ok(new Statistics(buildsPerDay, queue, histogram, downloads, await TargetsAsync(db, since, sinceDay, cancellationToken)));
+    }
+
+    private static async Task<List<TargetFigures>> TargetsAsync(BuildsRsDbContext db, DateTimeOffset since, DateOnly sinceDay, CancellationToken cancellationToken)
+    {
+        var builds = await FinishedBuilds.Of(db).Where(j => j.FinishedAt >= since).GroupBy(j => j.Target!)
+            .Select(g => new { Target = g.Key, Succeeded = g.LongCount(j => j.State == JobState.Succeeded), Failed = g.LongCount(j => j.State == JobState.Failed) })
+            .ToDictionaryAsync(g => g.Target, cancellationToken);
+        var downloads = await db.DailyDownloads.Where(d => d.Day >= sinceDay)
+            .Join(db.Artifacts, d => d.ArtifactId, a => a.Id, (d, a) => new { a.Job.Target, d.Count })
+            .GroupBy(d => d.Target!).Select(g => new { Target = g.Key, Downloads = g.Sum(d => d.Count) })
+            .ToDictionaryAsync(g => g.Target, g => g.Downloads, cancellationToken);
+        var enabled = await db.Targets.Where(t => t.Enabled).Select(t => t.Triple).ToListAsync(cancellationToken);
+        return [.. enabled.Union(builds.Keys).Union(downloads.Keys).Order(StringComparer.Ordinal).Select(target => new TargetFigures(target, enabled.Contains(target),
+            builds.GetValueOrDefault(target)?.Succeeded ?? 0, builds.GetValueOrDefault(target)?.Failed ?? 0, downloads.GetValueOrDefault(target)))];
     }
 
     internal sealed record DayOutcomeCount(DateOnly Day, string Outcome, long Builds);

@@ -2,7 +2,11 @@ namespace BuildsRs.Contracts.Api;
 
 public sealed record Statistics(
     IReadOnlyList<DailyBuilds> BuildsPerDay, IReadOnlyList<QueueSample> QueueLength,
-    IReadOnlyList<DurationBucket> BuildDurations, IReadOnlyList<DailyDownloads> DownloadsPerDay);
+    IReadOnlyList<DurationBucket> BuildDurations, IReadOnlyList<DailyDownloads> DownloadsPerDay,
+    IReadOnlyList<TargetFigures>? Targets = null);
+
+/// <summary>One target over the whole range: every enabled target, and any other that has builds in it.</summary>
+public sealed record TargetFigures(string Target, bool Enabled, long Succeeded, long Failed, long Downloads);
 
 /// <summary>Finished binary builds of one day, by outcome class.</summary>
 public sealed record DailyBuilds(DateOnly Day, IReadOnlyDictionary<string, long> Outcomes);

@@ -140,6 +140,10 @@ public sealed class PublicApiTests(BuildsRsAppFixture fixture) : IAsyncLifetime
         Assert.True(statistics.DownloadsPerDay.Single().Downloads >= 3);
         Assert.True(statistics.BuildsPerDay.Single().Outcomes["succeeded"] >= 3 * PublishedCrates.Targets.Count);
         Assert.True(statistics.BuildDurations.Sum(b => b.Builds) >= 3 * PublishedCrates.Targets.Count);
+        // Every target the system builds, each with the demo's three versions built and this target's downloads.
+        Assert.Equal(PublishedCrates.Targets, statistics.Targets!.Where(t => t.Enabled).Select(t => t.Target));
+        Assert.All(statistics.Targets!.Where(t => t.Enabled), t => Assert.True(t.Succeeded >= 3, $"{t.Target}: {t.Succeeded} built"));
+        Assert.True(statistics.Targets!.Single(t => t.Target == Target).Downloads >= 3);
 
         async Task<long> DownloadsAsync() =>
             (await GetAsync($"/api/v1/crates/{Demo}/1.1.0", ApiJsonContext.Default.VersionDetails)).Targets.Single(t => t.Target == Target).Artifacts.Single().Downloads;

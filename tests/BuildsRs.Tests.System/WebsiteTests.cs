@@ -164,6 +164,14 @@ public sealed class WebsiteTests(BuildsRsAppFixture fixture, BrowserFixture brow
             {
                 Assert.True(await page.Locator(".builder").CountAsync() >= 2, "the local builders are missing from the fleet");
             }
+            if (name == "statistics")
+            {
+                Assert.Equal(PublishedCrates.Targets, await page.Locator(".targets tr[data-target]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.target)"));
+            }
+            if (name == "about")
+            {
+                Assert.Equal(PublishedCrates.Targets, (await page.Locator("ul.built-targets li").AllInnerTextsAsync()).Select(t => t.Trim()));
+            }
         }
 
         await using var phone = await browser.NewContextAsync(Site, width: 375);

@@ -17,6 +17,8 @@ internal static partial class ArtifactPlatforms
         : platform.Subsystem is not (null or "console" or "gui" or "mixed") ? "malformed platform: subsystem is 'console', 'gui' or 'mixed'"
         : platform.Dlls is { } dlls && (dlls.Count > MaxDlls || !dlls.All(d => DllPattern().IsMatch(d ?? "")))
             ? $"malformed platform: dlls are up to {MaxDlls} lower-case file names"
+        : target is not null && !target.Contains("-windows-", StringComparison.Ordinal) && (platform.Subsystem is not null || platform.Dlls is not null)
+            ? $"a {target} build has no Windows subsystem or DLLs"
         : null;
 
     private const int MaxDlls = 512;

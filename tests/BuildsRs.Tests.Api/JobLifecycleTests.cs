@@ -304,15 +304,24 @@ public sealed class JobLifecycleTests(PostgresServerFixture postgres) : IClassFi
             { Platform = new BinaryPlatform("aarch64", "dynamic", "2.31") }, CancellationToken.None);
         var malformed = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
             { Platform = new BinaryPlatform("x86-64", "dynamic", "2.31; <script>") }, CancellationToken.None);
+        var badSubsystem = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
+            { Platform = new BinaryPlatform("x86-64", "dynamic", "2.30", "<b>gui</b>") }, CancellationToken.None);
+        var badDll = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
+            { Platform = new BinaryPlatform("x86-64", "dynamic", "2.30", "console", ["kernel32.dll", "a dll; <script>"]) }, CancellationToken.None);
+        var windowsOnLinux = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
+            { Platform = new BinaryPlatform("x86-64", "dynamic", "2.30", "console", ["kernel32.dll"]) }, CancellationToken.None);
         var honest = await lifecycle.FinishAsync(builderA, Built(binary.Id, 'd') with
             { Platform = new BinaryPlatform("x86-64", "dynamic", "2.30") }, CancellationToken.None);
 
         Assert.Equal(Discarded("a x86_64-unknown-linux-gnu build cannot have aarch64 binaries: they are x86-64 binaries"), otherMachine);
         Assert.Equal(Discarded("malformed platform: glibc is a version such as 2.31"), malformed);
+        Assert.Equal(Discarded("malformed platform: subsystem is 'console', 'gui' or 'mixed'"), badSubsystem);
+        Assert.Equal(Discarded("malformed platform: dlls are up to 512 lower-case file names"), badDll);
+        Assert.Equal(Discarded("a x86_64-unknown-linux-gnu build has no Windows subsystem or DLLs"), windowsOnLinux);
         Assert.Equal(Accepted, honest);
         db.ChangeTracker.Clear();
         var artifact = await db.Artifacts.SingleAsync(a => a.JobId == binary.Id);
-        Assert.Equal(("x86-64", "dynamic", "2.30"), (artifact.Machine, artifact.Linkage, artifact.GlibcFloor));
+        Assert.Equal(("x86-64", "dynamic", "2.30", null, null), (artifact.Machine, artifact.Linkage, artifact.GlibcFloor, artifact.Subsystem, artifact.Dlls));
         Assert.Equal(JobState.Succeeded, (await db.Jobs.SingleAsync(j => j.Id == binary.Id)).State);
     }
 

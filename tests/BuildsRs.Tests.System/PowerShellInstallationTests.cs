@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Security.Cryptography;
+using System.Net.Http.Json;
 using Aspire.Hosting.Testing;
 using BuildsRs.Builder.Jobs;
+using BuildsRs.Contracts.Api;
 using BuildsRs.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,6 +47,10 @@ public sealed class PowerShellInstallationTests(BuildsRsAppFixture fixture) : IA
         var exe = Path.Combine(to, Demo + ".exe");
         Assert.Contains($"installed {exe}", output, StringComparison.Ordinal);
         Assert.Equal("x86-64", PeBinary.Read(exe)!.Machine);
+        // What the builder read of the exe is what the API says of the artifact.
+        var version = await api.GetFromJsonAsync($"/api/v1/crates/{Demo}/1.0.0", ApiJsonContext.Default.VersionDetails);
+        var artifact = version!.Targets.Single(t => t.Target == Windows).Artifacts.Single();
+        Assert.Equal(("x86-64", "console", PeBinary.Read(exe)!.Dlls), (artifact.Machine, artifact.Subsystem, artifact.Dlls!));
         var run = await TargetBinaries.RunAsync(Windows, exe);
         Assert.True(run.ExitCode == 0, run.Errors);
         Assert.Equal($"{Demo} 1.0.0", run.Output.Trim());

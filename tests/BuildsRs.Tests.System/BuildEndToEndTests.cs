@@ -55,13 +55,24 @@ public sealed class BuildEndToEndTests(BuildsRsAppFixture fixture) : IDisposable
             var unpacked = Path.Combine(work, target);
             Directory.CreateDirectory(unpacked);
             await TarFile.ExtractToDirectoryAsync(new GZipStream(bytes, CompressionMode.Decompress), unpacked, overwriteFiles: false);
-            Assert.Equal(["buildsrs-hello"], Directory.GetFiles(unpacked).Select(Path.GetFileName));
-            var binary = Path.Combine(unpacked, "buildsrs-hello");
-            Assert.Equal(TargetTriple.MachineOf(target), ElfBinary.Read(binary)!.Machine);
+            var windows = target.Contains("-windows-", StringComparison.Ordinal);
+            var name = windows ? "buildsrs-hello.exe" : "buildsrs-hello";
+            Assert.Equal([name], Directory.GetFiles(unpacked).Select(Path.GetFileName));
+            var binary = Path.Combine(unpacked, name);
             Assert.Equal((TargetTriple.MachineOf(target), "dynamic"), (artifact.Machine, artifact.Linkage));
-            // The x86_64 image is a Debian 11 root, the cross images Debian 12 roots: the floor is at most their glibc.
-            var newest = target == RepositoryPaths.HostTarget ? new Version(2, 31) : new Version(2, 36);
-            Assert.True(Version.Parse(artifact.GlibcFloor!) <= newest, $"{target} needs glibc {artifact.GlibcFloor}");
+            if (windows)
+            {
+                Assert.Equal(TargetTriple.MachineOf(target), PeBinary.Read(binary)!.Machine);
+                Assert.Equal(("console", null), (artifact.Subsystem, artifact.GlibcFloor));
+                Assert.All(artifact.Dlls!, dll => Assert.True(WindowsSystemDlls.Has(dll), $"{target} needs {dll}"));
+            }
+            else
+            {
+                Assert.Equal(TargetTriple.MachineOf(target), ElfBinary.Read(binary)!.Machine);
+                // The x86_64 image is a Debian 11 root, the cross images Debian 12 roots: the floor is at most their glibc.
+                var newest = target == RepositoryPaths.HostTarget ? new Version(2, 31) : new Version(2, 36);
+                Assert.True(Version.Parse(artifact.GlibcFloor!) <= newest, $"{target} needs glibc {artifact.GlibcFloor}");
+            }
             var run = await TargetBinaries.RunAsync(target, binary, "a", "b");
             Assert.Equal("hello from buildsrs, 2 args", run.Output.Trim());
         }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build overhead benchmark: the system (local registry, Api, one Builder; Release builds) builds a crate with no
-# dependencies and one with ~30, several times each; the time from the builder's claim to the stored artifact is set
-# against bare `docker run`s of the same two build commands in the same image with the same limits. Then the same
-# crates are built for every other target that provisioning made an image for, against the native x86_64 build.
+# dependencies, one with ~30 and one with a few, several times each; the time from the builder's claim to the stored
+# artifact is set against bare `docker run`s of the same two build commands in the same image with the same limits.
+# Then the same crates are built for every other target that provisioning made an image for, against the native x86_64
+# build (a crate that cannot be built for a target is reported with its first error).
 # Usage: [BENCH_RUNTIME=runsc] [BENCH_CROSS=no] benchmarks/build-overhead.sh [REPETITIONS]. BENCH_RUNTIME runs the
 # Builder's sandboxes in that Docker runtime (the bare runs stay on the engine's default, the floor); BENCH_CROSS=no
 # leaves out the cross targets. Needs provisioning (provisioning/provision.sh) first.

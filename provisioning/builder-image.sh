@@ -98,6 +98,14 @@ build_host_image() {
   rm -rf "$context"
 }
 
+# build_draft TAG CONTEXT TARGET: builds TAG from CONTEXT, which it removes; the log is kept, and its end shown on failure.
+build_draft() {
+  local tag="$1" context="$2" target="$3"
+  docker build --network host -q -t "$tag" "$context" >"$BUILDSRS_STATE_DIR/builder-image-$target.log" 2>&1 \
+    || { rm -rf "$context"; tail -n 20 "$BUILDSRS_STATE_DIR/builder-image-$target.log" >&2; return 1; }
+  rm -rf "$context"
+}
+
 build_cross_image() {
   local target="$1" base="$2" arch gnu linker_variable draft versions tag context
   read -r arch gnu < <(cross_target "$target")
@@ -140,9 +148,7 @@ RUN sh /tmp/install-toolchain.sh $arch $gnu $target && rm /tmp/install-toolchain
 ENV $linker_variable=$gnu-gcc
 $(image_tail "$target")
 DOCKERFILE
-    docker build --network host -q -t "$draft" "$context" >"$BUILDSRS_STATE_DIR/builder-image-$target.log" 2>&1 \
-      || { rm -rf "$context"; tail -n 20 "$BUILDSRS_STATE_DIR/builder-image-$target.log" >&2; return 1; }
-    rm -rf "$context"
+    build_draft "$draft" "$context" "$target" || return 1
   fi
   named_image "$target" "$draft" rustc-web cargo-web "gcc-$gnu" "libc6-dev-$arch-cross"
 }
@@ -220,9 +226,7 @@ ENV CARGO_TARGET_${variable}_LINKER=$linker
 $(target_environment "$target")
 $(image_tail "$target")
 DOCKERFILE
-    docker build --network host -q -t "$draft" "$context" >"$BUILDSRS_STATE_DIR/builder-image-$target.log" 2>&1 \
-      || { rm -rf "$context"; tail -n 20 "$BUILDSRS_STATE_DIR/builder-image-$target.log" >&2; return 1; }
-    rm -rf "$context"
+    build_draft "$draft" "$context" "$target" || return 1
   fi
   # shellcheck disable=SC2086 # the packages are words
   named_image "$target" "$draft" rustc-web cargo-web $packages

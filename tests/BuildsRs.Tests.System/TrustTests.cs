@@ -277,6 +277,34 @@ public sealed class TrustTests(BuildsRsAppFixture fixture) : IAsyncLifetime
         Assert.Contains($"{demo} 1.0.0 for {Target}", asked.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Every_targets_build_is_reproduced_by_a_builder_of_the_other_host()
+    {
+        const string demo = PublishedCrates.Demo;
+        await PublishedCrates.EnsureDemoAsync(fixture);
+        await using var db = await fixture.CreateDbContextAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/admin/crates/{demo}/1.0.0/verify")
+        {
+            Content = JsonContent.Create(new RebuildRequest(50), ApiJsonContext.Default.RebuildRequest),
+        };
+        request.Headers.Authorization = new("Bearer", fixture.Secret("admin.token"));
+        using var response = await api.SendAsync(request, timeout.Token);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var verdicts = db.ArtifactVerifications.Where(v => v.Artifact.Job.Version.Crate.Name == demo && v.Artifact.Job.Version.Version == "1.0.0");
+        while (await verdicts.Select(v => v.Artifact.Job.Target).Distinct().CountAsync(timeout.Token) < PublishedCrates.Targets.Count)
+        {
+            await Task.Delay(500, timeout.Token);
+        }
+
+        var checkedTargets = await verdicts.Select(v => new { v.Artifact.Job.Target, v.Reproduced, v.Differences, Maker = v.Artifact.Job.Builder!.Name, Checker = v.Builder.Name })
+            .ToListAsync(timeout.Token);
+        Assert.Equal(PublishedCrates.Targets, checkedTargets.Select(v => v.Target!).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(checkedTargets, v => Assert.True(v.Reproduced, $"{v.Target}: {string.Join(", ", v.Differences)}"));
+        Assert.All(checkedTargets, v => Assert.NotEqual(v.Maker, v.Checker));
+    }
+
     /// <summary>A folder with every tool of this machine but <paramref name="missing"/>, to stand for PATH.</summary>
     private string ToolsFolder(params string[] missing)
     {

@@ -14,7 +14,7 @@
 #                               target's standard library built once, when the image is built, from Debian's rust-web-src
 #                               (-Zbuild-std) into the toolchain's rustlib, where rustc finds it as any target's library.
 # Usage: builder-image.sh [TARGET...] (default: $BUILDSRS_TARGETS). An image's tag follows this recipe, its toolchain
-# (rustc -vV) and the versions of the target's packages, so a change to any of them gives a new image.
+# (rustc -vV) and the versions of the target's packages, so a change to any of them gives a new image and a new tag.
 # Writes each tag to $BUILDSRS_STATE_DIR/builder-images/<target> (the x86_64 one also to builder-image), where the
 # AppHost and the deployment read them.
 set -euo pipefail
@@ -154,13 +154,13 @@ DOCKERFILE
 }
 
 # named_image TARGET DRAFT PACKAGES...: tags DRAFT after what it holds, the toolchain and the versions of the target's
-# packages and standard library, and prints the tag.
+# packages and standard library, and after the recipe that set it up, and prints the tag.
 named_image() {
   local target="$1" draft="$2" versions tag
   shift 2
   versions="$(docker run --rm --network none "$draft" sh -c \
     "rustc -vV; dpkg-query -W $*; cat /usr/lib/rustlib/$target/buildsrs-std-package")"
-  tag="buildsrs-builder:$target-rust-$(echo "$versions" | sed -n 's/^release: //p')-$(echo "$versions" | sha256sum | cut -c1-12)"
+  tag="buildsrs-builder:$target-rust-$(echo "$versions" | sed -n 's/^release: //p')-$( { echo "$recipe"; echo "$versions"; } | sha256sum | cut -c1-12)"
   docker tag "$draft" "$tag"
   echo "$tag"
 }

@@ -33,8 +33,9 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
   && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/* \
   && useradd --uid 1000 --user-group --create-home --shell /bin/sh runner
 USER runner
-ENV WINEPREFIX=/home/runner/.wine WINEDEBUG=-all PATH=/usr/lib/wine:/usr/local/bin:/usr/bin:/bin
-RUN wine64 wineboot --init && wineserver --wait
+# wine wants a runtime folder of the user's own, as a login session would give it.
+ENV WINEPREFIX=/home/runner/.wine WINEDEBUG=-all PATH=/usr/lib/wine:/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR=/home/runner/.runtime
+RUN mkdir -m 700 /home/runner/.runtime && wine64 wineboot --init && wineserver --wait
 WORKDIR /home/runner
 LABEL org.buildsrs.recipe=$recipe
 DOCKERFILE

@@ -19,21 +19,21 @@ public static class RegistryApi
     }
 
     public static async Task<Results<Ok<SyncPassResult>, ValidationProblem, ProblemHttpResult>> RefreshCratesAsync(
-        RefreshRequest request, SparseIndexRefresh refresh, SyncStatus status, CancellationToken cancellationToken)
+        RefreshRequest? request, SparseIndexRefresh refresh, SyncStatus status, CancellationToken cancellationToken)
     {
-        var invalid = request.Crates.Where(name => !CrateName.IsValid(name)).ToList();
-        if (request.Crates.Count is 0 or > RefreshRequest.MaxCrates || invalid.Count > 0)
+        // A body that is missing, or JSON without the list, is the caller's mistake like a list that is wrong.
+        var crates = request?.Crates ?? [];
+        var invalid = crates.Where(name => !CrateName.IsValid(name)).ToList();
+        if (crates.Count is 0 or > RefreshRequest.MaxCrates || invalid.Count > 0)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["crates"] = invalid.Count > 0
-                    ? [$"Not valid crate names: {string.Join(", ", invalid.Take(10))}"]
-                    : [$"Name between 1 and {RefreshRequest.MaxCrates} crates."],
-            });
+            var reason = invalid.Count > 0
+                ? $"Not valid crate names: {string.Join(", ", invalid.Take(10))}"
+                : $"Name between 1 and {RefreshRequest.MaxCrates} crates: {{\"crates\": [\"name\", ...]}}.";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["crates"] = [reason] }, detail: reason);
         }
         try
         {
-            return TypedResults.Ok(await refresh.RefreshAsync(request.Crates, cancellationToken));
+            return TypedResults.Ok(await refresh.RefreshAsync(crates, cancellationToken));
         }
         catch (Data.Bulk.RemovalsHeldException held)
         {

@@ -88,6 +88,21 @@ public sealed class PlatformTests(BuildsRsAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
     }
 
+    [Fact]
+    public async Task A_registry_refresh_without_a_list_of_crates_is_refused_as_the_callers_mistake()
+    {
+        using var http = fixture.App.CreateHttpClient("registry-sync");
+
+        foreach (var (body, what) in new[] { ((HttpContent?)null, "no body"), (JsonContent.Create(new JsonObject()), "a body without crates"),
+                     (JsonContent.Create(new JsonObject { ["crates"] = new JsonArray("../etc") }), "a name that is no crate's") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/registry/refresh") { Content = body };
+            request.Headers.Authorization = new("Bearer", fixture.Secret("admin.token"));
+            using var refused = await http.SendAsync(request);
+            await Refusals.AssertAsync(refused, HttpStatusCode.BadRequest, $"a refresh with {what}");
+        }
+    }
+
     private static async Task<HttpResponseMessage> RefreshAsync(HttpClient http, string? token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/registry/refresh")

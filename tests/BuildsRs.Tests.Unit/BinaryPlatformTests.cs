@@ -1,3 +1,6 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using BuildsRs.Builder.Jobs;
 using BuildsRs.Contracts.Builders;
 using BuildsRs.Contracts.Jobs;
@@ -68,6 +71,44 @@ public sealed class BinaryPlatformTests : IDisposable
 
         Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
         Assert.StartsWith("tool.exe is not a PE executable that can be read: ", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_32_bit_exe_for_a_64_bit_Windows_target_is_refused()
+    {
+        var exe = Write("tool.exe", Executable(Machine.I386));
+
+        var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf([exe], "x86_64-pc-windows-gnu"));
+
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
+        Assert.Equal("tool.exe is built for x86, not for x86-64 as x86_64-pc-windows-gnu needs: refused", failure.Message);
+    }
+
+    [Fact]
+    public void An_exe_reads_as_its_machine_and_subsystem_with_the_DLLs_it_imports()
+    {
+        var (x86, x64) = (Write("x86.exe", Executable(Machine.I386)), Write("x64.exe", Executable(Machine.Amd64)));
+
+        var (read32, read64) = (PeBinary.Read(x86)!, PeBinary.Read(x64)!);
+
+        // What the base library's own PE writer puts in: a 32-bit image imports the .NET runtime's loader, a 64-bit
+        // one nothing.
+        Assert.Equal(("x86", "console", "mscoree.dll"), (read32.Machine, read32.Subsystem, string.Join(",", read32.Dlls)));
+        Assert.Equal(("x86-64", "console", ""), (read64.Machine, read64.Subsystem, string.Join(",", read64.Dlls)));
+    }
+
+    /// <summary>A console exe of <paramref name="machine"/> as the base library's PE writer makes one (a managed one: all
+    /// it takes is metadata for an empty module).</summary>
+    private static byte[] Executable(Machine machine)
+    {
+        var metadata = new MetadataBuilder();
+        metadata.AddModule(0, metadata.GetOrAddString("tool.exe"), metadata.GetOrAddGuid(Guid.NewGuid()), default, default);
+        metadata.AddTypeDefinition(default, default, metadata.GetOrAddString("<Module>"), default, MetadataTokens.FieldDefinitionHandle(1), MetadataTokens.MethodDefinitionHandle(1));
+        var builder = new ManagedPEBuilder(new PEHeaderBuilder(machine, imageCharacteristics: Characteristics.ExecutableImage, subsystem: Subsystem.WindowsCui),
+            new MetadataRootBuilder(metadata), new BlobBuilder());
+        var image = new BlobBuilder();
+        builder.Serialize(image);
+        return image.ToArray();
     }
 
     private string Write(string name, byte[] content)

@@ -97,6 +97,22 @@ public sealed class BinaryPlatformTests : IDisposable
         Assert.Equal(("x86-64", "console", ""), (read64.Machine, read64.Subsystem, string.Join(",", read64.Dlls)));
     }
 
+    [Fact]
+    public void An_exe_whose_import_table_points_past_its_end_is_refused()
+    {
+        var image = Executable(Machine.I386);
+        // PE32: the optional header follows the 24 bytes of signature and COFF header; the import table's entry is the
+        // second of the data directories, which start 96 bytes into it.
+        var importDirectory = BitConverter.ToInt32(image, 0x3C) + 24 + 96 + 8;
+        BitConverter.GetBytes(0x7FFF_0000).CopyTo(image, importDirectory);
+        var exe = Write("tool.exe", image);
+
+        var failure = Assert.Throws<JobFailedException>(() => BinaryJob.PlatformOf([exe], "x86_64-pc-windows-gnu"));
+
+        Assert.Equal(JobOutcome.BuildFailed, failure.Outcome);
+        Assert.Equal("tool.exe is not a PE executable that can be read: the import table has no end", failure.Message);
+    }
+
     /// <summary>A console exe of <paramref name="machine"/> as the base library's PE writer makes one (a managed one: all
     /// it takes is metadata for an empty module).</summary>
     private static byte[] Executable(Machine machine)
